@@ -1,0 +1,31 @@
+/**
+ * Every resource limit in one place (DESIGN.md, error policy). Hitting one is a note on the object it
+ * concerns, never a crash. Values are chosen so that a real handshake (chains up to a few hundred KiB, such
+ * as the 10,000-SAN certificate in Zeek's tls-fragmented-handshake trace) always fits.
+ */
+export const LIMITS = {
+  /** Read size for capture files: large sequential reads. */
+  readChunkBytes: 4 * 1024 * 1024,
+  /** A single capture record larger than this is treated as corruption (pcap snaplen is at most 256 KiB). */
+  maxRecordBytes: 16 * 1024 * 1024,
+  /** Out-of-order bytes buffered per TCP flow direction before the flow is given up. */
+  tcpBufferedBytesPerDirection: 4 * 1024 * 1024,
+  /** Out-of-order segments held per direction. */
+  tcpSegmentsPerDirection: 4096,
+  /** TCP/UDP flows tracked at once; the oldest idle ones are evicted past this. */
+  flowsInProgress: 200_000,
+  /** Pending IPv4/IPv6 fragment reassemblies at once. */
+  ipFragmentSets: 4096,
+  /** Largest reassembled IP datagram. */
+  ipDatagramBytes: 65_535 + 1024,
+  /** Largest TLS handshake message accepted (the TLS length field allows 16 MiB). */
+  tlsHandshakeMessageBytes: 2 * 1024 * 1024,
+  /** Plaintext bytes scanned for the start of TLS after a STARTTLS-style prefix. */
+  tlsResyncWindowBytes: 64 * 1024,
+  /** Certificates per chain. */
+  certificatesPerChain: 64,
+  /** Handshakes per flow (renegotiations, STARTTLS restarts). */
+  handshakesPerFlow: 16,
+  /** Notes kept per object; further ones are counted, not stored. */
+  notesPerObject: 32,
+} as const;

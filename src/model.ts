@@ -1,0 +1,169 @@
+/**
+ * The data model shared by every stage (DESIGN.md "Data model"). Field names are part of the JSON contract of
+ * `scan --json`: add fields freely, rename none.
+ */
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export type Side = 'client' | 'server';
+
+export interface Alert {
+  from: Side;
+  level: number; // 1 warning, 2 fatal
+  levelName: string;
+  description: number;
+  descriptionName: string;
+  frame: number;
+  /** true when the alert travelled encrypted and its content is a guess (shown as "encrypted alert"). */
+  encrypted?: boolean;
+}
+
+export interface CertificateRequestInfo {
+  /** ClientCertificateType names (TLS <= 1.2), e.g. rsa_sign, ecdsa_sign. */
+  types: string[];
+  /** SignatureScheme names, e.g. rsa_pss_rsae_sha256. */
+  sigAlgs: string[];
+  /** Distinguished names of the CAs the server accepts, RFC 4514 strings. */
+  authorities: string[];
+  frame: number;
+}
+
+export interface OcspInfo {
+  /** DER of the OCSPResponse, base64. */
+  der: string;
+  frame: number;
+}
+
+export interface Handshake {
+  id: number;
+  transport: 'tcp' | 'udp';
+  client: Endpoint;
+  server: Endpoint;
+  firstFrame: number;
+  lastFrame: number;
+  /** Capture time of the ClientHello (or the first TLS record seen), ISO 8601. */
+  time: string;
+  /** Capture time as seconds since the epoch (fractional). */
+  ts: number;
+  sni?: string;
+  alpn?: string[];
+  /** Version the client offered at most, e.g. "TLS 1.2". */
+  clientVersion?: string;
+  /** Negotiated version, e.g. "TLS 1.3" (from supported_versions when present). */
+  version?: string;
+  /** Negotiated cipher suite name, or 0x.... when unknown. */
+  cipher?: string;
+  /** SHA-256 (hex) of each certificate in the order the server sent them; [] when none was sent. */
+  serverChain: string[];
+  /** Same for the client (mutual TLS); [] when the client sent an empty Certificate or none. */
+  clientChain: string[];
+  /** true when the client answered a CertificateRequest with a Certificate message holding no certificate. */
+  clientSentEmptyCertificate?: boolean;
+  certificateRequest?: CertificateRequestInfo;
+  ocsp?: OcspInfo;
+  alerts: Alert[];
+  /** true when the handshake is TLS 1.3 (or later) and its certificates could not be decrypted. */
+  encrypted: boolean;
+  /** true when both sides reached the end of their handshake (CCS/Finished or application data seen). */
+  complete: boolean;
+  /** Named oddities (Zeek's "weirds"): truncation, gaps, parse errors, limits hit. */
+  notes: string[];
+  verdicts?: Verdict[];
+  /** Protocol seen before TLS started (smtp, imap, pop3, ftp, xmpp, ldap, postgresql, ...), if any. */
+  startTls?: string;
+  /** Handshake frame numbers useful for reports: ClientHello, ServerHello, Certificate messages. */
+  frames?: { clientHello?: number; serverHello?: number; serverCertificate?: number; clientCertificate?: number };
+}
+
+export interface CertificateInfo {
+  sha256: string;
+  sha1: string;
+  subject: string;
+  issuer: string;
+  /** Common name of subject/issuer, for compact display. */
+  subjectCN?: string;
+  issuerCN?: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  sans: { type: string; value: string }[];
+  keyUsage: string[];
+  extKeyUsage: string[];
+  key: { type: string; bits?: number; curve?: string };
+  signatureAlgorithm: string;
+  isCA: boolean;
+  pathLen?: number;
+  aki?: string;
+  ski?: string;
+  selfSigned: boolean;
+  aia?: { ocsp: string[]; caIssuers: string[] };
+  crlDistributionPoints?: string[];
+  sctCount?: number;
+  pem: string;
+  /** Parse problems; a certificate that failed to parse has only sha256, sha1, pem and notes. */
+  notes?: string[];
+}
+
+export type Severity = 'ok' | 'info' | 'warning' | 'error';
+
+export interface Verdict {
+  code: string;
+  severity: Severity;
+  /** 'server' | 'client' for a chain-level verdict, or a certificate's sha256, or 'handshake'. */
+  subject: string;
+  message: string;
+  fix?: string;
+}
+
+export interface CaptureSummary {
+  file: string;
+  format: string; // pcap, pcap-ns, pcapng, and "+gzip"
+  linkTypes: string[];
+  packets: number;
+  bytes: number;
+  truncated?: { atOffset: number; message: string };
+  notes: string[];
+  /** Counters of things skipped on purpose: unknown link types, non-IP, ... */
+  skipped?: Record<string, number>;
+}
+
+export interface ScanResult {
+  certshark: string;
+  captures: CaptureSummary[];
+  handshakes: Handshake[];
+  certificates: CertificateInfo[];
+}
+
+/** Push a note, respecting LIMITS.notesPerObject (the last slot says how many were dropped). */
+export function addNote(notes: string[], note: string, max = 32): void {
+  if (notes.length < max - 1) {
+    notes.push(note);
+  } else if (notes.length === max - 1) {
+    notes.push('further notes omitted');
+  }
+}
+
+export interface ScanProgress {
+  file: string;
+  bytesRead: number;
+  /** Size of the input when known (a file); undefined for stdin. */
+  totalBytes?: number;
+  packets: number;
+  handshakes: number;
+}
+
+/**
+ * What a scan session reports while it runs (src/session.ts), for the TUI to render as the capture loads.
+ * Events are batched: at most a few per second.
+ */
+export interface ScanListener {
+  onProgress?(p: ScanProgress): void;
+  /** New handshakes (already judged, verdicts filled) and the certificates first seen with them. */
+  onHandshakes?(handshakes: Handshake[], newCertificates: CertificateInfo[]): void;
+  onDone?(result: ScanResult): void;
+  /** The input could not be read at all (not a capture, missing file): one line. */
+  onError?(message: string): void;
+}

@@ -1,0 +1,72 @@
+import type { Severity } from '../model.js';
+
+/**
+ * Stable verdict codes (DESIGN.md "Verdict"). They are part of the JSON contract: add codes freely, rename none.
+ * The severity here is the default; a profile may raise or lower it (for example `self-signed` under
+ * `--profile anyconnect` is explained as the ASA/MX temporary certificate).
+ */
+export const VERDICT_CODES = {
+  // chain
+  'chain-trusted': 'ok',
+  'missing-intermediate': 'error',
+  'untrusted-root': 'error',
+  'self-signed': 'error',
+  'chain-out-of-order': 'warning',
+  'root-sent': 'info',
+  'unused-certificate': 'info',
+  'bad-signature': 'error',
+  'not-a-ca': 'error',
+  'ca-missing-keycertsign': 'error',
+  'path-length-exceeded': 'error',
+  'name-constraints-violated': 'error',
+  'unknown-critical-extension': 'error',
+  'no-certificate': 'info',
+  'certificates-encrypted': 'info',
+  'certificate-unparsable': 'error',
+  // time
+  'expired-at-capture': 'error',
+  'not-yet-valid': 'error',
+  'expires-soon': 'warning',
+  'ca-expired-at-capture': 'error',
+  // names
+  'name-match': 'ok',
+  'name-mismatch': 'error',
+  'ip-not-in-san': 'error',
+  'no-san': 'warning',
+  'no-name-to-check': 'info',
+  // role
+  'eku-missing-serverauth': 'error',
+  'eku-missing-clientauth': 'error',
+  'key-usage-mismatch': 'warning',
+  // crypto
+  'weak-key': 'error',
+  'weak-signature': 'warning',
+  'weak-curve': 'warning',
+  // handshake evidence
+  'alert-unknown-ca': 'error',
+  'alert-bad-certificate': 'error',
+  'alert-certificate-unknown': 'error',
+  'alert-certificate-expired': 'error',
+  'alert-certificate-revoked': 'error',
+  'alert-unsupported-certificate': 'error',
+  'alert-certificate-required': 'error',
+  'alert-handshake-failure': 'error',
+  'alert-decrypt-error': 'error',
+  'alert-protocol': 'error',
+  'alert-other': 'warning',
+  'client-cert-not-sent': 'error',
+  'client-cert-not-in-accepted-cas': 'warning',
+  'handshake-data-missing': 'warning',
+  'ocsp-good': 'ok',
+  'ocsp-revoked': 'error',
+  'ocsp-unknown': 'warning',
+  'ocsp-unparsable': 'warning',
+  // profiles
+  'anyconnect-temporary-certificate': 'error',
+  'expressway-wildcard-unsupported': 'error',
+  'expressway-san-too-long': 'error',
+  'expressway-cluster-certificate': 'info',
+  'trust-store-duplicate-subject': 'warning',
+} as const satisfies Record<string, Severity>;
+
+export type VerdictCode = keyof typeof VERDICT_CODES;
