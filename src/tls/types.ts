@@ -8,3 +8,37 @@ import type { Handshake } from '../model.js';
 export interface HandshakeSink {
   handshake(h: Handshake, certificates: Map<string, Uint8Array>): void;
 }
+
+export type Side = 'client' | 'server';
+
+/** Result of decrypting one protected record. */
+export type DecryptResult =
+  | { ok: true; contentType: number; plaintext: Uint8Array }
+  | { ok: false; reason: string };
+
+/**
+ * Decrypts the protected records of one handshake, keeping per-direction sequence numbers itself. The TLS parser
+ * feeds it, in order, every record a side sends once that side's records are protected: in TLS 1.3 every
+ * application_data (23) record after ServerHello (the compatibility ChangeCipherSpec is not fed); in TLS 1.2
+ * every record after that side's ChangeCipherSpec. `header` is the 5-byte record header (the AEAD additional
+ * data in TLS 1.3), `body` the record fragment.
+ */
+export interface RecordDecryptor {
+  decrypt(from: Side, contentType: number, header: Uint8Array, body: Uint8Array): DecryptResult;
+}
+
+export interface HandshakeKeyParams {
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  /** Negotiated version: 0x0304 for TLS 1.3, 0x0303 for TLS 1.2, ... */
+  version: number;
+  cipherSuite: number;
+}
+
+/**
+ * Source of session secrets (an NSS key log). The parser asks once per handshake, right after the (final)
+ * ServerHello. null: no secret for this client_random; {error}: a secret exists but cannot be used (a note).
+ */
+export interface KeyProvider {
+  forHandshake(p: HandshakeKeyParams): RecordDecryptor | { error: string } | null;
+}
