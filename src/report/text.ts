@@ -1,0 +1,111 @@
+import type { CertificateInfo, Handshake, ScanResult, Severity, Verdict } from '../model.js';
+import { escapeTerminal as esc } from './escape.js';
+import { worstSeverity } from './filter.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show every verdict, including ok/info ones. */
+  verbose?: boolean;
+}
+
+const SGR: Record<Severity | 'dim' | 'bold', string> = {
+  ok: '32',
+  info: '36',
+  warning: '33',
+  error: '31',
+  dim: '2',
+  bold: '1',
+};
+
+/** Badges read without colour too (NO_COLOR, logs): a word and a symbol. */
+export const BADGE: Record<Severity, string> = { ok: '✓ OK', info: 'i INFO', warning: '! WARN', error: '✗ ERROR' };
+
+function paint(o: TextOptions, kind: keyof typeof SGR, s: string): string {
+  return o.color ? `\x1b[${SGR[kind]}m${s}\x1b[0m` : s;
+}
+
+export function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/Z$/, '');
+}
+
+function certLine(c: CertificateInfo | undefined, sha: string, idx: number): string {
+  if (!c) return `[${idx}] (certificate ${sha.slice(0, 16)}… not available)`;
+  const name = esc(c.subjectCN ?? c.subject);
+  const issuer = esc(c.issuerCN ?? c.issuer);
+  const key = c.key.type + (c.key.bits ? ` ${c.key.bits}` : '') + (c.key.curve ? ` ${c.key.curve}` : '');
+  const valid = c.notBefore ? `${c.notBefore.slice(0, 10)} – ${c.notAfter.slice(0, 10)}` : '';
+  return `[${idx}] ${name}  ← issued by ${issuer}  ${valid}  ${key}  sha256 ${sha.slice(0, 16)}…`;
+}
+
+function verdictLines(o: TextOptions, vs: Verdict[], indent: string): string[] {
+  const lines: string[] = [];
+  for (const v of vs) {
+    if (!o.verbose && (v.severity === 'ok' || v.severity === 'info') && v.code !== 'chain-trusted' && v.code !== 'certificates-encrypted')
+      continue;
+    lines.push(`${indent}${paint(o, v.severity, BADGE[v.severity])} ${v.code}: ${esc(v.message)}`);
+    if (v.fix && v.severity !== 'ok') lines.push(`${indent}    fix: ${esc(v.fix)}`);
+  }
+  return lines;
+}
+
+export function handshakeTitle(h: Handshake): string {
+  const proto = h.transport === 'udp' ? 'UDP' : 'TCP';
+  const parts = [
+    `#${h.id}`,
+    shortTime(h.time),
+    `${h.client.ip}:${h.client.port} → ${h.server.ip}:${h.server.port}`,
+    proto,
+    h.version ?? h.clientVersion ?? 'TLS ?',
+  ];
+  if (h.sni) parts.push(`SNI ${esc(h.sni)}`);
+  if (h.startTls) parts.push(`after ${h.startTls} STARTTLS`);
+  return parts.join('  ');
+}
+
+export function renderText(r: ScanResult, o: TextOptions): string {
+  const certs = new Map(r.certificates.map((c) => [c.sha256, c]));
+  const out: string[] = [];
+  for (const c of r.captures) {
+    out.push(
+      paint(o, 'bold', esc(c.file)) +
+        `  ${c.format}  ${c.linkTypes.join(',') || 'no link types'}  ${c.packets} packets  ${c.bytes} bytes`,
+    );
+    if (c.truncated) out.push(`  ${paint(o, 'warning', '! truncated')}: ${esc(c.truncated.message)}`);
+    for (const n of c.notes) out.push(`  note: ${esc(n)}`);
+  }
+  out.push('');
+  for (const h of r.handshakes) {
+    const sev = worstSeverity(h);
+    out.push(`${paint(o, sev, BADGE[sev].padEnd(7))} ${paint(o, 'bold', handshakeTitle(h))}`);
+    if (h.cipher) out.push(`    cipher ${h.cipher}${h.alpn?.length ? `  ALPN ${h.alpn.map(esc).join(',')}` : ''}`);
+    for (const side of ['server', 'client'] as const) {
+      const chain = side === 'server' ? h.serverChain : h.clientChain;
+      if (chain.length === 0) {
+        if (side === 'server' && h.encrypted) out.push('    server chain: encrypted (TLS 1.3; give --keylog to decrypt)');
+        else if (side === 'client' && h.clientSentEmptyCertificate) out.push('    client chain: empty Certificate message (no client certificate sent)');
+        else if (side === 'server') out.push('    server chain: none seen');
+        continue;
+      }
+      out.push(`    ${side} chain (${chain.length}):`);
+      chain.forEach((sha, i) => out.push('      ' + certLine(certs.get(sha), sha, i)));
+    }
+    if (h.certificateRequest) {
+      const names = h.certificateRequest.authorities;
+      out.push(`    server asked for a client certificate; accepted CAs: ${names.length ? names.map(esc).join(' | ') : '(any)'}`);
+    }
+    for (const a of h.alerts) {
+      const dir = a.from === 'client' ? 'client → server' : 'server → client';
+      out.push(`    alert ${dir}: ${a.levelName} ${a.descriptionName} (frame ${a.frame})`);
+    }
+    out.push(...verdictLines(o, h.verdicts ?? [], '    '));
+    for (const n of h.notes) out.push(`    note: ${esc(n)}`);
+    out.push('');
+  }
+  const counts = { ok: 0, info: 0, warning: 0, error: 0 };
+  for (const h of r.handshakes) counts[worstSeverity(h)]++;
+  out.push(
+    `${r.handshakes.length} handshake(s), ${r.certificates.length} unique certificate(s): ` +
+      `${counts.error} with errors, ${counts.warning} with warnings, ${counts.ok + counts.info} ok`,
+  );
+  return out.join('\n') + '\n';
+}
