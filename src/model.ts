@@ -39,6 +39,8 @@ export interface OcspInfo {
 
 export interface Handshake {
   id: number;
+  /** Index into ScanResult.captures of the capture the handshake came from. */
+  capture?: number;
   transport: 'tcp' | 'udp';
   client: Endpoint;
   server: Endpoint;
@@ -128,6 +130,8 @@ export interface CaptureSummary {
   notes: string[];
   /** Counters of things skipped on purpose: unknown link types, non-IP, ... */
   skipped?: Record<string, number>;
+  /** Set when the file could not be read at all (not a capture, missing): the one-line reason. */
+  error?: string;
 }
 
 export interface ScanResult {
