@@ -28,4 +28,13 @@ export const LIMITS = {
   handshakesPerFlow: 16,
   /** Notes kept per object; further ones are counted, not stored. */
   notesPerObject: 32,
+  /** Parsed certificates kept in the SHA-256 cache of src/x509 (each unique certificate is parsed once). */
+  certificateCacheEntries: 50_000,
+  /** Chain building: longest path tried and most candidate paths explored per leaf (cross-signed meshes). */
+  chainMaxDepth: 12,
+  chainMaxPaths: 64,
+  /** Largest certificate file (or directory entry) read by `--ca` and `certshark check`. */
+  certificateFileBytes: 32 * 1024 * 1024,
+  /** Files read from one `--ca` directory. */
+  certificateDirFiles: 10_000,
 } as const;
