@@ -8,7 +8,10 @@ export interface FlowInfo {
   transport: 'tcp' | 'udp';
   a: Endpoint;
   b: Endpoint;
-  /** true when the SYN (or for UDP, nothing) established who `a` is; false for a capture that starts mid-flow. */
+  /**
+   * true when a SYN (a is its sender) or a SYN-ACK seen first (a is its receiver) established who `a` is; false
+   * for a capture that starts mid-flow and for UDP.
+   */
   synSeen: boolean;
   firstFrame: number;
   firstTs: number;
@@ -27,6 +30,12 @@ export interface FlowConsumer {
   gap(dir: Dir, bytes: number, frame: number): void;
   /** The flow ended (FIN/RST seen both ways, port reuse, eviction, a limit, or end of capture). Called once. */
   end(reason: FlowEndReason): void;
+  /**
+   * Optional: a named oddity on one direction (Zeek's "weirds"), e.g. `tcp-overlap-mismatch` (a retransmission
+   * carried different bytes; the first arrival was kept) or `tcp-buffer-limit` (a cap forced a gap). Each code is
+   * reported at most once per direction.
+   */
+  note?(dir: Dir, code: string, frame: number): void;
   readonly done: boolean;
 }
 

@@ -1,0 +1,468 @@
+import { LIMITS } from '../limits.js';
+import type { Packet } from '../net/types.js';
+import { formatAddress } from './address.js';
+import { seqAdd } from './seq.js';
+import { HalfStream, type StreamHost } from './stream.js';
+import type { Dir, FlowConsumer, FlowConsumerFactory, FlowEndReason, FlowInfo } from './types.js';
+
+export interface TrackerOptions {
+  /** Out-of-order bytes held per TCP direction before the lowest hole is given up as a gap. */
+  maxBufferedBytesPerDirection: number;
+  /** Out-of-order segments held per TCP direction, likewise. */
+  maxSegmentsPerDirection: number;
+  /** Flows tracked at once; past this the least recently seen flow is ended with 'evicted'. */
+  maxFlows: number;
+}
+
+export interface TrackerStats {
+  packets: number;
+  flowsCreated: number;
+  flowsEnded: Record<FlowEndReason, number>;
+  /** Flows currently in the table. */
+  flowsInProgress: number;
+  gaps: number;
+  gapBytes: number;
+  /** Out-of-order bytes held across all flows right now, and the most ever held at once. */
+  bufferedBytes: number;
+  bufferedBytesPeak: number;
+  /** Packets of flows whose consumer is done: one lookup, nothing else. */
+  skippedPackets: number;
+  /** TCP packets that neither belong to a known flow nor start one (a bare ACK/FIN/RST after the flow ended). */
+  ignoredPackets: number;
+  retransmissions: number;
+  outOfOrderSegments: number;
+  overlapMismatches: number;
+  /** Times a per-direction cap forced a hole to be given up. */
+  capFlushes: number;
+  /** Exceptions thrown by a consumer; its flow is then treated as done. */
+  consumerErrors: number;
+}
+
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+
+/**
+ * A flow in the table. Its key hashes both endpoints symmetrically, so both directions find it; the endpoints
+ * themselves are copied once at creation and compared byte by byte to resolve collisions.
+ */
+class Flow {
+  /** Next flow with the same hash key (collision chain). */
+  nextInBucket: Flow | null = null;
+  /** Least-recently-seen list, oldest at the head. */
+  older: Flow | null = null;
+  newer: Flow | null = null;
+  /** Once true, the consumer gets no more data or gaps; only the TCP flags are still watched. */
+  skip = false;
+  /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
+  activity = false;
+  ended = false;
+  d0: HalfStream | null = null;
+  d1: HalfStream | null = null;
+  finA = false;
+  finB = false;
+
+  constructor(
+    readonly id: number,
+    readonly key: number,
+    readonly udp: boolean,
+    readonly addrA: Uint8Array,
+    readonly portA: number,
+    readonly addrB: Uint8Array,
+    readonly portB: number,
+    readonly info: FlowInfo,
+    readonly consumer: FlowConsumer,
+  ) {}
+}
+
+/** 32-bit finaliser of MurmurHash3: spreads every input bit over the word. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function endpointHash(addr: Uint8Array, port: number): number {
+  let h = Math.imul(port ^ 0x2c1b3c6d, 0x9e3779b1);
+  const n = addr.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    h = Math.imul(h ^ ((addr[i]! << 24) | (addr[i + 1]! << 16) | (addr[i + 2]! << 8) | addr[i + 3]!), 0xcc9e2d51);
+    h = (h << 13) | (h >>> 19);
+  }
+  for (; i < n; i++) h = Math.imul(h ^ addr[i]!, 0x1b873593);
+  return fmix(h);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The flow table and TCP reassembly stage (DESIGN.md pipeline, src/tcp). Feed it every decoded packet with add();
+ * it creates one consumer per flow through the factory and hands it in-order bytes per direction (TCP) or each
+ * datagram (UDP), gaps where bytes are known missing, and one end() call. finish() ends every open flow.
+ *
+ * Flow keys are numbers: the sum of two endpoint hashes (symmetric, so both directions meet), mixed with the
+ * transport, into a Map<number, Flow> whose collisions chain through the flows and are resolved by comparing
+ * address bytes and ports. No string, array or object is built per packet on the in-order path.
+ */
+export class FlowTracker implements StreamHost {
+  readonly stats: TrackerStats = {
+    packets: 0,
+    flowsCreated: 0,
+    flowsEnded: { closed: 0, reused: 0, evicted: 0, limit: 0, eof: 0 },
+    flowsInProgress: 0,
+    gaps: 0,
+    gapBytes: 0,
+    bufferedBytes: 0,
+    bufferedBytesPeak: 0,
+    skippedPackets: 0,
+    ignoredPackets: 0,
+    retransmissions: 0,
+    outOfOrderSegments: 0,
+    overlapMismatches: 0,
+    capFlushes: 0,
+    consumerErrors: 0,
+  };
+  readonly maxBufferedBytes: number;
+  readonly maxSegments: number;
+  private readonly maxFlows: number;
+  private readonly table = new Map<number, Flow>();
+  private oldest: Flow | null = null;
+  private newest: Flow | null = null;
+  private nextId = 0;
+  /** The flow being worked on, so a consumer's exception can be pinned on it. */
+  private current: Flow | null = null;
+
+  constructor(
+    private readonly factory: FlowConsumerFactory,
+    opts: Partial<TrackerOptions> = {},
+  ) {
+    this.maxBufferedBytes = opts.maxBufferedBytesPerDirection ?? LIMITS.tcpBufferedBytesPerDirection;
+    this.maxSegments = opts.maxSegmentsPerDirection ?? LIMITS.tcpSegmentsPerDirection;
+    this.maxFlows = Math.max(1, opts.maxFlows ?? LIMITS.flowsInProgress);
+  }
+
+  /** One decoded packet. `p` and its views are read during the call only. Never throws for bad input. */
+  add(p: Packet): void {
+    this.stats.packets++;
+    this.current = null;
+    try {
+      if (p.kind === 'udp') this.addUdp(p);
+      else this.addTcp(p);
+    } catch {
+      // A consumer threw (the tracker itself does not throw on input): keep going, stop feeding that consumer.
+      this.stats.consumerErrors++;
+      const f = this.current as Flow | null;
+      if (f !== null && !f.ended) this.goQuiet(f);
+    }
+  }
+
+  /** End of capture: every open flow, in order of its first frame, gets its buffered data (after gaps) and end('eof'). */
+  finish(): void {
+    const flows: Flow[] = [];
+    for (let f = this.oldest; f !== null; f = f.newer) flows.push(f);
+    flows.sort((x, y) => x.info.firstFrame - y.info.firstFrame || x.id - y.id);
+    for (const f of flows) {
+      this.current = f;
+      try {
+        this.endFlow(f, 'eof', f.info.firstFrame);
+      } catch {
+        this.stats.consumerErrors++;
+        if (!f.ended) this.removeFlow(f);
+      }
+    }
+    this.current = null;
+  }
+
+  // StreamHost: counters fed by the half-streams.
+  buffered(n: number): void {
+    const s = this.stats;
+    s.bufferedBytes += n;
+    if (s.bufferedBytes > s.bufferedBytesPeak) s.bufferedBytesPeak = s.bufferedBytes;
+  }
+  countGap(bytes: number): void {
+    this.stats.gaps++;
+    this.stats.gapBytes += bytes;
+  }
+  countRetransmission(): void {
+    this.stats.retransmissions++;
+  }
+  countOutOfOrder(): void {
+    this.stats.outOfOrderSegments++;
+  }
+  countOverlapMismatch(): void {
+    this.stats.overlapMismatches++;
+  }
+  countCapFlush(): void {
+    this.stats.capFlushes++;
+  }
+
+  private keyOf(udp: boolean, p: Packet): number {
+    const h = endpointHash(p.src, p.sport) + endpointHash(p.dst, p.dport);
+    // Small integers (31-bit on 64-bit V8) stay unboxed as Map keys.
+    return fmix(udp ? h ^ 0x5bd1e995 : h) & 0x3fffffff;
+  }
+
+  /** The flow of `p` and the packet's direction in it (-1 when none). Writes the direction into this.dir. */
+  private lookup(key: number, udp: boolean, p: Packet): Flow | null {
+    for (let f = this.table.get(key) ?? null; f !== null; f = f.nextInBucket) {
+      if (f.udp !== udp) continue;
+      if (f.portA === p.sport && f.portB === p.dport && sameBytes(f.addrA, p.src) && sameBytes(f.addrB, p.dst)) {
+        this.dir = 0;
+        return f;
+      }
+      if (f.portB === p.sport && f.portA === p.dport && sameBytes(f.addrB, p.src) && sameBytes(f.addrA, p.dst)) {
+        this.dir = 1;
+        return f;
+      }
+    }
+    return null;
+  }
+  private dir: Dir = 0;
+
+  private addUdp(p: Packet): void {
+    const key = this.keyOf(true, p);
+    let f = this.lookup(key, true, p);
+    let dir = this.dir;
+    if (f === null) {
+      f = this.createFlow(key, true, p, false, false);
+      dir = 0;
+    } else {
+      this.touch(f);
+    }
+    if (f.skip) {
+      this.stats.skippedPackets++;
+      return;
+    }
+    this.current = f;
+    const c = f.consumer;
+    // One call per datagram: DTLS records never span datagrams (RFC 9147 section 4.1.1).
+    c.data(dir, p.payload, p.frame, p.ts);
+    if (p.missingBytes > 0 && !c.done) {
+      this.countGap(p.missingBytes);
+      c.gap(dir, p.missingBytes, p.frame);
+    }
+    if (c.done) this.goQuiet(f);
+  }
+
+  private addTcp(p: Packet): void {
+    const flags = p.flags;
+    const seq = p.seq >>> 0;
+    const key = this.keyOf(false, p);
+    let f = this.lookup(key, false, p);
+    let dir = this.dir;
+    const syn = (flags & (SYN | RST)) === SYN;
+    if (f !== null) {
+      this.current = f;
+      this.touch(f);
+      if (syn && this.isNewConnection(f, dir, flags, seq)) {
+        this.endFlow(f, 'reused', p.frame);
+        f = null;
+      }
+    }
+    if (f === null) {
+      // A bare ACK, FIN or RST of a flow already ended (or never seen) starts nothing.
+      if (!syn && p.payload.length === 0 && p.missingBytes === 0) {
+        this.stats.ignoredPackets++;
+        return;
+      }
+      const synAck = syn && (flags & ACK) !== 0;
+      // For a SYN-ACK seen first, its receiver is the client: side a.
+      f = this.createFlow(key, false, p, syn, synAck);
+      dir = synAck ? 1 : 0;
+    }
+    if (f.skip) {
+      this.stats.skippedPackets++;
+      this.quietFlags(f, dir, flags, seq, p.frame);
+      return;
+    }
+    const s = dir === 0 ? f.d0! : f.d1!;
+    const o = dir === 0 ? f.d1! : f.d0!;
+    if ((flags & RST) !== 0) {
+      // RFC 9293 section 3.10.7: RST aborts the connection in both directions; flush what was held.
+      f.activity = true;
+      this.endFlow(f, 'closed', p.frame);
+      return;
+    }
+    let dataSeq = seq;
+    if ((flags & SYN) !== 0) {
+      if ((flags & ACK) !== 0) {
+        if (!s.hasSyn) {
+          s.hasSyn = true;
+          s.isn = seq;
+          s.start(seqAdd(seq, 1));
+        }
+        // The SYN-ACK acknowledges the client's ISN+1: the client's stream starts there even if its SYN was missed.
+        o.start(p.ack >>> 0);
+      } else if (!s.hasSyn) {
+        s.hasSyn = true;
+        s.isn = seq;
+        s.start(seqAdd(seq, 1));
+      }
+      // The SYN occupies one sequence number; data carried on it (TFO, RFC 7413) follows it.
+      dataSeq = seqAdd(seq, 1);
+    }
+    const c = f.consumer;
+    if (p.payload.length !== 0 || p.missingBytes !== 0) {
+      f.activity = true;
+      s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
+    }
+    if ((flags & ACK) !== 0 && o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0);
+    if ((flags & FIN) !== 0) {
+      f.activity = true;
+      s.fin(seqAdd(dataSeq, p.payload.length + p.missingBytes));
+    }
+    if (c.done) {
+      this.goQuiet(f);
+      this.quietFlags(f, dir, flags & ~SYN, seq, p.frame);
+      return;
+    }
+    if (s.finished && o.finished) this.endFlow(f, 'closed', p.frame);
+  }
+
+  /**
+   * A SYN on a known 4-tuple starts a new connection when it is not a retransmission of the one that opened this
+   * flow: a different ISN, or the flow already carried data or a FIN without a SYN from this side (RFC 9293
+   * section 3.10.7.4 lets a SYN in TIME-WAIT open a new incarnation; captures show the same ports reused later).
+   */
+  private isNewConnection(f: Flow, dir: Dir, flags: number, seq: number): boolean {
+    const s = dir === 0 ? f.d0! : f.d1!;
+    if ((flags & ACK) !== 0) {
+      // A SYN-ACK with a new ISN whose SYN the capture missed: a new connection only if this one was closing.
+      return s.hasSyn && s.isn !== seq && (f.finA || f.finB || s.finSeen);
+    }
+    if (s.hasSyn) return s.isn !== seq;
+    // A SYN arriving after the data it opened (reordered capture): its ISN+1 is where the stream began.
+    if (!f.skip && s.open && seqAdd(seq, 1) === s.initSeq) return false;
+    return f.activity;
+  }
+
+  /** Flags of a flow whose consumer is done: only FIN/RST (for the end) and SYN (for port reuse) matter. */
+  private quietFlags(f: Flow, dir: Dir, flags: number, seq: number, frame: number): void {
+    const s = dir === 0 ? f.d0! : f.d1!;
+    if ((flags & RST) !== 0) {
+      f.activity = true;
+      this.endFlow(f, 'closed', frame);
+      return;
+    }
+    if ((flags & SYN) !== 0 && !s.hasSyn) {
+      s.hasSyn = true;
+      s.isn = seq;
+    }
+    if ((flags & FIN) !== 0) {
+      f.activity = true;
+      if (dir === 0) f.finA = true;
+      else f.finB = true;
+      if (f.finA && f.finB) this.endFlow(f, 'closed', frame);
+    }
+  }
+
+  /** The consumer is done: free its buffers and put the flow on the fast path. */
+  private goQuiet(f: Flow): void {
+    f.skip = true;
+    if (f.d0 !== null) {
+      // Remember which directions had already finished, for the end of the connection.
+      f.finA = f.finA || f.d0.finSeen;
+      f.finB = f.finB || f.d1!.finSeen;
+      f.d0.free();
+      f.d1!.free();
+    }
+  }
+
+  private createFlow(key: number, udp: boolean, p: Packet, syn: boolean, synAck: boolean): Flow {
+    if (this.stats.flowsInProgress >= this.maxFlows && this.oldest !== null) {
+      this.endFlow(this.oldest, 'evicted', p.frame);
+    }
+    const src = p.src.slice();
+    const dst = p.dst.slice();
+    // Side a is the SYN sender; a SYN-ACK seen first names its receiver as a.
+    const aIsSrc = !synAck;
+    const addrA = aIsSrc ? src : dst;
+    const addrB = aIsSrc ? dst : src;
+    const portA = aIsSrc ? p.sport : p.dport;
+    const portB = aIsSrc ? p.dport : p.sport;
+    const info: FlowInfo = {
+      transport: udp ? 'udp' : 'tcp',
+      a: { ip: formatAddress(addrA), port: portA },
+      b: { ip: formatAddress(addrB), port: portB },
+      synSeen: syn,
+      firstFrame: p.frame,
+      firstTs: p.ts,
+    };
+    const consumer = this.factory(info);
+    const f = new Flow(this.nextId++, key, udp, addrA, portA, addrB, portB, info, consumer);
+    if (!udp) {
+      f.d0 = new HalfStream(0, consumer, this);
+      f.d1 = new HalfStream(1, consumer, this);
+    }
+    const head = this.table.get(key);
+    if (head !== undefined) f.nextInBucket = head;
+    this.table.set(key, f);
+    f.older = this.newest;
+    if (this.newest !== null) this.newest.newer = f;
+    else this.oldest = f;
+    this.newest = f;
+    this.stats.flowsCreated++;
+    this.stats.flowsInProgress++;
+    this.current = f;
+    if (consumer.done) this.goQuiet(f);
+    return f;
+  }
+
+  /** Moves f to the newest end of the least-recently-seen list. */
+  private touch(f: Flow): void {
+    if (f === this.newest) return;
+    const older = f.older;
+    const newer = f.newer!;
+    if (older !== null) older.newer = newer;
+    else this.oldest = newer;
+    newer.older = older;
+    f.older = this.newest;
+    f.newer = null;
+    this.newest!.newer = f;
+    this.newest = f;
+  }
+
+  /** Flushes held data (unless the consumer is done), calls end() once, removes the flow. */
+  private endFlow(f: Flow, reason: FlowEndReason, frame: number): void {
+    if (f.ended) return;
+    // Removed first, so that a consumer throwing from flush or end() cannot leave the flow half-ended.
+    this.removeFlow(f);
+    if (f.d0 !== null) {
+      if (!f.skip) {
+        f.d0.flush(frame);
+        f.d1!.flush(frame);
+      }
+      f.d0.free();
+      f.d1!.free();
+    }
+    this.stats.flowsEnded[reason]++;
+    f.consumer.end(reason);
+  }
+
+  private removeFlow(f: Flow): void {
+    f.ended = true;
+    let prev: Flow | null = null;
+    for (let g = this.table.get(f.key) ?? null; g !== null; prev = g, g = g.nextInBucket) {
+      if (g !== f) continue;
+      if (prev !== null) prev.nextInBucket = g.nextInBucket;
+      else if (g.nextInBucket !== null) this.table.set(f.key, g.nextInBucket);
+      else this.table.delete(f.key);
+      break;
+    }
+    if (f.older !== null) f.older.newer = f.newer;
+    else this.oldest = f.newer;
+    if (f.newer !== null) f.newer.older = f.older;
+    else this.newest = f.older;
+    f.older = f.newer = null;
+    this.stats.flowsInProgress--;
+  }
+}
