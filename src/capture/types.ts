@@ -20,9 +20,41 @@ export interface CaptureRecord {
 
 export interface CaptureSink {
   packet(rec: CaptureRecord): void;
+  /**
+   * A pcapng Decryption Secrets Block (type 0x0000000A), e.g. a TLS key log (secretsType 0x544c534b "TLSK").
+   * `data` is a view valid only during the call; frameBefore is the number of packets delivered before it.
+   */
+  decryptionSecrets?(secretsType: number, data: Uint8Array, frameBefore: number): void;
 }
 
 /** Thrown only for input that is not a readable capture at all (the CLI turns it into one line and exit 2). */
 export class CaptureError extends Error {
   override name = 'CaptureError';
+}
+
+export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng' | 'pcap+gzip' | 'pcap-ns+gzip' | 'pcapng+gzip';
+
+/** What CaptureParser.end() reports. */
+export interface CaptureEndInfo {
+  /** 'pcap' | 'pcap-ns' | 'pcapng' (readCapture adds '+gzip'); '' when no header was seen. */
+  format: string;
+  /** Link type names seen (first-seen order), e.g. 'EN10MB', 'LINUX_SLL2', or 'LINKTYPE_<n>'. */
+  linkTypes: string[];
+  /** Link type numbers, same order as linkTypes. */
+  linkTypeNumbers: number[];
+  packets: number;
+  /** The input stopped mid-record or a record was corrupt: everything before atOffset was delivered. */
+  truncated?: { atOffset: number; message: string };
+  /** Non-fatal oddities (bad trailing block length, packet longer than its block, ...). */
+  notes: string[];
+}
+
+export interface CaptureReadResult extends CaptureEndInfo {
+  /** Bytes read from the source (compressed bytes for a gzip file). */
+  bytes: number;
+}
+
+export interface ReadCaptureOptions {
+  onProgress?(bytesRead: number, totalBytes?: number): void;
+  signal?: AbortSignal;
 }

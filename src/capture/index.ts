@@ -1,0 +1,13 @@
+export { CaptureParser } from './parser.js';
+export { readCapture } from './read.js';
+export { linkTypeName } from './link-types.js';
+export { describeBadMagic, guessFormat } from './magic.js';
+export {
+  CaptureError,
+  type CaptureEndInfo,
+  type CaptureFormat,
+  type CaptureReadResult,
+  type CaptureRecord,
+  type CaptureSink,
+  type ReadCaptureOptions,
+} from './types.js';
