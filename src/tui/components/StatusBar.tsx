@@ -1,0 +1,97 @@
+import React, { useMemo } from 'react';
+import type { Handshake } from '../../model.js';
+import { escapeControl } from '../escape.js';
+import { fit, formatBytes, type Line } from '../format.js';
+import type { TuiState } from '../state.js';
+import { Lines } from './Lines.js';
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** The loading indicator: a bar of bytes read when the size is known, a spinner for stdin. */
+export function progressText(state: TuiState, barWidth = 20): string {
+  if (state.error !== undefined) return `error: ${escapeControl(state.error)}`;
+  const p = state.progress;
+  if (state.done) return p ? `loaded ${formatBytes(p.bytesRead)}` : 'loaded';
+  if (!p) return `${SPINNER[state.ticks % SPINNER.length]} starting…`;
+  if (p.totalBytes !== undefined && p.totalBytes > 0) {
+    const f = Math.max(0, Math.min(1, p.bytesRead / p.totalBytes));
+    const filled = Math.round(f * barWidth);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${Math.floor(f * 100)}% ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)}`;
+  }
+  return `${SPINNER[state.ticks % SPINNER.length]} reading… ${formatBytes(p.bytesRead)}`;
+}
+
+/** Counts of the oddities worth a glance: truncation, gaps, encrypted TLS 1.3, other notes. */
+export function notesSummary(handshakes: readonly Handshake[], captureNotes: number): string {
+  let truncated = 0;
+  let gaps = 0;
+  let encrypted = 0;
+  let other = 0;
+  for (const h of handshakes) {
+    if (h.encrypted) encrypted++;
+    for (const n of h.notes) {
+      if (/trunc/i.test(n)) truncated++;
+      else if (/gap/i.test(n)) gaps++;
+      else other++;
+    }
+  }
+  const parts: string[] = [];
+  if (truncated) parts.push(`${truncated} truncated`);
+  if (gaps) parts.push(`${gaps} gaps`);
+  if (encrypted) parts.push(`${encrypted} TLS 1.3 without key log`);
+  if (other) parts.push(`${other} other notes`);
+  if (captureNotes) parts.push(`${captureNotes} capture notes`);
+  return parts.join(', ');
+}
+
+export function TitleBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
+  const right = progressText(state);
+  const left = ` certshark  ${escapeControl(state.title)}`;
+  const gap = Math.max(1, width - Array.from(left).length - Array.from(right).length - 1);
+  const line: Line = [
+    { text: left, bold: true, inverse: true },
+    { text: ' '.repeat(gap), inverse: true },
+    { text: right + ' ', inverse: true, color: state.error !== undefined ? 'red' : undefined },
+  ];
+  return <Lines lines={[line]} height={1} width={width} />;
+}
+
+export function StatusBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
+  const captureNotes = state.captures.reduce((n, c) => n + c.notes.length + (c.truncated ? 1 : 0), 0);
+  const notes = useMemo(() => notesSummary(state.handshakes, captureNotes), [state.handshakes, captureNotes]);
+  const p = state.progress;
+  const parts = [
+    p ? `${p.packets.toLocaleString('en-US')} packets` : '',
+    p ? formatBytes(p.bytesRead) + (p.totalBytes !== undefined ? ` of ${formatBytes(p.totalBytes)}` : '') : '',
+    `${state.handshakes.length.toLocaleString('en-US')} handshakes` +
+      (state.rows.length !== state.handshakes.length || state.group ? ` (${state.rows.length.toLocaleString('en-US')} rows)` : ''),
+    state.marks.size ? `${state.marks.size} marked` : '',
+    state.filterText ? `filter: ${escapeControl(state.filterText)}` : '',
+    notes ? `notes: ${notes}` : '',
+  ].filter((x) => x !== '');
+  const line: Line = state.message
+    ? [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }]
+    : [{ text: ' ' + parts.join(' · ') }];
+  return <Lines lines={[line]} height={1} width={width} />;
+}
+
+export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E chain  y copy  s sort  g group  ? help  q quit';
+
+export const HELP_LINES: [string, string][] = [
+  ['↑ ↓  j k', 'move in the focused pane (PgUp/PgDn, Home/End)'],
+  ['Tab  Shift-Tab', 'cycle panes: handshakes → chain → details'],
+  ['Enter', 'expand: a grouped row, or the focused pane to the whole screen (again to go back)'],
+  ['/', 'filter: port 7001, sni vpn, ip 10.0.0.1, host vcse, cn Example, bad, warn, ok, alert,'],
+  ['', '  dtls, mtls, encrypted, a verdict code (missing-intermediate), free text; !term negates'],
+  ['s  r', 'sort by the next column; reverse the order'],
+  ['g', 'group duplicate handshakes (same server, same chain)'],
+  ['Space', 'mark the certificate (in the list: the whole handshake\'s certificates); u clears marks'],
+  ['e', 'export the marked certificates (or the selected one) as PEM; the path can be edited'],
+  ['E', 'export the selected chain, leaf to root, as one PEM bundle'],
+  ['y', 'copy the PEM to the clipboard (OSC 52: works over SSH and in tmux with set-clipboard on)'],
+  ['?', 'this help (any key closes it)'],
+  ['q  Ctrl-C', 'quit'],
+  ['', ''],
+  ['Badges', '✓ OK trusted · ✗ BAD an error · ! WARN a warning · i INFO remarks only · ? ENC encrypted'],
+  ['Chain', '[wire #n] sent by the peer · [store] from the trust store · MISSING LINK what the peer failed to send'],
+];

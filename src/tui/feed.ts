@@ -1,0 +1,77 @@
+/**
+ * Turns the session's listener callbacks into batched reducer actions (DESIGN.md point 9: events arrive batched).
+ * The session already batches; this merges whatever arrived since the last flush into one `scan-batch`, so the
+ * rows are re-derived at most once per flush however the events were split. One instance per run.
+ */
+import type { CertificateInfo, Handshake, ScanListener, ScanProgress, ScanResult } from '../model.js';
+import type { Action } from './state.js';
+
+export class ScanFeed {
+  private handshakes: Handshake[] = [];
+  private certificates: CertificateInfo[] = [];
+  private progress?: ScanProgress;
+  private progressEvents = 0;
+  private done?: ScanResult;
+  private error?: string;
+  private wake?: (urgent: boolean) => void;
+
+  readonly listener: ScanListener = {
+    onProgress: (p) => {
+      this.progress = p;
+      this.progressEvents++;
+      this.wake?.(false);
+    },
+    onHandshakes: (hs, certs) => {
+      for (const h of hs) this.handshakes.push(h);
+      for (const c of certs) this.certificates.push(c);
+      this.wake?.(false);
+    },
+    onDone: (r) => {
+      this.done = r;
+      this.wake?.(true);
+    },
+    onError: (m) => {
+      this.error = m;
+      this.wake?.(true);
+    },
+  };
+
+  /** The consumer (the App) registers here; `urgent` asks for an immediate flush (end of scan, error). */
+  subscribe(wake: (urgent: boolean) => void): () => void {
+    this.wake = wake;
+    if (this.pending()) wake(this.done !== undefined || this.error !== undefined);
+    return () => {
+      if (this.wake === wake) this.wake = undefined;
+    };
+  }
+
+  pending(): boolean {
+    return (
+      this.handshakes.length > 0 ||
+      this.certificates.length > 0 ||
+      this.progressEvents > 0 ||
+      this.done !== undefined ||
+      this.error !== undefined
+    );
+  }
+
+  /** Everything since the last drain as one action, or undefined when nothing arrived. */
+  drain(): Action | undefined {
+    if (!this.pending()) return undefined;
+    const a: Action = {
+      type: 'scan-batch',
+      handshakes: this.handshakes,
+      certificates: this.certificates,
+      progress: this.progress,
+      progressEvents: this.progressEvents,
+      done: this.done,
+      error: this.error,
+    };
+    this.handshakes = [];
+    this.certificates = [];
+    this.progressEvents = 0;
+    this.done = undefined;
+    this.error = undefined;
+    return a;
+  }
+}

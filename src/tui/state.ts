@@ -1,0 +1,390 @@
+/**
+ * UI state as a pure reducer over discriminated-union actions (DESIGN.md point 9). Side effects — writing files,
+ * OSC 52, quitting — happen in the components, which report the outcome back as actions. Nothing here renders,
+ * reads the clock or touches the file system, so every behaviour is tested by feeding actions.
+ */
+import * as path from 'node:path';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult } from '../model.js';
+import { buildChainView, certNodes, selectableCerts } from './chain.js';
+import { compileFilter, type CompiledFilter } from './filter.js';
+import { sanitizeFileName } from './file-name.js';
+import { layout, type Layout, type Pane, type Viewport } from './layout.js';
+import { appendRows, deriveRows, SORT_KEYS, type ListRow, type SortSpec } from './rows.js';
+import { detailsLineCount } from './details.js';
+
+export interface ExportRequest {
+  /** Certificates to write, in order. */
+  shas: string[];
+  /** `E`: the whole chain as one bundle. */
+  bundle: boolean;
+}
+
+export type Mode =
+  | { kind: 'normal' }
+  | { kind: 'help' }
+  | { kind: 'filter'; before: string }
+  | { kind: 'export'; request: ExportRequest; path: string }
+  | { kind: 'confirm-overwrite'; request: ExportRequest; path: string };
+
+export interface Message {
+  text: string;
+  tone: 'info' | 'error';
+}
+
+export interface TuiState {
+  title: string;
+  exportDir: string;
+  viewport: Viewport;
+  handshakes: Handshake[];
+  certs: ReadonlyMap<string, CertificateInfo>;
+  progress?: ScanProgress;
+  /** Progress events seen: drives the spinner when the total size is unknown (stdin). */
+  ticks: number;
+  done: boolean;
+  error?: string;
+  captures: CaptureSummary[];
+  filterText: string;
+  filter: CompiledFilter;
+  sort: SortSpec;
+  group: boolean;
+  expanded: ReadonlySet<string>;
+  rows: ListRow[];
+  cursor: number;
+  scrollTop: number;
+  focus: Pane;
+  zoom?: Pane;
+  /** Index into the selected handshake's selectable certificates (server chain, then client chain). */
+  chainCursor: number;
+  detailsScroll: number;
+  marks: ReadonlySet<string>;
+  mode: Mode;
+  message?: Message;
+}
+
+export type Action =
+  | {
+      type: 'scan-batch';
+      handshakes: Handshake[];
+      certificates: CertificateInfo[];
+      progress?: ScanProgress;
+      progressEvents?: number;
+      done?: ScanResult;
+      error?: string;
+    }
+  | { type: 'resize'; columns: number; rows: number }
+  | { type: 'move'; delta: number }
+  | { type: 'page'; direction: 1 | -1 }
+  | { type: 'home' }
+  | { type: 'end' }
+  | { type: 'focus-next'; back?: boolean }
+  | { type: 'enter' }
+  | { type: 'toggle-mark' }
+  | { type: 'clear-marks' }
+  | { type: 'sort-next' }
+  | { type: 'sort-reverse' }
+  | { type: 'group-toggle' }
+  | { type: 'help-toggle' }
+  | { type: 'filter-open' }
+  | { type: 'filter-change'; text: string }
+  | { type: 'filter-apply'; text: string }
+  | { type: 'filter-cancel' }
+  | { type: 'export-open'; bundle: boolean }
+  | { type: 'export-exists'; path: string }
+  | { type: 'export-edit' }
+  | { type: 'export-cancel' }
+  | { type: 'export-done'; path: string; count: number }
+  | { type: 'message'; text: string; tone?: 'info' | 'error' };
+
+export interface InitOptions {
+  title: string;
+  exportDir: string;
+  columns: number;
+  rows: number;
+}
+
+export function initialState(o: InitOptions): TuiState {
+  const filter = compileFilter('');
+  return {
+    title: o.title,
+    exportDir: o.exportDir,
+    viewport: { columns: o.columns, rows: o.rows },
+    handshakes: [],
+    certs: new Map(),
+    ticks: 0,
+    done: false,
+    captures: [],
+    filterText: '',
+    filter,
+    sort: { key: 'no', desc: false },
+    group: false,
+    expanded: new Set(),
+    rows: [],
+    cursor: 0,
+    scrollTop: 0,
+    focus: 'list',
+    chainCursor: 0,
+    detailsScroll: 0,
+    marks: new Set(),
+    mode: { kind: 'normal' },
+  };
+}
+
+export function currentLayout(s: TuiState): Layout {
+  return layout(s.viewport, s.zoom);
+}
+
+export function selectedHandshake(s: TuiState): Handshake | undefined {
+  const r = s.rows[s.cursor];
+  return r === undefined ? undefined : s.handshakes[r.hs];
+}
+
+/** The certificate under the chain cursor (the server leaf by default). */
+export function selectedCert(s: TuiState): string | undefined {
+  const shas = selectableCerts(selectedHandshake(s), s.certs);
+  return shas[Math.min(s.chainCursor, shas.length - 1)];
+}
+
+/** What `e` and `y` act on: the marked certificates, or the selected one. */
+export function exportSelection(s: TuiState): string[] {
+  if (s.marks.size > 0) return [...s.marks];
+  const sel = selectedCert(s);
+  return sel === undefined ? [] : [sel];
+}
+
+/** What `E` acts on: the chain (leaf → root, as the pane shows it) holding the selected certificate. */
+export function bundleSelection(s: TuiState): string[] {
+  const h = selectedHandshake(s);
+  if (!h) return [];
+  const server = certNodes(buildChainView(h, 'server', s.certs)).map((n) => n.sha256);
+  const client = certNodes(buildChainView(h, 'client', s.certs)).map((n) => n.sha256);
+  return s.chainCursor >= server.length && client.length > 0 ? client : server;
+}
+
+/** The proposed export path: the export folder plus a name derived from the leaf's CN through the sanitiser. */
+export function proposeExportPath(s: TuiState, req: ExportRequest): string {
+  const first = req.shas[0] === undefined ? undefined : s.certs.get(req.shas[0]);
+  const base = sanitizeFileName(first?.subjectCN ?? first?.sha256.slice(0, 16) ?? 'certificate');
+  let name: string;
+  if (req.bundle) name = `${base}-chain.pem`;
+  else if (req.shas.length > 1) name = `${base}-and-${req.shas.length - 1}-more.pem`;
+  else name = `${base}.pem`;
+  return path.join(s.exportDir, name);
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** Keep the cursor row visible, with the list's height from the layout. */
+function scrolled(s: TuiState): TuiState {
+  const h = Math.max(1, currentLayout(s).listRows);
+  let top = s.scrollTop;
+  if (s.cursor < top) top = s.cursor;
+  if (s.cursor >= top + h) top = s.cursor - h + 1;
+  top = Math.max(0, Math.min(top, Math.max(0, s.rows.length - h)));
+  return top === s.scrollTop ? s : { ...s, scrollTop: top };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, n));
+}
+
+/** Re-derive the rows after the filter, sort, grouping or data changed, keeping the selected handshake. */
+function rederive(s: TuiState): TuiState {
+  const prev = s.rows[s.cursor];
+  const rows = deriveRows(s.handshakes, s.certs, {
+    filter: s.filter.test,
+    sort: s.sort,
+    group: s.group,
+    expanded: s.expanded,
+  });
+  let cursor = 0;
+  if (prev !== undefined) {
+    const at = rows.findIndex((r) => r.hs === prev.hs && !!r.member === !!prev.member);
+    cursor = at >= 0 ? at : rows.findIndex((r) => r.hs === prev.hs);
+    if (cursor < 0) cursor = Math.min(s.cursor, Math.max(0, rows.length - 1));
+  }
+  const moved = rows[cursor]?.hs !== prev?.hs;
+  return scrolled({
+    ...s,
+    rows,
+    cursor,
+    chainCursor: moved ? 0 : s.chainCursor,
+    detailsScroll: moved ? 0 : s.detailsScroll,
+  });
+}
+
+function selectRow(s: TuiState, cursor: number): TuiState {
+  const c = clamp(cursor, 0, Math.max(0, s.rows.length - 1));
+  if (c === s.cursor) return s;
+  return scrolled({ ...s, cursor: c, chainCursor: 0, detailsScroll: 0, message: undefined });
+}
+
+function moveIn(s: TuiState, delta: number): TuiState {
+  switch (s.focus) {
+    case 'list':
+      return selectRow(s, s.cursor + delta);
+    case 'chain': {
+      const n = selectableCerts(selectedHandshake(s), s.certs).length;
+      const c = clamp(s.chainCursor + delta, 0, Math.max(0, n - 1));
+      return c === s.chainCursor ? s : { ...s, chainCursor: c, detailsScroll: 0 };
+    }
+    case 'details': {
+      const lay = currentLayout(s);
+      const total = detailsLineCount(s, lay.detailsColumns);
+      const d = clamp(s.detailsScroll + delta, 0, Math.max(0, total - lay.detailsRows));
+      return d === s.detailsScroll ? s : { ...s, detailsScroll: d };
+    }
+  }
+}
+
+function pageSize(s: TuiState): number {
+  const lay = currentLayout(s);
+  const h = s.focus === 'list' ? lay.listRows : s.focus === 'chain' ? lay.chainRows : lay.detailsRows;
+  return Math.max(1, h - 1);
+}
+
+const PANES: Pane[] = ['list', 'chain', 'details'];
+
+export function reducer(s: TuiState, a: Action): TuiState {
+  switch (a.type) {
+    case 'scan-batch': {
+      let next: TuiState = {
+        ...s,
+        progress: a.progress ?? s.progress,
+        ticks: s.ticks + (a.progressEvents ?? (a.progress ? 1 : 0)),
+        error: a.error ?? s.error,
+      };
+      let certs = s.certs;
+      const newCerts = [...a.certificates, ...(a.done?.certificates ?? [])].filter((c) => !certs.has(c.sha256));
+      if (newCerts.length > 0) {
+        const m = new Map(certs);
+        for (const c of newCerts) m.set(c.sha256, c);
+        certs = m;
+      }
+      let handshakes = s.handshakes;
+      if (a.handshakes.length > 0) handshakes = handshakes.concat(a.handshakes);
+      let replaced = false;
+      if (a.done) {
+        next = { ...next, done: true, captures: a.done.captures };
+        // The final result is authoritative when it differs from what the batches delivered.
+        if (a.done.handshakes.length !== handshakes.length) {
+          handshakes = a.done.handshakes;
+          replaced = true;
+        }
+      }
+      if (handshakes === s.handshakes && certs === s.certs) return next;
+      next = { ...next, handshakes, certs };
+      const ordered = s.sort.key === 'no' && !s.sort.desc && !s.group;
+      // New certificates can change what a text filter matches on earlier handshakes only in the rare case a
+      // certificate arrives after its handshake; the final batch re-derives everything anyway.
+      if (ordered && !replaced && !a.done) {
+        const rows = appendRows(s.rows, handshakes, s.handshakes.length, certs, s.filter.test);
+        return scrolled({ ...next, rows });
+      }
+      return rederive(next);
+    }
+    case 'resize': {
+      if (a.columns === s.viewport.columns && a.rows === s.viewport.rows) return s;
+      return scrolled({ ...s, viewport: { columns: a.columns, rows: a.rows } });
+    }
+    case 'move':
+      return moveIn(s, a.delta);
+    case 'page':
+      return moveIn(s, a.direction * pageSize(s));
+    case 'home':
+      return moveIn(s, -Number.MAX_SAFE_INTEGER / 2);
+    case 'end':
+      return moveIn(s, Number.MAX_SAFE_INTEGER / 2);
+    case 'focus-next': {
+      const visible = s.zoom ? [s.zoom] : PANES;
+      const i = visible.indexOf(s.focus);
+      const n = visible.length;
+      const focus = visible[(((i < 0 ? 0 : i) + (a.back ? -1 : 1)) % n + n) % n]!;
+      return { ...s, focus, zoom: s.zoom ? focus : undefined };
+    }
+    case 'enter': {
+      const r = s.rows[s.cursor];
+      if (s.focus === 'list' && r && r.group !== undefined && r.count > 1 && !r.member) {
+        const expanded = new Set(s.expanded);
+        if (expanded.has(r.group)) expanded.delete(r.group);
+        else expanded.add(r.group);
+        return rederive({ ...s, expanded });
+      }
+      // Otherwise Enter expands the focused pane to the whole screen, and back.
+      return scrolled({ ...s, zoom: s.zoom ? undefined : s.focus, detailsScroll: 0 });
+    }
+    case 'toggle-mark': {
+      const h = selectedHandshake(s);
+      if (!h) return s;
+      const target = s.focus === 'list' ? [...h.serverChain, ...h.clientChain] : [selectedCert(s)].filter((x) => x !== undefined);
+      if (target.length === 0) return s;
+      const marks = new Set(s.marks);
+      const all = target.every((x) => marks.has(x));
+      for (const x of target) {
+        if (all) marks.delete(x);
+        else marks.add(x);
+      }
+      if (sameSet(marks, s.marks)) return s;
+      const moved = s.focus === 'list' ? selectRow({ ...s, marks }, s.cursor + 1) : { ...s, marks };
+      return { ...moved, marks, message: { text: `${marks.size} certificate${marks.size === 1 ? '' : 's'} marked`, tone: 'info' } };
+    }
+    case 'clear-marks':
+      return { ...s, marks: new Set(), message: { text: 'marks cleared', tone: 'info' } };
+    case 'sort-next': {
+      const i = SORT_KEYS.indexOf(s.sort.key);
+      const sort = { key: SORT_KEYS[(i + 1) % SORT_KEYS.length]!, desc: false };
+      return rederive({ ...s, sort, message: { text: `sorted by ${sort.key}`, tone: 'info' } });
+    }
+    case 'sort-reverse': {
+      const sort = { ...s.sort, desc: !s.sort.desc };
+      return rederive({ ...s, sort, message: { text: `sorted by ${sort.key}${sort.desc ? ' (descending)' : ''}`, tone: 'info' } });
+    }
+    case 'group-toggle':
+      return rederive({
+        ...s,
+        group: !s.group,
+        message: { text: s.group ? 'grouping off' : 'grouped: same server and same chain', tone: 'info' },
+      });
+    case 'help-toggle':
+      return { ...s, mode: s.mode.kind === 'help' ? { kind: 'normal' } : { kind: 'help' } };
+    case 'filter-open':
+      return { ...s, mode: { kind: 'filter', before: s.filterText } };
+    case 'filter-change': {
+      if (a.text === s.filterText) return s;
+      return rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
+    }
+    case 'filter-apply': {
+      const next = a.text === s.filterText ? s : rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
+      return { ...next, mode: { kind: 'normal' } };
+    }
+    case 'filter-cancel': {
+      if (s.mode.kind !== 'filter') return s;
+      const before = s.mode.before;
+      const next = before === s.filterText ? s : rederive({ ...s, filterText: before, filter: compileFilter(before) });
+      return { ...next, mode: { kind: 'normal' } };
+    }
+    case 'export-open': {
+      const shas = (a.bundle ? bundleSelection(s) : exportSelection(s)).filter((x) => s.certs.get(x)?.pem);
+      if (shas.length === 0) return { ...s, message: { text: 'nothing to export: no certificate selected', tone: 'error' } };
+      const request = { shas, bundle: a.bundle };
+      return { ...s, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
+    }
+    case 'export-exists':
+      if (s.mode.kind !== 'export') return s;
+      return { ...s, mode: { kind: 'confirm-overwrite', request: s.mode.request, path: a.path } };
+    case 'export-edit':
+      if (s.mode.kind !== 'confirm-overwrite') return s;
+      return { ...s, mode: { kind: 'export', request: s.mode.request, path: s.mode.path } };
+    case 'export-cancel':
+      return { ...s, mode: { kind: 'normal' }, message: { text: 'export cancelled', tone: 'info' } };
+    case 'export-done':
+      return {
+        ...s,
+        mode: { kind: 'normal' },
+        message: { text: `wrote ${a.count} certificate${a.count === 1 ? '' : 's'} to ${a.path}`, tone: 'info' },
+      };
+    case 'message':
+      return { ...s, message: { text: a.text, tone: a.tone ?? 'info' } };
+  }
+}
