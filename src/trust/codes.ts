@@ -67,6 +67,12 @@ export const VERDICT_CODES = {
   'expressway-san-too-long': 'error',
   'expressway-cluster-certificate': 'info',
   'trust-store-duplicate-subject': 'warning',
+  // added with the path validator
+  'signature-unsupported': 'warning',
+  'chain-too-long': 'error',
+  'ocsp-stale': 'warning',
+  'ocsp-not-for-certificate': 'warning',
+  'duplicate-certificate': 'info',
 } as const satisfies Record<string, Severity>;
 
 export type VerdictCode = keyof typeof VERDICT_CODES;
