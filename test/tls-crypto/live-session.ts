@@ -98,7 +98,14 @@ export function runSession(o: LiveOptions): Promise<LiveSession> {
     };
     const server = new tls.TLSSocket(b, {
       isServer: true,
-      secureContext: tls.createSecureContext({ ...o.tlsOptions, key: o.server.key, cert: o.server.cert }),
+      // A session id context is what tls.Server would set; without it OpenSSL fails a renegotiation that asks
+      // for a client certificate with an internal_error alert.
+      secureContext: tls.createSecureContext({
+        ...o.tlsOptions,
+        key: o.server.key,
+        cert: o.server.cert,
+        sessionIdContext: 'certshark-test',
+      }),
     });
     const client = tls.connect({
       ...o.tlsOptions,
