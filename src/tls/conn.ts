@@ -1,0 +1,534 @@
+/**
+ * Per-flow TLS state shared by the TCP stream parser (stream.ts) and the DTLS datagram parser (dtls.ts): who is
+ * the client, the handshake being assembled, record protection per side, the key-log decryptor, completion and
+ * emission. The framers call record() for every record and handshakeMessage() for every complete message.
+ */
+import { createHash } from 'node:crypto';
+import { brotliDecompressSync, inflateSync } from 'node:zlib';
+import { LIMITS } from '../limits.js';
+import { addNote, type Alert, type Handshake } from '../model.js';
+import type { FlowInfo, Dir } from '../tcp/types.js';
+import {
+  looksLikeTls13Certificate,
+  parseCertificateList,
+  parseCertificateRequest,
+  parseCertificateStatus,
+  parseClientHello,
+  parseCompressedCertificate,
+  parseHelloVerifyRequest,
+  parseServerHello,
+  type Sslv2Hello,
+} from './messages.js';
+import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
+import type { Fail } from './result.js';
+import type { HandshakeSink, KeyProvider, RecordDecryptor, Side } from './types.js';
+
+export interface TlsOptions {
+  keys?: KeyProvider;
+  nextId: () => number;
+}
+
+/** Splits plaintext handshake bytes of one direction into messages (TLS: across records; DTLS: fragments). */
+export interface MessageFramer {
+  push(dir: Dir, data: Uint8Array, frame: number, ts: number): void;
+  /** Forgets partial state of a direction; returns the name of the message that was cut, if any. */
+  reset(dir: Dir): string | null;
+  /** Describes a message left incomplete at the end of the flow, if any. */
+  pending(dir: Dir): string | null;
+}
+
+interface SideState {
+  /** TLS <= 1.2: ChangeCipherSpec seen, later records are protected. */
+  ccs: boolean;
+  /** Reached the end of its handshake: Finished (encrypted or decrypted) or application data. */
+  finished: boolean;
+  protectedRecords: number;
+}
+
+class Builder {
+  h: Handshake;
+  certs = new Map<string, Uint8Array>();
+  hasClientHello = false;
+  hasServerHello = false;
+  askedKeys = false;
+  fatal = false;
+  emitted = false;
+  version = -1;
+  helloRetry = false;
+  constructor(h: Handshake) {
+    this.h = h;
+  }
+  note(s: string): void {
+    addNote(this.h.notes, s, LIMITS.notesPerObject);
+  }
+}
+
+const SERVER_TYPES = new Set([2, 3, 4, 8, 12, 13, 14, 22]);
+const CLIENT_TYPES = new Set([1, 15, 16, 5]);
+
+function iso(ts: number): string {
+  const d = new Date(ts * 1000);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : new Date(0).toISOString();
+}
+
+function sha256hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export class TlsConn {
+  clientDir: Dir | -1 = -1;
+  cur: Builder | null = null;
+  done = false;
+  /** Protocol guessed from a plaintext prefix (set by the stream parser when it resynchronises). */
+  startTls: string | undefined;
+  framer!: MessageFramer;
+  private count = 0;
+  private pendingNotes: string[] = [];
+  private st: [SideState, SideState] = [
+    { ccs: false, finished: false, protectedRecords: 0 },
+    { ccs: false, finished: false, protectedRecords: 0 },
+  ]; // index 0 client, 1 server
+  private tls13 = false;
+  private decryptor: RecordDecryptor | null = null;
+  private decryptNoted = false;
+  private heartbeatNoted = false;
+
+  constructor(
+    readonly info: FlowInfo,
+    private readonly sink: HandshakeSink,
+    private readonly opts: TlsOptions,
+    readonly dtls: boolean,
+  ) {}
+
+  side(dir: Dir): Side | null {
+    if (this.clientDir === -1) return null;
+    return dir === this.clientDir ? 'client' : 'server';
+  }
+
+  sideName(dir: Dir): string {
+    return this.side(dir) ?? (dir === 0 ? 'first' : 'second');
+  }
+
+  hasHandshake(): boolean {
+    return this.cur !== null;
+  }
+
+  note(s: string): void {
+    if (this.cur && !this.cur.emitted) this.cur.note(s);
+    else if (this.pendingNotes.length < 8) this.pendingNotes.push(s);
+  }
+
+  private ss(side: Side): SideState {
+    return this.st[side === 'client' ? 0 : 1];
+  }
+
+  /** Whether records of this type from this direction are protected (to the decryptor, or counted). */
+  private isProtected(dir: Dir, type: number, epoch: number): boolean {
+    const side = this.side(dir);
+    if (side === null || !this.cur) return false;
+    if (this.dtls && epoch >= 0) return epoch > 0;
+    if (this.tls13 && this.cur.hasServerHello) return type === 23;
+    return this.ss(side).ccs;
+  }
+
+  /** Whether the framer should buffer the body of a record of this type (others are skipped unread). */
+  wantsBody(dir: Dir, type: number): boolean {
+    if (type === 20 || type === 21 || type === 22) return true;
+    if (type === 23) return this.decryptor !== null && this.isProtected(dir, 23, -1);
+    return false;
+  }
+
+  /**
+   * One record. `body` is a view valid during the call, or null when the framer skipped it (length `len`).
+   * `epoch` is the DTLS epoch, -1 for TLS.
+   */
+  record(dir: Dir, type: number, header: Uint8Array, body: Uint8Array | null, len: number, frame: number, ts: number, epoch = -1): void {
+    if (this.done) return;
+    const b = this.cur;
+    if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
+    const side = this.side(dir);
+    if (body && this.isProtected(dir, type, epoch) && side) {
+      if (type === 20 && !this.dtls) return; // never protected; tolerated as is
+      if (this.decryptor) {
+        let r;
+        try {
+          r = this.decryptor.decrypt(side, type, header, body);
+        } catch (e) {
+          r = { ok: false as const, reason: e instanceof Error ? e.message : String(e) };
+        }
+        if (r.ok) {
+          this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true);
+          return;
+        }
+        if (!this.decryptNoted) {
+          this.decryptNoted = true;
+          this.note(`decryption-failed (${side} record, frame ${frame}): ${r.reason}`);
+        }
+        this.decryptor = null;
+      }
+      this.opaque(dir, side, type, len, frame);
+      return;
+    }
+    if (!body) {
+      if (side && this.isProtected(dir, type, epoch)) this.opaque(dir, side, type, len, frame);
+      else if (type === 24 && !this.heartbeatNoted) {
+        this.heartbeatNoted = true;
+        this.note(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
+      } else if (type === 23 && side && b && b.hasServerHello) {
+        // Application data without a ChangeCipherSpec seen (lost in a gap, or a capture that starts late).
+        this.ss(side).finished = true;
+        this.checkComplete();
+      }
+      return;
+    }
+    if (type === 20) {
+      if (!side || (this.tls13 && b?.hasServerHello)) return; // TLS 1.3 compatibility CCS (RFC 8446 D.4)
+      this.ss(side).ccs = true;
+      const lost = this.framer.reset(dir);
+      if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
+      return;
+    }
+    this.plaintext(dir, side, type, body, frame, ts, false);
+  }
+
+  /** A protected record that could not be decrypted: counts toward completion; alerts are recorded as such. */
+  private opaque(dir: Dir, side: Side, type: number, len: number, frame: number): void {
+    const s = this.ss(side);
+    s.protectedRecords++;
+    if (type === 21 && len !== 2) {
+      this.addAlert(side, 0, 0, frame, true);
+      return;
+    }
+    if (this.tls13 && side === 'client' && s.protectedRecords === 1 && !s.finished && len === 19) {
+      // 19 bytes = 2-byte alert + content type + 16-byte AEAD tag: the client aborted instead of sending its
+      // Finished (RFC 8446 5.2); typically it rejected the server's certificate.
+      this.addAlert(side, 0, 0, frame, true);
+      this.cur?.note(`client's first encrypted record is 19 bytes (frame ${frame}): most likely an encrypted alert`);
+      return;
+    }
+    if (type === 22 || type === 23) s.finished = true;
+    this.checkComplete();
+  }
+
+  private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean): void {
+    if (type === 22) {
+      this.framer.push(dir, body, frame, ts);
+    } else if (type === 21) {
+      if (!side) return;
+      if (body.length === 0 || body.length % 2) {
+        this.note(`malformed-alert from ${side}: ${body.length} bytes (frame ${frame})`);
+        return;
+      }
+      for (let i = 0; i + 1 < body.length; i += 2) this.addAlert(side, body[i]!, body[i + 1]!, frame, false);
+    } else if (type === 23 && decrypted && side) {
+      this.ss(side).finished = true;
+      this.checkComplete();
+    }
+  }
+
+  private addAlert(side: Side, level: number, desc: number, frame: number, encrypted: boolean): void {
+    const b = this.cur;
+    if (!b || b.emitted) return;
+    const a: Alert = encrypted
+      ? { from: side, level: 0, levelName: 'encrypted', description: 0, descriptionName: 'encrypted', frame, encrypted: true }
+      : { from: side, level, levelName: alertLevelName(level), description: desc, descriptionName: alertName(desc), frame };
+    if (b.h.alerts.length < 64) b.h.alerts.push(a);
+    if (level === 2) b.fatal = true;
+  }
+
+  private newBuilder(dir: Dir, frame: number, ts: number): Builder | null {
+    if (this.count >= LIMITS.handshakesPerFlow) {
+      if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
+      this.emit();
+      this.done = true;
+      return null;
+    }
+    this.count++;
+    const clientIsA = this.clientDir === -1 ? dir === 0 : this.clientDir === 0;
+    const h: Handshake = {
+      id: this.opts.nextId(),
+      transport: this.info.transport,
+      client: clientIsA ? { ...this.info.a } : { ...this.info.b },
+      server: clientIsA ? { ...this.info.b } : { ...this.info.a },
+      firstFrame: frame,
+      lastFrame: frame,
+      time: iso(ts),
+      ts,
+      serverChain: [],
+      clientChain: [],
+      alerts: [],
+      encrypted: false,
+      complete: false,
+      notes: [],
+      frames: {},
+    };
+    if (this.startTls) h.startTls = this.startTls;
+    const b = new Builder(h);
+    for (const n of this.pendingNotes) b.note(n);
+    this.pendingNotes = [];
+    this.cur = b;
+    for (const s of this.st) {
+      s.finished = false;
+      s.protectedRecords = 0;
+    }
+    return b;
+  }
+
+  private emit(): void {
+    const b = this.cur;
+    if (!b || b.emitted) return;
+    b.emitted = true;
+    const h = b.h;
+    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.decryptorUsed) {
+      h.encrypted = true;
+    }
+    if (!b.hasClientHello) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
+    try {
+      this.sink.handshake(h, b.certs);
+    } catch {
+      // A sink failure must not stop the capture; the handshake is simply not reported.
+    }
+  }
+
+  private decryptorUsed = false;
+
+  /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
+  sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
+    if (this.clientDir === -1) this.clientDir = dir;
+    const b = this.newBuilder(dir, frame, ts);
+    if (!b) return;
+    b.hasClientHello = true;
+    b.h.clientVersion = versionName(hello.version);
+    b.h.frames!.clientHello = frame;
+    this.clientRandom = hello.random;
+    b.note(`sslv2-compatible-client-hello: ${hello.cipherSpecs} cipher specs, ${hello.challenge.length}-byte challenge`);
+  }
+
+  private clientRandom: Uint8Array = new Uint8Array(32);
+
+  handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
+    if (this.done) return;
+    if (this.clientDir === -1) {
+      if (CLIENT_TYPES.has(type)) this.clientDir = dir;
+      else this.clientDir = dir === 0 ? 1 : 0;
+      if (type !== 1 && type !== 2) {
+        this.note(`capture-started-mid-handshake: first message seen is ${handshakeTypeName(type)} (side guessed)`);
+      }
+    }
+    const side = this.side(dir)!;
+    let b = this.cur;
+    if (type === 1) {
+      if (side !== 'client') {
+        this.note(`ClientHello from the server side (frame ${frame}) ignored`);
+        return;
+      }
+      if (b && !b.emitted && b.hasClientHello && !b.hasServerHello) {
+        // Second ClientHello: after a DTLS HelloVerifyRequest or a TLS 1.3 HelloRetryRequest (or a retry).
+      } else {
+        if (b && !b.emitted) this.emit();
+        b = this.newBuilder(dir, frame, ts);
+        if (!b) return;
+        this.tls13 = false;
+        this.decryptorUsed = false;
+        if (!this.decryptor) this.st.forEach((s) => (s.ccs = false));
+      }
+    } else if (!b || b.emitted) {
+      if (b && b.emitted && (b.h.complete || b.fatal)) return; // late messages of a finished handshake
+      b = this.newBuilder(dir, frame, ts);
+      if (!b) return;
+    }
+    if (frame > b.h.lastFrame) b.h.lastFrame = frame;
+    try {
+      this.message(b, side, type, body, frame, ts);
+    } catch (e) {
+      b.note(`internal-error parsing ${handshakeTypeName(type)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private bad(b: Builder, type: number, r: Fail, frame: number): void {
+    const name = handshakeTypeName(type).replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+    b.note(`${r.kind}-${name}-message at offset ${r.offset} (${r.what}, frame ${frame})`);
+  }
+
+  private message(b: Builder, side: Side, type: number, body: Uint8Array, frame: number, ts: number): void {
+    const h = b.h;
+    switch (type) {
+      case 1: {
+        const r = parseClientHello(body, this.dtls);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        const ch = r.value;
+        if (b.hasClientHello) {
+          if (ch.cookieLength > 0) b.note('hello-verify-request: the second ClientHello carries the cookie');
+        } else {
+          h.time = iso(ts);
+          h.ts = ts;
+          h.firstFrame = Math.min(h.firstFrame, frame);
+        }
+        b.hasClientHello = true;
+        h.frames!.clientHello = frame;
+        this.clientRandom = ch.random.slice();
+        if (ch.sni !== undefined) h.sni = ch.sni;
+        if (ch.alpn) h.alpn = ch.alpn;
+        h.clientVersion = versionName(ch.maxVersion);
+        return;
+      }
+      case 2: {
+        const r = parseServerHello(body);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        const sh = r.value;
+        h.version = versionName(sh.version);
+        h.cipher = cipherName(sh.cipher);
+        h.frames!.serverHello = frame;
+        b.version = sh.version;
+        if (sh.helloRetry) {
+          b.helloRetry = true;
+          b.note(`hello-retry-request (frame ${frame})`);
+          return;
+        }
+        b.helloRetry = false;
+        b.hasServerHello = true;
+        this.tls13 = isTls13(sh.version);
+        if (this.tls13) this.st.forEach((s) => ((s.protectedRecords = 0), (s.finished = false)));
+        if (this.tls13 && this.dtls) b.note('dtls-1.3: the rest of the handshake is encrypted (not decrypted)');
+        if (!b.askedKeys && this.opts.keys) {
+          b.askedKeys = true;
+          let k;
+          try {
+            k = this.opts.keys.forHandshake({
+              clientRandom: this.clientRandom,
+              serverRandom: sh.random.slice(),
+              version: sh.version,
+              cipherSuite: sh.cipher,
+            });
+          } catch (e) {
+            k = { error: e instanceof Error ? e.message : String(e) };
+          }
+          if (k && 'error' in k) b.note(`keylog: ${k.error}`);
+          else if (k) {
+            this.decryptor = k;
+            this.decryptNoted = false;
+          }
+        }
+        return;
+      }
+      case 3: {
+        const r = parseHelloVerifyRequest(body);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        b.note(`hello-verify-request: ${r.value.cookie.length}-byte cookie (frame ${frame})`);
+        return;
+      }
+      case 11:
+        return this.certificate(b, side, body, frame, this.tls13, type);
+      case 25: {
+        const r = parseCompressedCertificate(body);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        const { algorithm, uncompressedLength, data } = r.value;
+        if (uncompressedLength > LIMITS.tlsHandshakeMessageBytes) {
+          b.note(`compressed-certificate of ${uncompressedLength} bytes exceeds the limit; skipped`);
+          return;
+        }
+        let out: Uint8Array;
+        try {
+          if (algorithm === 1) out = inflateSync(data, { maxOutputLength: uncompressedLength });
+          else if (algorithm === 2) out = brotliDecompressSync(data, { maxOutputLength: uncompressedLength });
+          else {
+            b.note(`compressed-certificate with ${algorithm === 3 ? 'zstd' : `algorithm ${algorithm}`}: not decompressed`);
+            return;
+          }
+        } catch (e) {
+          b.note(`malformed-compressed-certificate (frame ${frame}): ${e instanceof Error ? e.message : String(e)}`);
+          return;
+        }
+        if (out.length !== uncompressedLength) {
+          b.note(`malformed-compressed-certificate: ${out.length} bytes instead of ${uncompressedLength}`);
+          return;
+        }
+        return this.certificate(b, side, out, frame, true, type);
+      }
+      case 13: {
+        const v = b.version;
+        const forms: ('1.0' | '1.2' | '1.3')[] =
+          this.tls13 ? ['1.3'] : v === 0x0303 || v === 0xfefd ? ['1.2'] : v >= 0 ? ['1.0'] : ['1.2', '1.0'];
+        let r = parseCertificateRequest(body, forms[0]!);
+        if (!r.ok && forms[1]) r = parseCertificateRequest(body, forms[1]);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        h.certificateRequest = { types: r.value.types, sigAlgs: r.value.sigAlgs, authorities: r.value.authorities, frame };
+        for (const p of r.value.problems) b.note(p);
+        return;
+      }
+      case 22: {
+        const r = parseCertificateStatus(body);
+        if (!r.ok) return this.bad(b, type, r, frame);
+        if (r.value) h.ocsp = { der: Buffer.from(r.value).toString('base64'), frame };
+        return;
+      }
+      case 20:
+        this.decryptorUsed = true;
+        this.ss(side).finished = true;
+        this.checkComplete();
+        return;
+      case 8:
+        this.decryptorUsed = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private certificate(b: Builder, side: Side, body: Uint8Array, frame: number, tls13: boolean, type: number): void {
+    const h = b.h;
+    let r = parseCertificateList(body, tls13);
+    if (!r.ok && !this.cur?.hasServerHello) {
+      // Version unknown (mid-flow capture): the message's own lengths tell the form.
+      const alt = parseCertificateList(body, looksLikeTls13Certificate(body));
+      if (alt.ok) r = alt;
+    }
+    if (!r.ok) return this.bad(b, type === 25 ? 11 : type, r, frame);
+    if (tls13) this.decryptorUsed = true;
+    let ders = r.value;
+    if (ders.length > LIMITS.certificatesPerChain) {
+      b.note(`certificates-per-chain limit: ${ders.length} certificates from ${side}, kept the first ${LIMITS.certificatesPerChain}`);
+      ders = ders.slice(0, LIMITS.certificatesPerChain);
+    }
+    const chain: string[] = [];
+    for (const d of ders) {
+      const copy = d.slice();
+      const sha = sha256hex(copy);
+      if (!b.certs.has(sha)) b.certs.set(sha, copy);
+      chain.push(sha);
+    }
+    if (side === 'server') {
+      if (h.serverChain.length) b.note(`second server Certificate message (frame ${frame}) replaced the first`);
+      h.serverChain = chain;
+      h.frames!.serverCertificate = frame;
+    } else {
+      h.clientChain = chain;
+      h.frames!.clientCertificate = frame;
+      if (chain.length === 0) h.clientSentEmptyCertificate = true;
+    }
+  }
+
+  private checkComplete(): void {
+    const b = this.cur;
+    if (!b || b.emitted || !b.hasServerHello) return;
+    const c = this.st[0];
+    const s = this.st[1];
+    if (!(c.finished && s.finished)) return;
+    b.h.complete = true;
+    this.emit();
+    // TLS <= 1.2 with keys: later decrypted handshake records are a renegotiation, so keep reading.
+    if (!(this.decryptor && !this.tls13 && !this.dtls)) this.done = true;
+  }
+
+  /** End of the flow: report what was left incomplete and emit the current handshake. */
+  end(): void {
+    if (this.cur && !this.cur.emitted) {
+      for (const dir of [0, 1] as Dir[]) {
+        const p = this.framer.pending(dir);
+        if (p) this.cur.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);
+      }
+      this.emit();
+    }
+    this.done = true;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The TLS stage: reassembled TCP byte streams and UDP datagrams -> Handshake objects with certificate chains.
+ */
+import type { FlowConsumer, FlowInfo } from '../tcp/types.js';
+import { DtlsConsumer } from './dtls.js';
+import { TlsStreamConsumer } from './stream.js';
+import type { HandshakeSink, KeyProvider } from './types.js';
+
+export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
+export { dnToString } from './dn.js';
+export { cipherName, versionName, alertName, sigAlgName } from './names.js';
+
+/**
+ * A consumer for one flow: for TCP a stream parser that finds TLS on any port (also after a STARTTLS-style
+ * plaintext prefix), for UDP a DTLS datagram parser. It sets `done` quickly for flows that are not TLS and once
+ * the handshake has been emitted, so the flow tracker can skip the rest of the flow.
+ */
+export function createTlsConsumer(
+  info: FlowInfo,
+  sink: HandshakeSink,
+  opts: { keys?: KeyProvider; nextId: () => number },
+): FlowConsumer {
+  return info.transport === 'udp' ? new DtlsConsumer(info, sink, opts) : new TlsStreamConsumer(info, sink, opts);
+}

@@ -1,0 +1,427 @@
+/**
+ * TLS over a reassembled TCP byte stream: the record framer (first of the two framers, DESIGN.md point 4), TLS
+ * detection on any port, and resynchronisation after a plaintext prefix (STARTTLS, PostgreSQL SSLRequest, ...)
+ * or a gap. Only incomplete records are buffered (one reusable buffer of the largest legal record per direction);
+ * records of no interest (application data without keys) are skipped by length, never buffered.
+ */
+import { LIMITS } from '../limits.js';
+import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
+import { TlsConn, type TlsOptions } from './conn.js';
+import { parseSslv2ClientHello } from './messages.js';
+import { guessStartTls } from './starttls.js';
+import { TlsMessageFramer } from './tls-framer.js';
+import type { HandshakeSink } from './types.js';
+
+/** RFC 8446 5.2: a protected record may exceed 2^14 by up to 256 bytes; RFC 5246 6.2.3 allowed 2048. */
+export const MAX_RECORD = 16384 + 2048;
+
+const SCAN = 0;
+const RECORDS = 1;
+const DEAD = 2;
+
+const NO = 0;
+const YES = 1;
+const MORE = 2;
+const YES_V2 = 3;
+
+/** Handshake types a resynchronisation may start on (messages sent in plaintext). */
+const SYNC_TYPES = new Uint8Array(256);
+for (const t of [1, 2, 4, 11, 12, 13, 14, 15, 16, 22]) SYNC_TYPES[t] = 1;
+
+const PREFIX_KEEP = 512;
+
+interface DirState {
+  mode: number;
+  /** Bytes scanned since the direction started or lost sync. */
+  scanned: number;
+  carry: Uint8Array;
+  carryLen: number;
+  everSynced: boolean;
+  recVersion: number;
+  /** Stream offset of the next byte handed to feed (for notes). */
+  offset: number;
+  hdr: Uint8Array;
+  hdrFill: number;
+  /** The next record has the 2-byte SSL 2.0 header. */
+  v2: boolean;
+  recType: number;
+  recLen: number;
+  bodyBuf: Uint8Array | null;
+  filling: boolean;
+  bodyFill: number;
+  skip: number;
+  prefix: Uint8Array;
+  prefixLen: number;
+}
+
+function mkDir(): DirState {
+  return {
+    mode: SCAN,
+    scanned: 0,
+    carry: new Uint8Array(16),
+    carryLen: 0,
+    everSynced: false,
+    recVersion: 0,
+    offset: 0,
+    hdr: new Uint8Array(5),
+    hdrFill: 0,
+    v2: false,
+    recType: 0,
+    recLen: 0,
+    bodyBuf: null,
+    filling: false,
+    bodyFill: 0,
+    skip: 0,
+    prefix: new Uint8Array(0),
+    prefixLen: 0,
+  };
+}
+
+export class TlsStreamConsumer implements FlowConsumer {
+  readonly conn: TlsConn;
+  private d: [DirState, DirState] = [mkDir(), mkDir()];
+  private failed = false;
+
+  constructor(info: FlowInfo, sink: HandshakeSink, opts: TlsOptions) {
+    this.conn = new TlsConn(info, sink, opts, false);
+    this.conn.framer = new TlsMessageFramer(
+      (dir, type, body, frame, ts) => this.conn.handshakeMessage(dir, type, body, frame, ts),
+      (_dir, note) => this.conn.note(note),
+    );
+  }
+
+  get done(): boolean {
+    if (this.failed || this.conn.done) return true;
+    const [a, b] = this.d;
+    if (a.mode === DEAD && b.mode === DEAD) return true;
+    // Nothing looked like TLS within the window in one direction and nothing was found in the other: not TLS.
+    return !a.everSynced && !b.everSynced && (a.mode === DEAD || b.mode === DEAD);
+  }
+
+  data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
+    if (this.done) return;
+    try {
+      const st = this.d[dir];
+      let p = 0;
+      while (p < chunk.length && !this.conn.done && st.mode !== DEAD) {
+        const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
+        st.offset += q - p;
+        p = q;
+      }
+      if (this.done) this.release();
+    } catch (e) {
+      this.internal(e);
+    }
+  }
+
+  gap(dir: Dir, bytes: number, frame: number): void {
+    if (this.done) return;
+    try {
+      const st = this.d[dir];
+      st.offset += bytes;
+      if (st.mode === DEAD) return;
+      if (st.mode === SCAN) {
+        st.carryLen = 0;
+        return;
+      }
+      if (st.skip > 0 && bytes < st.skip) {
+        // Inside a record that is skipped anyway (application data): record framing is intact.
+        st.skip -= bytes;
+        return;
+      }
+      const lost = this.conn.framer.reset(dir);
+      const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
+      this.conn.note(
+        `gap-in-${this.conn.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
+          (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
+      );
+      this.lose(st);
+    } catch (e) {
+      this.internal(e);
+    }
+  }
+
+  end(_reason: FlowEndReason): void {
+    try {
+      this.conn.end();
+    } catch (e) {
+      this.internal(e);
+    }
+    this.release();
+  }
+
+  private internal(e: unknown): void {
+    this.conn.note(`internal-error: ${e instanceof Error ? e.message : String(e)}`);
+    this.failed = true;
+    try {
+      this.conn.end();
+    } catch {
+      // nothing more can be done for this flow
+    }
+  }
+
+  /** Drops buffers once the flow needs nothing more. */
+  private release(): void {
+    for (const st of this.d) {
+      st.bodyBuf = null;
+      st.prefix = new Uint8Array(0);
+    }
+  }
+
+  private lose(st: DirState): void {
+    st.mode = SCAN;
+    st.scanned = 0;
+    st.carryLen = 0;
+    st.hdrFill = 0;
+    st.filling = false;
+    st.skip = 0;
+    st.v2 = false;
+  }
+
+  private keepPrefix(st: DirState, b: Uint8Array): void {
+    if (st.everSynced || st.prefixLen >= PREFIX_KEEP || b.length === 0) return;
+    if (st.prefix.length === 0) st.prefix = new Uint8Array(PREFIX_KEEP);
+    const k = Math.min(b.length, PREFIX_KEEP - st.prefixLen);
+    st.prefix.set(b.subarray(0, k), st.prefixLen);
+    st.prefixLen += k;
+  }
+
+  /**
+   * Is there a record start at b[i]? Strict form (a handshake record whose first message is a plausible
+   * plaintext handshake message with consistent lengths), or after an earlier sync in this direction any record
+   * header of this direction's record version; at stream offset 0 also an SSL 2.0 CLIENT-HELLO.
+   */
+  private candidate(st: DirState, b: Uint8Array, i: number, n: number, abs: number): number {
+    const avail = n - i;
+    const t = b[i]!;
+    if (abs === 0 && !st.everSynced && t & 0x80) {
+      if (avail < 11) return MORE;
+      const len = ((t & 0x7f) << 8) | b[i + 1]!;
+      if (b[i + 2] !== 1) return NO;
+      const ver = (b[i + 3]! << 8) | b[i + 4]!;
+      if (ver !== 2 && (ver < 0x0300 || ver > 0x0304)) return NO;
+      const cs = (b[i + 5]! << 8) | b[i + 6]!;
+      const sid = (b[i + 7]! << 8) | b[i + 8]!;
+      const ch = (b[i + 9]! << 8) | b[i + 10]!;
+      if (cs === 0 || cs % 3 || (sid !== 0 && sid !== 16 && sid !== 32) || ch < 16 || ch > 32) return NO;
+      return 9 + cs + sid + ch === len ? YES_V2 : NO;
+    }
+    if (t === 0x16) {
+      if (avail < 2) return MORE;
+      if (b[i + 1] !== 3) return NO;
+      if (avail < 3) return MORE;
+      if (b[i + 2]! > 4) return NO;
+      if (avail < 6) return MORE;
+      const len = (b[i + 3]! << 8) | b[i + 4]!;
+      if (len < 4 || len > MAX_RECORD) return NO;
+      const mt = b[i + 5]!;
+      if (!SYNC_TYPES[mt]) return NO;
+      if (avail < 9) return MORE;
+      const ml = (b[i + 6]! << 16) | (b[i + 7]! << 8) | b[i + 8]!;
+      if (mt === 1 || mt === 2) {
+        if (ml + 4 > len || ml < 38) return NO;
+        if (avail < 11) return MORE;
+        return b[i + 9] === 3 && b[i + 10]! <= 4 ? YES : NO;
+      }
+      if (mt === 14) return ml === 0 ? YES : NO;
+      if (ml + 4 <= len) return YES;
+      return len >= 512 && ml <= LIMITS.tlsHandshakeMessageBytes ? YES : NO;
+    }
+    if (st.everSynced && t >= 20 && t <= 23) {
+      if (avail < 5) return MORE;
+      if (((b[i + 1]! << 8) | b[i + 2]!) !== st.recVersion) return NO;
+      const len = (b[i + 3]! << 8) | b[i + 4]!;
+      if (len === 0 || len > MAX_RECORD) return NO;
+      if (t === 20) {
+        if (len !== 1) return NO;
+        if (avail < 6) return MORE;
+        return b[i + 5] === 1 ? YES : NO;
+      }
+      return YES;
+    }
+    return NO;
+  }
+
+  private synced(dir: Dir, st: DirState, kind: number, skipped: number): void {
+    const first = !st.everSynced;
+    st.mode = RECORDS;
+    st.everSynced = true;
+    st.v2 = kind === YES_V2;
+    st.hdrFill = 0;
+    st.filling = false;
+    st.skip = 0;
+    if (first) {
+      if (st.prefixLen > 0 || skipped > 0) {
+        const o = this.d[dir === 0 ? 1 : 0];
+        // Which prefix is the client's is not known yet: try both ways round.
+        const mine = st.prefix.subarray(0, st.prefixLen);
+        const other = o.prefix.subarray(0, o.prefixLen);
+        const g = guessStartTls(mine, other);
+        this.conn.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
+      }
+    } else {
+      this.conn.note(`resynchronised the ${this.conn.sideName(dir)} stream after skipping ${skipped} bytes`);
+    }
+  }
+
+  /** SCAN mode: look for the start of TLS; returns how far the chunk was consumed. */
+  private scan(dir: Dir, st: DirState, chunk: Uint8Array, p: number, frame: number, ts: number): number {
+    const n = chunk.length;
+    if (st.carryLen > 0) {
+      const extra = Math.min(n - p, 16);
+      const cl = st.carryLen;
+      const temp = new Uint8Array(cl + extra);
+      temp.set(st.carry.subarray(0, cl));
+      temp.set(chunk.subarray(p, p + extra), cl);
+      const base = st.offset - cl;
+      for (let i = 0; i < cl; i++) {
+        const c = this.candidate(st, temp, i, temp.length, base + i);
+        if (c === YES || c === YES_V2) {
+          const head = temp.slice(i, cl);
+          st.carryLen = 0;
+          this.synced(dir, st, c, st.scanned);
+          this.records(dir, st, head, 0, frame, ts);
+          return p;
+        }
+        if (c === MORE) {
+          // Only possible when the chunk itself is tiny: keep everything from i.
+          this.keepPrefix(st, temp.subarray(0, i));
+          st.carry.set(temp.subarray(i));
+          st.carryLen = temp.length - i;
+          st.scanned += n - p;
+          return n;
+        }
+      }
+      this.keepPrefix(st, temp.subarray(0, cl));
+      st.carryLen = 0;
+    }
+    const loose = st.everSynced;
+    let i = p;
+    while (i < n) {
+      if (!loose && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
+        const j = chunk.indexOf(0x16, i);
+        if (j < 0) {
+          i = n;
+          break;
+        }
+        i = j;
+      }
+      const c = this.candidate(st, chunk, i, n, st.offset + (i - p));
+      if (c === YES || c === YES_V2) {
+        this.keepPrefix(st, chunk.subarray(p, i));
+        st.scanned += i - p;
+        this.synced(dir, st, c, st.scanned);
+        return i;
+      }
+      if (c === MORE) {
+        this.keepPrefix(st, chunk.subarray(p, i));
+        st.carry.set(chunk.subarray(i, n));
+        st.carryLen = n - i;
+        st.scanned += n - p;
+        return n;
+      }
+      i++;
+    }
+    this.keepPrefix(st, chunk.subarray(p, n));
+    st.scanned += n - p;
+    if (st.scanned > LIMITS.tlsResyncWindowBytes) {
+      st.mode = DEAD;
+      if (st.everSynced) {
+        this.conn.note(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.conn.sideName(dir)} stream`);
+      }
+    }
+    return n;
+  }
+
+  /** RECORDS mode: frame records; returns how far the chunk was consumed (less than all on loss of sync). */
+  private records(dir: Dir, st: DirState, chunk: Uint8Array, p: number, frame: number, ts: number): number {
+    const n = chunk.length;
+    const conn = this.conn;
+    while (p < n) {
+      if (conn.done) return n;
+      if (st.skip > 0) {
+        const k = Math.min(st.skip, n - p);
+        st.skip -= k;
+        p += k;
+        continue;
+      }
+      if (st.filling) {
+        const buf = st.bodyBuf!;
+        const k = Math.min(st.recLen - st.bodyFill, n - p);
+        buf.set(chunk.subarray(p, p + k), st.bodyFill);
+        st.bodyFill += k;
+        p += k;
+        if (st.bodyFill === st.recLen) {
+          st.filling = false;
+          this.dispatch(dir, st, st.hdr.subarray(0, st.v2 ? 2 : 5), buf.subarray(0, st.recLen), frame, ts);
+        }
+        continue;
+      }
+      const hs = st.v2 ? 2 : 5;
+      let h: Uint8Array;
+      let hp: number;
+      if (st.hdrFill === 0 && n - p >= hs) {
+        h = chunk;
+        hp = p;
+        p += hs;
+      } else {
+        while (st.hdrFill < hs && p < n) st.hdr[st.hdrFill++] = chunk[p++]!;
+        if (st.hdrFill < hs) return n;
+        st.hdrFill = 0;
+        h = st.hdr;
+        hp = 0;
+      }
+      let type: number;
+      let len: number;
+      if (st.v2) {
+        type = 0x80;
+        len = ((h[hp]! & 0x7f) << 8) | h[hp + 1]!;
+      } else {
+        type = h[hp]!;
+        len = (h[hp + 3]! << 8) | h[hp + 4]!;
+        if (type < 20 || type > 24 || h[hp + 1] !== 3 || h[hp + 2]! > 4 || len > MAX_RECORD) {
+          conn.note(
+            `malformed-record-header in the ${conn.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
+              `type ${type}, version 0x${((h[hp + 1]! << 8) | h[hp + 2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
+          );
+          const lost = conn.framer.reset(dir);
+          if (lost) conn.note(`${lost} of the ${conn.sideName(dir)} lost`);
+          this.lose(st);
+          st.everSynced = true;
+          return h === chunk ? hp + 1 : p;
+        }
+        st.recVersion = (h[hp + 1]! << 8) | h[hp + 2]!;
+      }
+      st.recType = type;
+      st.recLen = len;
+      if (!st.v2 && !conn.wantsBody(dir, type)) {
+        conn.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
+        st.skip = len;
+        continue;
+      }
+      if (n - p >= len) {
+        const body = chunk.subarray(p, p + len);
+        p += len;
+        this.dispatch(dir, st, h.subarray(hp, hp + hs), body, frame, ts);
+      } else {
+        if (h === chunk) st.hdr.set(chunk.subarray(hp, hp + hs));
+        st.bodyBuf ??= new Uint8Array(MAX_RECORD);
+        st.filling = true;
+        st.bodyFill = 0;
+      }
+      if (st.mode !== RECORDS) return p;
+    }
+    return p;
+  }
+
+  private dispatch(dir: Dir, st: DirState, header: Uint8Array, body: Uint8Array, frame: number, ts: number): void {
+    if (st.v2) {
+      st.v2 = false;
+      const r = parseSslv2ClientHello(body);
+      if (r.ok) this.conn.sslv2ClientHello(dir, r.value, frame, ts);
+      else this.conn.note(`${r.kind}-sslv2-client-hello at offset ${r.offset + 2} (${r.what})`);
+      return;
+    }
+    this.conn.record(dir, st.recType, header, body, body.length, frame, ts);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Second framer of the TCP path (DESIGN.md point 4): handshake messages across record boundaries. A record may
+ * carry several messages and a message may span many records; complete messages inside one record are handed
+ * out as views, only a message that spans records is copied (bounded by LIMITS.tlsHandshakeMessageBytes).
+ */
+import { LIMITS } from '../limits.js';
+import type { Dir } from '../tcp/types.js';
+import type { MessageFramer } from './conn.js';
+import { handshakeTypeName, isKnownHandshakeType } from './names.js';
+
+interface DirMsgState {
+  hdr: Uint8Array;
+  hdrFill: number;
+  type: number;
+  len: number;
+  buf: Uint8Array | null;
+  fill: number;
+  /** Bytes of an over-limit message still to skip. */
+  skip: number;
+  /** Parsing of this direction stopped after a malformed header (until reset by a resync). */
+  dead: boolean;
+}
+
+export type Deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number) => void;
+export type Notify = (dir: Dir, note: string) => void;
+
+export class TlsMessageFramer implements MessageFramer {
+  private s: [DirMsgState, DirMsgState];
+  constructor(private readonly deliver: Deliver, private readonly notify: Notify) {
+    const mk = (): DirMsgState => ({ hdr: new Uint8Array(4), hdrFill: 0, type: 0, len: 0, buf: null, fill: 0, skip: 0, dead: false });
+    this.s = [mk(), mk()];
+  }
+
+  push(dir: Dir, data: Uint8Array, frame: number, ts: number): void {
+    const st = this.s[dir];
+    let p = 0;
+    const n = data.length;
+    while (p < n && !st.dead) {
+      if (st.skip > 0) {
+        const k = Math.min(st.skip, n - p);
+        st.skip -= k;
+        p += k;
+        continue;
+      }
+      if (st.buf) {
+        const k = Math.min(st.len - st.fill, n - p);
+        st.buf.set(data.subarray(p, p + k), st.fill);
+        st.fill += k;
+        p += k;
+        if (st.fill === st.len) {
+          const body = st.buf;
+          st.buf = null;
+          this.deliver(dir, st.type, body, frame, ts);
+        }
+        continue;
+      }
+      let type: number;
+      let len: number;
+      if (st.hdrFill === 0 && n - p >= 4) {
+        type = data[p]!;
+        len = (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!;
+        p += 4;
+      } else {
+        while (st.hdrFill < 4 && p < n) st.hdr[st.hdrFill++] = data[p++]!;
+        if (st.hdrFill < 4) return;
+        st.hdrFill = 0;
+        type = st.hdr[0]!;
+        len = (st.hdr[1]! << 16) | (st.hdr[2]! << 8) | st.hdr[3]!;
+      }
+      if (!isKnownHandshakeType(type)) {
+        st.dead = true;
+        this.notify(dir, `malformed-handshake-stream: unknown message type ${type} (frame ${frame}); parsing of this direction stopped`);
+        return;
+      }
+      if (len > LIMITS.tlsHandshakeMessageBytes) {
+        this.notify(
+          dir,
+          `handshake-message-too-large: ${handshakeTypeName(type)} of ${len} bytes exceeds ${LIMITS.tlsHandshakeMessageBytes} (frame ${frame}); skipped`,
+        );
+        st.skip = len;
+        continue;
+      }
+      if (n - p >= len) {
+        const body = data.subarray(p, p + len);
+        p += len;
+        this.deliver(dir, type, body, frame, ts);
+      } else {
+        st.type = type;
+        st.len = len;
+        st.buf = new Uint8Array(len);
+        st.fill = 0;
+      }
+    }
+  }
+
+  pending(dir: Dir): string | null {
+    const st = this.s[dir];
+    if (st.buf) return `${handshakeTypeName(st.type)} message (${st.fill} of ${st.len} bytes)`;
+    if (st.hdrFill > 0) return 'handshake message header';
+    return null;
+  }
+
+  reset(dir: Dir): string | null {
+    const st = this.s[dir];
+    const p = st.buf ? `${handshakeTypeName(st.type)} message` : st.hdrFill > 0 ? 'handshake message header' : null;
+    st.buf = null;
+    st.hdrFill = 0;
+    st.skip = 0;
+    st.dead = false;
+    return p;
+  }
+}
