@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { buildChainView } from '../../src/tui/chain.js';
+import { compileFilter } from '../../src/tui/filter.js';
+import { detailsLines } from '../../src/tui/details.js';
+import { ScanFeed } from '../../src/tui/feed.js';
+import {
+  bundleSelection,
+  exportSelection,
+  initialState,
+  reducer,
+  selectedCert,
+  selectedHandshake,
+} from '../../src/tui/state.js';
+import { ANYCONNECT_SELF_SIGNED, ASA, CERTS, HANDSHAKES, INTERMEDIATE, LEAF, ROOT, TRAVERSAL_BROKEN, TRAVERSAL_OK, manyHandshakes } from './fixtures.js';
+import { apply, loaded } from './helpers.js';
+
+const certMap = new Map(CERTS.map((c) => [c.sha256, c]));
+
+describe('filter', () => {
+  const ids = (text: string) => HANDSHAKES.filter((h) => compileFilter(text).test(h, certMap)).map((h) => h.id);
+  it.each([
+    ['', [1, 2, 3, 4, 5, 6]],
+    ['port 7001', [1, 2]],
+    ['sni vpn', [3]],
+    ['ip 10.0.0.5', [1]],
+    ['ip 10.0.0.', [1, 2, 5, 6]],
+    ['bad', [1, 3, 4, 6]],
+    ['ok', [2]],
+    ['info', [5]],
+    ['!bad', [2, 5]],
+    ['not port 443', [1, 2, 6]],
+    ['alert', [1]],
+    ['dtls', [4]],
+    ['mtls', [1, 2]],
+    ['missing-intermediate', [1]],
+    ['code anyconnect-temporary-certificate', [3, 4]],
+    ['cn asa', [3, 4]],
+    ['host example.com', [1, 2]],
+    ['host example.', [1, 2, 3, 5]],
+    ['host pwned', [6]],
+    ['unknown_ca', [1]],
+    ['encrypted', [5]],
+    ['port 7001 bad', [1]],
+    ['VPN', [3]],
+  ])('%j', (text, want) => {
+    expect(ids(text)).toEqual(want);
+  });
+});
+
+describe('chain view', () => {
+  it('shows the missing intermediate after the leaf', () => {
+    const v = buildChainView(TRAVERSAL_BROKEN, 'server', certMap);
+    expect(v.nodes).toEqual([
+      expect.objectContaining({ kind: 'cert', sha256: LEAF.sha256, depth: 0, source: 'wire', wireIndex: 0, severity: 'ok' }),
+      { kind: 'missing', depth: 1, issuer: 'Example Issuing CA 1', reason: 'missing-intermediate' },
+    ]);
+  });
+  it('marks the root that came from the trust store', () => {
+    const v = buildChainView(TRAVERSAL_OK, 'server', certMap);
+    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}` : n.kind))).toEqual([
+      'wire:vcse.example.com',
+      'wire:Example Issuing CA 1',
+      'store:Example Root CA',
+    ]);
+  });
+  it('puts wire certificates in path order and lists unused ones after', () => {
+    const h = { ...TRAVERSAL_OK, serverChain: [LEAF.sha256, ASA.sha256, INTERMEDIATE.sha256] };
+    const v = buildChainView(h, 'server', certMap);
+    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.wireIndex}${n.unused ? 'u' : ''}` : n.kind))).toEqual(['0', '2', 'undefined', '1u']);
+  });
+  it('a self-signed leaf is a one-node path', () => {
+    expect(buildChainView(ANYCONNECT_SELF_SIGNED, 'server', certMap).nodes).toHaveLength(1);
+  });
+  it('a chain whose issuer is unknown to the verdicts says "not sent"', () => {
+    const h = { ...TRAVERSAL_BROKEN, verdicts: [] };
+    expect(buildChainView(h, 'server', certMap).nodes[1]).toMatchObject({ kind: 'missing', reason: 'not-sent' });
+  });
+});
+
+describe('reducer', () => {
+  it('starts empty and fills from scan batches, appending in arrival order', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 80, rows: 24 });
+    expect(s.rows).toEqual([]);
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(0, 2), certificates: CERTS, progress: { file: 't', bytesRead: 10, totalBytes: 100, packets: 3, handshakes: 2 } });
+    expect(s.rows.map((r) => r.hs)).toEqual([0, 1]);
+    expect(s.progress?.bytesRead).toBe(10);
+    expect(s.ticks).toBe(1);
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(2), certificates: [] });
+    expect(s.rows.map((r) => r.hs)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(s.done).toBe(false);
+  });
+
+  it('moves the cursor within bounds and scrolls to keep it visible', () => {
+    let s = loaded(manyHandshakes(100), 80, 24);
+    const h = 24 - 3; // body
+    expect(s.scrollTop).toBe(0);
+    s = apply(s, ...Array.from({ length: 30 }, () => ({ type: 'move', delta: 1 }) as const));
+    expect(s.cursor).toBe(30);
+    expect(s.scrollTop).toBeGreaterThan(0);
+    expect(s.cursor - s.scrollTop).toBeLessThan(h);
+    s = apply(s, { type: 'end' });
+    expect(s.cursor).toBe(99);
+    s = apply(s, { type: 'move', delta: 5 });
+    expect(s.cursor).toBe(99);
+    s = apply(s, { type: 'home' }, { type: 'move', delta: -1 });
+    expect(s.cursor).toBe(0);
+    expect(s.scrollTop).toBe(0);
+  });
+
+  it('Tab cycles panes; the chain cursor selects certificates; details scroll is bounded', () => {
+    let s = apply(loaded(), { type: 'move', delta: 1 }); // TRAVERSAL_OK
+    expect(selectedHandshake(s)?.id).toBe(2);
+    expect(selectedCert(s)).toBe(LEAF.sha256);
+    s = apply(s, { type: 'focus-next' });
+    expect(s.focus).toBe('chain');
+    s = apply(s, { type: 'move', delta: 2 });
+    expect(selectedCert(s)).toBe(ROOT.sha256);
+    s = apply(s, { type: 'move', delta: 1 }); // the client chain's leaf
+    expect(s.chainCursor).toBe(3);
+    s = apply(s, { type: 'move', delta: 9 });
+    expect(s.chainCursor).toBe(3);
+    s = apply(s, { type: 'focus-next' }, { type: 'move', delta: 1000 });
+    expect(s.focus).toBe('details');
+    expect(s.detailsScroll).toBeGreaterThan(0);
+    expect(s.detailsScroll).toBeLessThan(detailsLines(s, 120).length);
+    s = apply(s, { type: 'focus-next' }, { type: 'focus-next', back: true }, { type: 'focus-next' });
+    expect(s.focus).toBe('list');
+  });
+
+  it('filter changes keep the selected handshake when it still matches, cancel restores', () => {
+    let s = apply(loaded(), { type: 'move', delta: 1 });
+    s = apply(s, { type: 'filter-open' }, { type: 'filter-change', text: 'port 7001' });
+    expect(s.rows.map((r) => r.hs)).toEqual([0, 1]);
+    expect(selectedHandshake(s)?.id).toBe(2);
+    s = apply(s, { type: 'filter-cancel' });
+    expect(s.filterText).toBe('');
+    expect(s.rows).toHaveLength(6);
+    s = apply(s, { type: 'filter-open' }, { type: 'filter-apply', text: 'sni vpn' });
+    expect(s.mode.kind).toBe('normal');
+    expect(selectedHandshake(s)?.id).toBe(3);
+  });
+
+  it('sorts by the next column and reverses', () => {
+    let s = apply(loaded(), { type: 'sort-next' }); // time
+    expect(s.sort).toEqual({ key: 'time', desc: false });
+    s = apply(s, { type: 'sort-reverse' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([6, 5, 4, 3, 2, 1]);
+    s = apply(s, { type: 'sort-next' }, { type: 'sort-next' }); // server
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.server.port)).toEqual([7001, 7001, 8443, 443, 443, 443]);
+  });
+
+  it('groups duplicates (same server, same chain) and Enter expands a group', () => {
+    let s = loaded(manyHandshakes(50));
+    s = apply(s, { type: 'group-toggle' });
+    expect(s.rows).toHaveLength(5);
+    expect(s.rows.map((r) => r.count)).toEqual([10, 10, 10, 10, 10]);
+    s = apply(s, { type: 'enter' });
+    expect(s.rows).toHaveLength(15);
+    expect(s.rows.slice(1, 11).every((r) => r.member)).toBe(true);
+    s = apply(s, { type: 'enter' });
+    expect(s.rows).toHaveLength(5);
+  });
+
+  it('Enter zooms a pane and back', () => {
+    let s = apply(loaded(), { type: 'focus-next' }, { type: 'enter' });
+    expect(s.zoom).toBe('chain');
+    s = apply(s, { type: 'enter' });
+    expect(s.zoom).toBeUndefined();
+  });
+
+  it('Space marks certificates; export and copy act on marks or the selection', () => {
+    let s = apply(loaded(), { type: 'move', delta: 1 });
+    expect(exportSelection(s)).toEqual([LEAF.sha256]);
+    expect(bundleSelection(s)).toEqual([LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256]);
+    s = apply(s, { type: 'focus-next' }, { type: 'move', delta: 1 }, { type: 'toggle-mark' });
+    expect([...s.marks]).toEqual([INTERMEDIATE.sha256]);
+    expect(exportSelection(s)).toEqual([INTERMEDIATE.sha256]);
+    s = apply(s, { type: 'toggle-mark' });
+    expect(s.marks.size).toBe(0);
+    s = apply(s, { type: 'focus-next', back: true }, { type: 'toggle-mark' }); // list: the handshake's certificates
+    expect(new Set(s.marks)).toEqual(new Set([LEAF.sha256, INTERMEDIATE.sha256]));
+    expect(s.cursor).toBe(2); // moves on, like Wireshark's mark-and-next
+  });
+
+  it('export: proposes a sanitised path, asks before overwriting, can go back to editing', () => {
+    let s = apply(loaded(), { type: 'move', delta: 2 }, { type: 'export-open', bundle: false });
+    expect(s.mode).toEqual({ kind: 'export', request: { shas: [ASA.sha256], bundle: false }, path: '/tmp/out/ASA_Temporary_Self_Signed_Certificate.pem' });
+    s = apply(s, { type: 'export-exists', path: '/tmp/out/a.pem' });
+    expect(s.mode).toMatchObject({ kind: 'confirm-overwrite', path: '/tmp/out/a.pem' });
+    s = apply(s, { type: 'export-edit' });
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/a.pem' });
+    s = apply(s, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
+    expect(s.mode.kind).toBe('normal');
+    expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
+    s = apply(s, { type: 'move', delta: -2 }, { type: 'export-open', bundle: true });
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/vcse.example.com-chain.pem', request: { shas: [LEAF.sha256], bundle: true } });
+    s = apply(s, { type: 'export-cancel' }, { type: 'move', delta: 4 }, { type: 'export-open', bundle: false }); // TLS 1.3: nothing
+    expect(s.mode.kind).toBe('normal');
+    expect(s.message?.tone).toBe('error');
+  });
+
+  it('the final result replaces partial batches when they differ', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 80, rows: 24 });
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(0, 1), certificates: [] });
+    s = reducer(s, { type: 'scan-batch', handshakes: [], certificates: [], done: { certshark: '0', captures: [], handshakes: HANDSHAKES, certificates: CERTS } });
+    expect(s.done).toBe(true);
+    expect(s.rows).toHaveLength(6);
+    expect(s.certs.size).toBe(CERTS.length);
+  });
+
+  it('is pure: the previous state is not modified', () => {
+    const s0 = loaded();
+    const snapshot = JSON.stringify({ ...s0, certs: [...s0.certs.keys()], marks: [...s0.marks], filter: 0, expanded: 0 });
+    apply(s0, { type: 'move', delta: 1 }, { type: 'toggle-mark' }, { type: 'group-toggle' }, { type: 'filter-change', text: 'bad' });
+    expect(JSON.stringify({ ...s0, certs: [...s0.certs.keys()], marks: [...s0.marks], filter: 0, expanded: 0 })).toBe(snapshot);
+  });
+});
+
+describe('ScanFeed', () => {
+  it('merges listener events into one batch action', () => {
+    const feed = new ScanFeed();
+    const wakes: boolean[] = [];
+    feed.subscribe((u) => wakes.push(u));
+    feed.listener.onProgress?.({ file: 'f', bytesRead: 1, packets: 1, handshakes: 0 });
+    feed.listener.onHandshakes?.(HANDSHAKES.slice(0, 2), CERTS.slice(0, 2));
+    feed.listener.onHandshakes?.(HANDSHAKES.slice(2), CERTS.slice(2));
+    feed.listener.onProgress?.({ file: 'f', bytesRead: 9, packets: 5, handshakes: 6 });
+    const a = feed.drain();
+    expect(a).toMatchObject({ type: 'scan-batch', progressEvents: 2, progress: { bytesRead: 9 } });
+    expect(a?.type === 'scan-batch' && a.handshakes).toHaveLength(6);
+    expect(feed.drain()).toBeUndefined();
+    feed.listener.onError?.('not a capture file');
+    expect(wakes.at(-1)).toBe(true);
+    expect(feed.drain()).toMatchObject({ error: 'not a capture file' });
+  });
+});
