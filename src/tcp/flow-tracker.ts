@@ -58,6 +58,8 @@ class Flow {
   /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
   activity = false;
   ended = false;
+  /** Frame of the latest packet, for gaps reported when the flow ends. */
+  lastFrame = 0;
   d0: HalfStream | null = null;
   d1: HalfStream | null = null;
   finA = false;
@@ -67,10 +69,17 @@ class Flow {
     readonly id: number,
     readonly key: number,
     readonly udp: boolean,
-    readonly addrA: Uint8Array,
-    readonly portA: number,
-    readonly addrB: Uint8Array,
-    readonly portB: number,
+    /** Endpoint a: address as four big-endian words, and port | address length << 16. */
+    readonly a0: number,
+    readonly a1: number,
+    readonly a2: number,
+    readonly a3: number,
+    readonly pa: number,
+    readonly b0: number,
+    readonly b1: number,
+    readonly b2: number,
+    readonly b3: number,
+    readonly pb: number,
     readonly info: FlowInfo,
     readonly consumer: FlowConsumer,
   ) {}
@@ -85,23 +94,25 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function endpointHash(addr: Uint8Array, port: number): number {
-  let h = Math.imul(port ^ 0x2c1b3c6d, 0x9e3779b1);
-  const n = addr.length;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    h = Math.imul(h ^ ((addr[i]! << 24) | (addr[i + 1]! << 16) | (addr[i + 2]! << 8) | addr[i + 3]!), 0xcc9e2d51);
-    h = (h << 13) | (h >>> 19);
-  }
-  for (; i < n; i++) h = Math.imul(h ^ addr[i]!, 0x1b873593);
+function endpointHash(w0: number, w1: number, w2: number, w3: number, pl: number): number {
+  let h = Math.imul(pl ^ 0x2c1b3c6d, 0x9e3779b1);
+  h = Math.imul(h ^ w0, 0xcc9e2d51);
+  h = Math.imul(((h << 13) | (h >>> 19)) ^ w1, 0xcc9e2d51);
+  h = Math.imul(((h << 13) | (h >>> 19)) ^ w2, 0xcc9e2d51);
+  h = Math.imul(((h << 13) | (h >>> 19)) ^ w3, 0xcc9e2d51);
   return fmix(h);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * Big-endian 32-bit word at byte i, zero-padded past the end. Addresses are 4 or 16 bytes; only the first 16
+ * bytes of anything longer take part in the flow key (src/net never hands out more).
+ */
+function wordAt(b: Uint8Array, i: number): number {
+  const n = b.length;
+  if (i + 4 <= n) return (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+  let w = 0;
+  for (let k = 0; k < 4; k++) w = (w << 8) | (i + k < n ? b[i + k]! : 0);
+  return w;
 }
 
 /**
@@ -173,7 +184,7 @@ export class FlowTracker implements StreamHost {
     for (const f of flows) {
       this.current = f;
       try {
-        this.endFlow(f, 'eof', f.info.firstFrame);
+        this.endFlow(f, 'eof', f.lastFrame);
       } catch {
         this.stats.consumerErrors++;
         if (!f.ended) this.removeFlow(f);
@@ -205,21 +216,60 @@ export class FlowTracker implements StreamHost {
     this.stats.capFlushes++;
   }
 
+  // The packet's endpoints as numbers, loaded once per packet by keyOf (fields, not an object: no allocation).
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private sp = 0;
+  private t0 = 0;
+  private t1 = 0;
+  private t2 = 0;
+  private t3 = 0;
+  private tp = 0;
+
   private keyOf(udp: boolean, p: Packet): number {
-    const h = endpointHash(p.src, p.sport) + endpointHash(p.dst, p.dport);
+    const src = p.src;
+    const dst = p.dst;
+    if (src.length === 4 && dst.length === 4) {
+      this.s0 = (src[0]! << 24) | (src[1]! << 16) | (src[2]! << 8) | src[3]!;
+      this.t0 = (dst[0]! << 24) | (dst[1]! << 16) | (dst[2]! << 8) | dst[3]!;
+      this.s1 = this.s2 = this.s3 = this.t1 = this.t2 = this.t3 = 0;
+    } else {
+      this.s0 = wordAt(src, 0);
+      this.s1 = wordAt(src, 4);
+      this.s2 = wordAt(src, 8);
+      this.s3 = wordAt(src, 12);
+      this.t0 = wordAt(dst, 0);
+      this.t1 = wordAt(dst, 4);
+      this.t2 = wordAt(dst, 8);
+      this.t3 = wordAt(dst, 12);
+    }
+    // The address length keeps a 4-byte address apart from a 16-byte one with the same leading bytes.
+    this.sp = (p.sport & 0xffff) | (src.length << 16);
+    this.tp = (p.dport & 0xffff) | (dst.length << 16);
+    // A sum is symmetric: both directions of a flow get the same key.
+    const h =
+      (endpointHash(this.s0, this.s1, this.s2, this.s3, this.sp) + endpointHash(this.t0, this.t1, this.t2, this.t3, this.tp)) | 0;
     // Small integers (31-bit on 64-bit V8) stay unboxed as Map keys.
     return fmix(udp ? h ^ 0x5bd1e995 : h) & 0x3fffffff;
   }
 
-  /** The flow of `p` and the packet's direction in it (-1 when none). Writes the direction into this.dir. */
-  private lookup(key: number, udp: boolean, p: Packet): Flow | null {
+  /** The flow of the packet whose endpoints keyOf loaded, or null; its direction goes to this.dir. */
+  private lookup(key: number, udp: boolean): Flow | null {
     for (let f = this.table.get(key) ?? null; f !== null; f = f.nextInBucket) {
       if (f.udp !== udp) continue;
-      if (f.portA === p.sport && f.portB === p.dport && sameBytes(f.addrA, p.src) && sameBytes(f.addrB, p.dst)) {
+      if (
+        f.pa === this.sp && f.pb === this.tp && f.a0 === this.s0 && f.b0 === this.t0 &&
+        f.a1 === this.s1 && f.a2 === this.s2 && f.a3 === this.s3 && f.b1 === this.t1 && f.b2 === this.t2 && f.b3 === this.t3
+      ) {
         this.dir = 0;
         return f;
       }
-      if (f.portB === p.sport && f.portA === p.dport && sameBytes(f.addrB, p.src) && sameBytes(f.addrA, p.dst)) {
+      if (
+        f.pb === this.sp && f.pa === this.tp && f.b0 === this.s0 && f.a0 === this.t0 &&
+        f.b1 === this.s1 && f.b2 === this.s2 && f.b3 === this.s3 && f.a1 === this.t1 && f.a2 === this.t2 && f.a3 === this.t3
+      ) {
         this.dir = 1;
         return f;
       }
@@ -230,13 +280,13 @@ export class FlowTracker implements StreamHost {
 
   private addUdp(p: Packet): void {
     const key = this.keyOf(true, p);
-    let f = this.lookup(key, true, p);
+    let f = this.lookup(key, true);
     let dir = this.dir;
     if (f === null) {
       f = this.createFlow(key, true, p, false, false);
       dir = 0;
     } else {
-      this.touch(f);
+      this.touch(f, p.frame);
     }
     if (f.skip) {
       this.stats.skippedPackets++;
@@ -257,12 +307,12 @@ export class FlowTracker implements StreamHost {
     const flags = p.flags;
     const seq = p.seq >>> 0;
     const key = this.keyOf(false, p);
-    let f = this.lookup(key, false, p);
+    let f = this.lookup(key, false);
     let dir = this.dir;
     const syn = (flags & (SYN | RST)) === SYN;
     if (f !== null) {
       this.current = f;
-      this.touch(f);
+      this.touch(f, p.frame);
       if (syn && this.isNewConnection(f, dir, flags, seq)) {
         this.endFlow(f, 'reused', p.frame);
         f = null;
@@ -315,7 +365,7 @@ export class FlowTracker implements StreamHost {
       f.activity = true;
       s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
     }
-    if ((flags & ACK) !== 0 && o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0);
+    if ((flags & ACK) !== 0 && o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame);
     if ((flags & FIN) !== 0) {
       f.activity = true;
       s.fin(seqAdd(dataSeq, p.payload.length + p.missingBytes));
@@ -381,24 +431,22 @@ export class FlowTracker implements StreamHost {
     if (this.stats.flowsInProgress >= this.maxFlows && this.oldest !== null) {
       this.endFlow(this.oldest, 'evicted', p.frame);
     }
-    const src = p.src.slice();
-    const dst = p.dst.slice();
     // Side a is the SYN sender; a SYN-ACK seen first names its receiver as a.
     const aIsSrc = !synAck;
-    const addrA = aIsSrc ? src : dst;
-    const addrB = aIsSrc ? dst : src;
-    const portA = aIsSrc ? p.sport : p.dport;
-    const portB = aIsSrc ? p.dport : p.sport;
     const info: FlowInfo = {
       transport: udp ? 'udp' : 'tcp',
-      a: { ip: formatAddress(addrA), port: portA },
-      b: { ip: formatAddress(addrB), port: portB },
+      a: { ip: formatAddress(aIsSrc ? p.src : p.dst), port: aIsSrc ? p.sport : p.dport },
+      b: { ip: formatAddress(aIsSrc ? p.dst : p.src), port: aIsSrc ? p.dport : p.sport },
       synSeen: syn,
       firstFrame: p.frame,
       firstTs: p.ts,
     };
-    const consumer = this.factory(info);
-    const f = new Flow(this.nextId++, key, udp, addrA, portA, addrB, portB, info, consumer);
+    // keyOf loaded this packet's endpoints; eviction above did not touch them.
+    const f = aIsSrc
+      ? new Flow(this.nextId++, key, udp, this.s0, this.s1, this.s2, this.s3, this.sp, this.t0, this.t1, this.t2, this.t3, this.tp, info, this.factory(info))
+      : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, info, this.factory(info));
+    const consumer = f.consumer;
+    f.lastFrame = p.frame;
     if (!udp) {
       f.d0 = new HalfStream(0, consumer, this);
       f.d1 = new HalfStream(1, consumer, this);
@@ -418,7 +466,8 @@ export class FlowTracker implements StreamHost {
   }
 
   /** Moves f to the newest end of the least-recently-seen list. */
-  private touch(f: Flow): void {
+  private touch(f: Flow, frame: number): void {
+    f.lastFrame = frame;
     if (f === this.newest) return;
     const older = f.older;
     const newer = f.newer!;

@@ -132,7 +132,7 @@ export class HalfStream {
    * bytes were lost from the capture, not from the connection: report the gap and deliver what follows (gopacket
    * and Zeek both give up on a hole only at the end; the ACK lets us do it as soon as the peer has moved on).
    */
-  acked(ack: number): void {
+  acked(ack: number, frame: number): void {
     if (this.state !== OPEN) return;
     while (!this.consumer.done) {
       let target: number;
@@ -140,7 +140,7 @@ export class HalfStream {
       else if (this.finSeen) target = this.finSeq;
       else return;
       if (!seqLe(target, ack) || seqDiff(this.nextSeq, target) <= 0) return;
-      this.skipTo(target, this.pending.length !== 0 ? this.pending[0]!.frame : 0);
+      this.skipTo(target, frame);
       this.drain();
       this.checkFin();
       if (this.state !== OPEN) return;
