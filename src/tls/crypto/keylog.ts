@@ -53,8 +53,10 @@ const LABELS: ReadonlyMap<string, { field: SecretField; lengths: readonly number
 const HEX_RE = /^[0-9a-fA-F]*$/;
 
 function hexToBytes(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0 || !HEX_RE.test(hex)) return null;
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  if (hex.length % 2 !== 0) return null;
+  // Buffer.from stops at the first non-hex pair, so a short result means the text was not all hex.
+  const b = Buffer.from(hex, 'hex');
+  return b.length * 2 === hex.length ? b : null;
 }
 
 /** Parses NSS key log text. Never throws; problems become counts and notes (line numbers only). */
