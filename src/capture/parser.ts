@@ -291,7 +291,7 @@ export class CaptureParser {
     const sec = this.u32(b, off);
     const frac = this.u32(b, off + 4);
     const rec = this.rec;
-    rec.ts = sec + frac * (this.nsRes ? 1e-9 : 1e-6);
+    rec.ts = sec + frac / (this.nsRes ? 1e9 : 1e6);
     rec.capLen = len - this.recHdr;
     rec.origLen = this.u32(b, off + 12);
     rec.data = b.subarray(off + this.recHdr, off + len);
@@ -409,8 +409,7 @@ export class CaptureParser {
   private packet(iface: number, hi: number, lo: number, b: Uint8Array, at: number, capLen: number, orig: number) {
     const units = this.ifUnits[iface];
     const rec = this.rec;
-    // hi * 2^32 + lo exceeds 2^53 for ns ticks; dividing the parts separately keeps the double as exact as it can be.
-    rec.ts = hi * (4294967296 / units) + lo / units + this.ifOffset[iface];
+    rec.ts = ticksToSeconds(hi, lo, units) + this.ifOffset[iface];
     rec.linkType = this.ifLink[iface];
     rec.iface = iface;
     rec.capLen = capLen;
@@ -418,4 +417,20 @@ export class CaptureParser {
     rec.data = b.subarray(at, at + capLen);
     this.deliver();
   }
+}
+
+/**
+ * (hi * 2^32 + lo) / units as whole seconds + remainder / units, the same double a classic pcap gives for the same
+ * instant. The tick count exceeds 2^53 for nanosecond clocks, so the division is done exactly in 16-bit steps
+ * (valid while units * 2^16 < 2^53); other resolutions fall back to floating point.
+ */
+export function ticksToSeconds(hi: number, lo: number, units: number): number {
+  if (!Number.isInteger(units) || units > 2 ** 36) return hi * (4294967296 / units) + lo / units;
+  const r1 = hi % units;
+  const q1 = (hi - r1) / units;
+  const a = r1 * 65536 + (lo >>> 16);
+  const q2 = Math.floor(a / units);
+  const b = (a - q2 * units) * 65536 + (lo & 0xffff);
+  const q3 = Math.floor(b / units);
+  return q1 * 4294967296 + q2 * 65536 + q3 + (b - q3 * units) / units;
 }
