@@ -8,6 +8,7 @@ import { LIMITS } from '../limits.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
 import { TlsConn, type TlsOptions } from './conn.js';
 import { parseSslv2ClientHello } from './messages.js';
+import { alertName } from './names.js';
 import { guessStartTls } from './starttls.js';
 import { TlsMessageFramer } from './tls-framer.js';
 import type { HandshakeSink } from './types.js';
@@ -29,6 +30,8 @@ const SYNC_TYPES = new Uint8Array(256);
 for (const t of [1, 2, 4, 11, 12, 13, 14, 15, 16, 22]) SYNC_TYPES[t] = 1;
 
 const PREFIX_KEEP = 512;
+
+const alertKnown = (d: number): boolean => !alertName(d).startsWith('unknown');
 
 interface DirState {
   mode: number;
@@ -52,6 +55,10 @@ interface DirState {
   skip: number;
   prefix: Uint8Array;
   prefixLen: number;
+  /** Stream offset where the current SCAN began. */
+  scanStart: number;
+  lastFrame: number;
+  lastTs: number;
 }
 
 function mkDir(): DirState {
@@ -74,6 +81,9 @@ function mkDir(): DirState {
     skip: 0,
     prefix: new Uint8Array(0),
     prefixLen: 0,
+    scanStart: 0,
+    lastFrame: 0,
+    lastTs: 0,
   };
 }
 
@@ -102,6 +112,8 @@ export class TlsStreamConsumer implements FlowConsumer {
     if (this.done) return;
     try {
       const st = this.d[dir];
+      st.lastFrame = frame;
+      st.lastTs = ts;
       let p = 0;
       while (p < chunk.length && !this.conn.done && st.mode !== DEAD) {
         const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
@@ -129,8 +141,9 @@ export class TlsStreamConsumer implements FlowConsumer {
         st.skip -= bytes;
         return;
       }
-      const lost = this.conn.framer.reset(dir);
       const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
+      if (st.filling) this.salvage(dir, st);
+      const lost = this.conn.framer.reset(dir);
       this.conn.note(
         `gap-in-${this.conn.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
           (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
@@ -143,6 +156,15 @@ export class TlsStreamConsumer implements FlowConsumer {
 
   end(_reason: FlowEndReason): void {
     try {
+      for (const dir of [0, 1] as Dir[]) {
+        const st = this.d[dir];
+        if (!st.filling || this.conn.done) continue;
+        const fill = st.bodyFill;
+        this.salvage(dir, st);
+        if (!this.conn.framer.pending(dir)) {
+          this.conn.note(`truncated: the flow ended inside a record of the ${this.conn.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
+        }
+      }
       this.conn.end();
     } catch (e) {
       this.internal(e);
@@ -168,8 +190,19 @@ export class TlsStreamConsumer implements FlowConsumer {
     }
   }
 
+  /**
+   * A handshake record cut by a gap or the end of the flow: its complete messages are still good, and the
+   * message framer can then name the message that was cut.
+   */
+  private salvage(dir: Dir, st: DirState): void {
+    st.filling = false;
+    if (st.recType !== 22 || st.v2 || st.bodyFill === 0) return;
+    this.conn.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
+  }
+
   private lose(st: DirState): void {
     st.mode = SCAN;
+    st.scanStart = st.offset;
     st.scanned = 0;
     st.carryLen = 0;
     st.hdrFill = 0;
@@ -227,6 +260,15 @@ export class TlsStreamConsumer implements FlowConsumer {
       if (ml + 4 <= len) return YES;
       return len >= 512 && ml <= LIMITS.tlsHandshakeMessageBytes ? YES : NO;
     }
+    if ((t === 21 || t === 20) && !st.everSynced && this.conn.hasHandshake()) {
+      // The peer answered the ClientHello with an alert (handshake_failure, protocol_version, ...) or, in an
+      // abbreviated handshake seen mid-flow, a ChangeCipherSpec.
+      if (avail < 5) return MORE;
+      if (b[i + 1] !== 3 || b[i + 2]! > 4 || b[i + 3] !== 0) return NO;
+      if (avail < 7) return MORE;
+      if (t === 20) return b[i + 4] === 1 && b[i + 5] === 1 ? YES : NO;
+      return b[i + 4] === 2 && (b[i + 5] === 1 || b[i + 5] === 2) && alertKnown(b[i + 6]!) ? YES : NO;
+    }
     if (st.everSynced && t >= 20 && t <= 23) {
       if (avail < 5) return MORE;
       if (((b[i + 1]! << 8) | b[i + 2]!) !== st.recVersion) return NO;
@@ -251,7 +293,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     st.filling = false;
     st.skip = 0;
     if (first) {
-      if (st.prefixLen > 0 || skipped > 0) {
+      if (skipped > 0) {
         const o = this.d[dir === 0 ? 1 : 0];
         // Which prefix is the client's is not known yet: try both ways round.
         const mine = st.prefix.subarray(0, st.prefixLen);
@@ -279,7 +321,7 @@ export class TlsStreamConsumer implements FlowConsumer {
         if (c === YES || c === YES_V2) {
           const head = temp.slice(i, cl);
           st.carryLen = 0;
-          this.synced(dir, st, c, st.scanned);
+          this.synced(dir, st, c, base + i - st.scanStart);
           this.records(dir, st, head, 0, frame, ts);
           return p;
         }
@@ -298,7 +340,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     const loose = st.everSynced;
     let i = p;
     while (i < n) {
-      if (!loose && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
+      if (!loose && !this.conn.hasHandshake() && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
         const j = chunk.indexOf(0x16, i);
         if (j < 0) {
           i = n;
@@ -310,7 +352,7 @@ export class TlsStreamConsumer implements FlowConsumer {
       if (c === YES || c === YES_V2) {
         this.keepPrefix(st, chunk.subarray(p, i));
         st.scanned += i - p;
-        this.synced(dir, st, c, st.scanned);
+        this.synced(dir, st, c, st.offset + (i - p) - st.scanStart);
         return i;
       }
       if (c === MORE) {
