@@ -42,7 +42,9 @@ export interface AppProps {
 }
 
 function paneHeading(title: string, focused: boolean, width: number): Line {
-  return [{ text: fit(`── ${title} ${'─'.repeat(width)}`, width), bold: focused, inverse: focused }];
+  const t = Array.from(`── ${title} `);
+  const text = t.length >= width ? fit(t.join(''), width) : t.join('') + '─'.repeat(width - t.length);
+  return [{ text, bold: focused, inverse: focused }];
 }
 
 export function App(props: AppProps): React.JSX.Element {

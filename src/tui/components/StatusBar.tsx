@@ -59,10 +59,15 @@ export function TitleBar({ state, width }: { state: TuiState; width: number }): 
 export function StatusBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
   const captureNotes = state.captures.reduce((n, c) => n + c.notes.length + (c.truncated ? 1 : 0), 0);
   const notes = useMemo(() => notesSummary(state.handshakes, captureNotes), [state.handshakes, captureNotes]);
+  // While loading the progress events count; once done the capture summaries are authoritative.
   const p = state.progress;
+  const fromCaptures = state.done && state.captures.length > 0;
+  const packets = fromCaptures ? state.captures.reduce((n, c) => n + c.packets, 0) : p?.packets;
+  const bytes = fromCaptures ? state.captures.reduce((n, c) => n + c.bytes, 0) : p?.bytesRead;
+  const total = fromCaptures ? undefined : p?.totalBytes;
   const parts = [
-    p ? `${p.packets.toLocaleString('en-US')} packets` : '',
-    p ? formatBytes(p.bytesRead) + (p.totalBytes !== undefined ? ` of ${formatBytes(p.totalBytes)}` : '') : '',
+    packets !== undefined ? `${packets.toLocaleString('en-US')} packets` : '',
+    bytes !== undefined ? formatBytes(bytes) + (total !== undefined ? ` of ${formatBytes(total)}` : '') : '',
     `${state.handshakes.length.toLocaleString('en-US')} handshakes` +
       (state.rows.length !== state.handshakes.length || state.group ? ` (${state.rows.length.toLocaleString('en-US')} rows)` : ''),
     state.marks.size ? `${state.marks.size} marked` : '',
