@@ -142,6 +142,10 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
   return out;
 }
 
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 function ipWithin(ip: Uint8Array, st: { addr: Uint8Array; mask: Uint8Array }): boolean {
   if (ip.length !== st.addr.length) return false;
   for (let k = 0; k < ip.length; k++) if ((ip[k]! & st.mask[k]!) !== (st.addr[k]! & st.mask[k]!)) return false;
@@ -199,7 +203,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
   });
   const leaf = chain[0];
   if (!leaf || !leaf.ok) {
-    if (!leaf) out.push(verdict('no-certificate', role, `${holder} sent no certificate.`));
+    if (!leaf) out.push(verdict('no-certificate', role, `${cap(holder)} sent no certificate.`));
     return { verdicts: out };
   }
 
@@ -222,7 +226,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
     const wireIdx = best.elements.slice(1).map((e) => e.wireIndex).filter((x): x is number => x !== undefined);
     const sorted = wireIdx.every((x, k) => k === 0 || x > wireIdx[k - 1]!);
     if (!sorted)
-      out.push(verdict('chain-out-of-order', role, `${holder} sent its chain out of order (${chain.map((c) => certName(c)).join(', ')}); the order should be ${best.elements.filter((e) => e.wireIndex !== undefined).map((e) => certName(e.cert)).join(' > ')}. Most clients reorder, some (older Java, embedded phones) do not.`,
+      out.push(verdict('chain-out-of-order', role, `${cap(holder)} sent its chain out of order (${chain.map((c) => certName(c)).join(', ')}); the order should be ${best.elements.filter((e) => e.wireIndex !== undefined).map((e) => certName(e.cert)).join(' > ')}. Most clients reorder, some (older Java, embedded phones) do not.`,
         `Put the certificates in the chain file in order: own certificate first, then the CA that issued it, and so on.`));
     const used = new Set(best.elements.map((e) => e.cert.sha256));
     const seen = new Set<string>();
@@ -233,13 +237,18 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
         return;
       }
       seen.add(c.sha256);
-      if (!used.has(c.sha256))
+      if (used.has(c.sha256)) return;
+      const twin = best.elements.find((e) => e.cert.subjectKey === c.subjectKey);
+      if (twin)
+        // Typically the cross-signed form of a root (ISRG Root X1 by DST Root CA X3) next to the self-signed one in the store.
+        out.push(verdict('unused-certificate', c.sha256, `${certName(c)} (position ${i + 1}, issued by '${issuerName(c)}') was sent but not needed: the path uses the ${twin.source === 'store' ? 'trust store\'s' : 'other'} certificate of the same name${twin.cert.info.selfSigned ? ' (the self-signed root)' : ''}. Clients that do not trust that root can still use the one sent (a cross-signed certificate).`));
+      else
         out.push(verdict('unused-certificate', c.sha256, `${certName(c)} (position ${i + 1}) was sent but is not part of the chain of ${certName(leaf)}.`,
           'Remove certificates that do not belong to this chain from the chain file.'));
     });
     for (const e of best.elements.slice(1))
       if (e.wireIndex !== undefined && e.cert.info.selfSigned)
-        out.push(verdict('root-sent', e.cert.sha256, `${holder} also sent the root '${certName(e.cert)}'; the peer must already have it, so sending it only costs bytes (it cannot make an untrusted root trusted).`));
+        out.push(verdict('root-sent', e.cert.sha256, `${cap(holder)} also sent the root '${certName(e.cert)}'; the peer must already have it, so sending it only costs bytes (it cannot make an untrusted root trusted).`));
     // Crypto strength and upcoming expiry on every certificate of the chosen path.
     for (const e of best.elements) {
       const c = e.cert;

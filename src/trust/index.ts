@@ -3,7 +3,7 @@
  * parsing and path building; judges anchors, validity at capture time, names, roles and Cisco profiles here.
  */
 import type { Verdict } from '../model.js';
-import type { ParsedCertificate } from '../x509/index.js';
+import { couldIssue, type ParsedCertificate } from '../x509/index.js';
 import { judgePresented, type TrustContext } from './chain.js';
 import type { Role } from './words.js';
 
@@ -19,5 +19,18 @@ export type { Profile, Role } from './words.js';
  * rest its bundle. Same checks as a handshake minus the handshake evidence. `at: 'capture'` means now here.
  */
 export function judgeChain(chain: ParsedCertificate[], role: Role, ctx: TrustContext): Verdict[] {
-  return [...judgePresented(chain, role, ctx).verdicts];
+  return judgePresented(leafFirst(chain), role, ctx).verdicts;
+}
+
+/**
+ * A bundle file may list its CA first (as many CA downloads do). When the first certificate issued another one
+ * in the bundle, the certificate under test is the first one that issued none; it moves to the front.
+ */
+export function leafFirst(chain: ParsedCertificate[]): ParsedCertificate[] {
+  const first = chain[0];
+  if (!first || chain.length < 2) return chain;
+  const issuesAnother = (c: ParsedCertificate) => chain.some((o) => o !== c && o.sha256 !== c.sha256 && couldIssue(c, o));
+  if (!issuesAnother(first)) return chain;
+  const leaf = chain.find((c) => c.ok && !issuesAnother(c));
+  return leaf ? [leaf, ...chain.filter((c) => c !== leaf)] : chain;
 }

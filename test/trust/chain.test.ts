@@ -202,3 +202,9 @@ describe('names and Expressway specifics', () => {
     expect(store(root, root).verdicts()).toEqual([]);
   });
 });
+
+describe('certshark check on bundle files', () => {
+  it('a bundle listing the CA first is judged from its end-entity certificate', () => {
+    expect(codes(judge([inter, leaf], ctx(store(root))))).toEqual(['chain-trusted', 'name-match']);
+  });
+});
