@@ -160,6 +160,11 @@ export class DtlsConsumer implements FlowConsumer {
   data(dir: Dir, d: Uint8Array, frame: number, ts: number): void {
     if (this.done) return;
     try {
+      // RFC 7983 demultiplexing (WebRTC puts STUN, DTLS and SRTP on one 5-tuple): STUN (first byte 0-3 with the
+      // magic cookie) and RTP/RTCP (128-191) are not DTLS and do not count against the probe.
+      const b0 = d[0] ?? 0;
+      if (d.length >= 20 && b0 <= 3 && d[4] === 0x21 && d[5] === 0x12 && d[6] === 0xa4 && d[7] === 0x42) return;
+      if (b0 >= 128 && b0 <= 191 && this.seenDtls) return;
       this.datagrams++;
       let p = 0;
       let any = false;
