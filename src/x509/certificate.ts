@@ -229,8 +229,15 @@ function parseUncached(der: Uint8Array, sha256: string): ParsedCertificate {
   }
   // Self-signed = self-issued (RFC 5280 §3.2) and the signature verifies with its own key.
   if (bytesEqual(pc.subjectRaw, pc.issuerRaw) || pc.subjectKey === pc.issuerKey) {
-    const r = verifySignature(pc, pc);
-    info.selfSigned = r.ok;
+    // The signature check costs a key import and a verify (about 1 ms for RSA-4096 or P-521); a trust store holds
+    // ~150 roots of which a run touches a few, so it runs on first read of the field (JSON output included).
+    let memo: boolean | undefined;
+    Object.defineProperty(info, 'selfSigned', {
+      enumerable: true,
+      configurable: true,
+      get: () => (memo ??= verifySignature(pc, pc).ok),
+      set: (v: boolean) => { memo = v; },
+    });
   }
   if (notes.length) info.notes = notes;
   return pc;
