@@ -183,6 +183,15 @@ describe('App', () => {
     expect(keysMs).toBeLessThan(1500);
   });
 
+  it('g groups duplicate handshakes with their count; Enter lists the members', async () => {
+    const r = app(loaded(manyHandshakes(50)));
+    await keys(r, 'g');
+    expect(r.frame()).toMatch(/> +\(10×\) 1 09:15:11\.250/);
+    expect(r.frame()).toContain('grouped: same server and same chain');
+    await keys(r, '\r');
+    expect(r.frame()).toMatch(/└6 09:15:11\.250/);
+  });
+
   it('shows hostile subject and SNI with their control characters escaped', async () => {
     const r = app(loaded());
     await keys(r, 'G');
@@ -229,7 +238,11 @@ describe('App', () => {
     await keys(r, 'n');
     expect(r.frame()).toContain('Export 1 certificate as PEM to:');
     expect(readFileSync(file, 'utf8')).toBe('precious');
-    await keys(r, '\r', 'y');
+    // edit the proposed name after declining the overwrite
+    await keys(r, ...Array<string>(4).fill('\u007F'), '-2.pem', '\r');
+    expect(readFileSync(join(dir, 'vcse.example.com-2.pem'), 'utf8')).toBe(LEAF.pem);
+    expect(readFileSync(file, 'utf8')).toBe('precious');
+    await keys(r, 'e', '\r', 'y');
     expect(readFileSync(file, 'utf8')).toBe(LEAF.pem);
 
     // E on the healthy handshake: leaf, issuing CA and the root from the store, leaf first.

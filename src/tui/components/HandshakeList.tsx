@@ -20,10 +20,10 @@ function alertsText(h: Handshake): string {
 }
 
 /** Columns for the width: the client address and the time only when there is room for them. */
-export function listColumns(width: number): Column[] {
+export function listColumns(width: number, grouped = false): Column[] {
   const wide = width >= 110;
   const fixed: Column[] = [
-    { title: 'No.', width: 6, align: 'right', value: (h) => String(h.id) },
+    { title: 'No.', width: grouped ? 13 : 6, align: 'right', value: (h) => String(h.id) },
     ...(wide ? [{ title: 'Time', width: 12, value: (h: Handshake) => timeOfDay(h.time) }] : []),
   ];
   const tail: Column[] = [
@@ -32,11 +32,13 @@ export function listColumns(width: number): Column[] {
     { title: 'Chain', width: 5, value: (h) => `${h.serverChain.length}/${h.clientChain.length}` },
     { title: 'Verdict', width: 7, value: (h) => handshakeBadge(h).text },
   ];
-  const used = 2 + [...fixed, ...tail].reduce((n, c) => n + c.width + 1, 0);
-  const rest = Math.max(24, width - used);
-  const alertsW = Math.max(8, Math.floor(rest * 0.2));
+  // Row = 2 lead characters + every column width + one space between columns; the flexible columns
+  // (addresses, SNI, alerts) share what is left so a row is exactly `width` wide.
+  const nCols = fixed.length + tail.length + (wide ? 2 : 1) + 2;
+  const rest = Math.max(28, width - 2 - (nCols - 1) - [...fixed, ...tail].reduce((n, c) => n + c.width, 0));
+  const alertsW = Math.max(8, Math.floor(rest * 0.22));
   const sniW = Math.max(8, Math.floor(rest * 0.3));
-  const addrW = rest - alertsW - sniW - (wide ? 2 : 1);
+  const addrW = rest - alertsW - sniW;
   const addr: Column[] = wide
     ? [
         { title: 'Client', width: Math.floor(addrW / 2), value: (h) => `${h.client.ip}:${h.client.port}` },
@@ -65,7 +67,7 @@ const SORT_TITLE: Record<string, string> = {
 };
 
 export function HandshakeList({ state, height, width }: { state: TuiState; height: number; width: number }): React.JSX.Element {
-  const cols = listColumns(width);
+  const cols = listColumns(width, state.group);
   const focused = state.focus === 'list';
   const sortTitle = SORT_TITLE[state.sort.key];
   const header: Line = [
@@ -94,7 +96,7 @@ export function HandshakeList({ state, height, width }: { state: TuiState; heigh
     const segs: Line = [{ text: lead, bold: true, inverse: selected && focused }];
     cols.forEach((c, k) => {
       let v = c.value(h);
-      if (k === 0 && row.count > 1) v = `${row.count}×${v}`;
+      if (k === 0 && row.count > 1) v = `(${row.count}×) ${v}`;
       if (k === 0 && row.member) v = `└${v}`;
       const text = (k === 0 ? '' : ' ') + cell(v, c.width, c.align === 'right' ? 'right' : 'left');
       const isVerdict = c.title === 'Verdict';
