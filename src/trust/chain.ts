@@ -1,6 +1,6 @@
 import type { Verdict } from '../model.js';
 import {
-  buildPaths, bytesEqual, ipToString, UNDERSTOOD_EXTENSIONS, type ParsedCertificate, type Path, type Subtree,
+  buildPaths, bytesEqual, UNDERSTOOD_EXTENSIONS, type ParsedCertificate, type Path, type Subtree,
 } from '../x509/index.js';
 import { checkHostname, dnsWithin, emailWithin, ipBytes } from './names.js';
 import type { TrustStore } from './store.js';
@@ -24,10 +24,6 @@ export interface ChainJudgement {
 
 const WARN_DAYS = 30;
 const WEAK_SIG = /md2|md5|sha1|SHA1/;
-
-interface Problem {
-  v: Verdict;
-}
 
 /** Everything RFC 5280 §6.1 path validation says about one candidate path, as chain-error verdicts for `side`. */
 function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): Verdict[] {
@@ -358,5 +354,3 @@ function leafChecks(leaf: ParsedCertificate, role: Role, ctx: TrustContext, opts
   }
   return out;
 }
-
-export { ipToString };

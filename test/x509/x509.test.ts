@@ -179,3 +179,30 @@ describe('agrees with openssl verify -attime', () => {
     expect(run(bad, [inter], [root], CAPTURE)).toMatch(/signature failure|bad signature|decode issuer public key/);
   });
 });
+
+describe('hostile input and loops', () => {
+  it('random byte flips and cuts never throw (fast-check)', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(), (flips, cut) => {
+        const b = Uint8Array.from(leaf);
+        for (const [i, v] of flips) b[i % b.length] = v;
+        const p = parseCertificate(b.subarray(0, b.length - (cut % 40)));
+        // Every field a report reads exists whatever the bytes.
+        return typeof p.info.sha256 === 'string' && typeof p.info.selfSigned === 'boolean' && Array.isArray(p.info.sans);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('two CAs that cross-sign each other do not loop', async () => {
+    const aK = await ecKeys(), bK = await ecKeys();
+    const a = await cert({ name: 'CN=Loop A', keys: aK, issuer: { name: 'CN=Loop B', keys: bK }, ca: true });
+    const b = await cert({ name: 'CN=Loop B', keys: bK, issuer: { name: 'CN=Loop A', keys: aK }, ca: true });
+    const l = await cert({ name: 'CN=loop.example.com', keys: leafK, issuer: { name: 'CN=Loop A', keys: aK } });
+    const s = TrustStore.create({ publicRoots: false });
+    const paths = buildPaths(parseCertificate(l), [l, a, b].map(parseCertificate), s);
+    expect(paths.map((p) => [p.end, p.elements.map((e) => e.cert.info.subjectCN)])).toEqual([
+      ['issuer-not-found', ['loop.example.com', 'Loop A', 'Loop B']],
+    ]);
+  });
+});
