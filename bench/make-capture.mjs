@@ -21,7 +21,7 @@ export const CACHE = path.join(HERE, '.cache');
 const PKI = path.join(CACHE, 'pki');
 const SEED = path.join(CACHE, 'seed.pcap');
 const MANIFEST = path.join(CACHE, 'manifest.json');
-const VERSION = 1; // bump when the plan or the rewrite changes, to rebuild cached captures
+const VERSION = 2; // bump when the plan or the rewrite changes, to rebuild cached captures
 const MIB = 1024 * 1024;
 
 const say = (msg) => process.stderr.write(`[make-capture] ${msg}\n`);
@@ -174,17 +174,20 @@ export async function ensureCaptures({ force = false, reseed = false } = {}) {
   let hsPerCopy = 0;
   for (let f = 0; f < seed.flowBytes.length; f++) if (hsFlow(f)) hsPerCopy += seed.flowSyn[f];
   const plans = {
-    mixed: { copies, keepFlow: () => true },
-    mixed4x: { copies: 4 * copies, keepFlow: () => true },
+    // mixed4x keeps mixed's density (copies in flight at once) and lasts about 4x longer, so that memory can stay
+    // flat as the file grows; handshakes.pcap packs its copies into twice the seed's duration.
+    mixed: { copies, spreadDiv: copies, keepFlow: () => true },
+    mixed4x: { copies: 4 * copies, spreadDiv: copies, keepFlow: () => true },
     handshakes: { copies: Math.ceil(100000 / Math.max(1, hsPerCopy)), keepFlow: hsFlow, keepOther: false },
   };
   const files = {};
   for (const name of outputs) {
     const p = plans[name];
+    p.spreadDiv ??= p.copies;
     const out = path.join(CACHE, `${name}.pcap`);
     const t = Date.now();
     say(`${name}.pcap: ${p.copies} rewritten copies of the seed${name === 'handshakes' ? ' (mTLS 7001 flows + 1/8 of other small sessions)' : ''} ...`);
-    const r = scale(seed, { out: out + '.tmp', copies: p.copies, spreadUs: seed.durationUs / p.copies, keepFlow: p.keepFlow, keepOther: p.keepOther !== false });
+    const r = scale(seed, { out: out + '.tmp', copies: p.copies, spreadUs: seed.durationUs / p.spreadDiv, keepFlow: p.keepFlow, keepOther: p.keepOther !== false });
     fs.renameSync(out + '.tmp', out);
     files[name] = { file: path.relative(path.dirname(HERE), out), copies: p.copies, ...r };
     say(`  ${(r.bytes / MIB).toFixed(0)} MiB, ${r.packets} packets, ${r.handshakes} handshakes, ${r.durationS.toFixed(1)} s of traffic, built in ${((Date.now() - t) / 1000).toFixed(1)} s`);

@@ -15,7 +15,9 @@ export function loadSeed(file) {
   if (buf.length < 24 || buf.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`${file}: not a little-endian microsecond pcap`);
   if (buf.readUInt32LE(20) !== 1) throw new Error(`${file}: link type ${buf.readUInt32LE(20)}, want Ethernet (1)`);
   const offs = [], lens = [], ts = [], flow = [];
-  const flowIds = new Map(); // client port * 65536 + server port -> flow index (one client and one server address)
+  // client port * 65536 + server port -> flow index (one client and one server address; a port pair reused later
+  // in the recording counts as one flow here, its connections are counted by their SYNs)
+  const flowIds = new Map();
   const flowBytes = [], flowPort = [], flowSyn = [];
   let off = 24;
   let t0 = -1;
@@ -108,9 +110,9 @@ export function scale(seed, { out, copies, spreadUs, keepFlow = () => true, keep
   }
   flush();
   fs.closeSync(fd);
-  let handshakes = 0, flows = 0;
-  for (let f = 0; f < keepF.length; f++) if (keepF[f]) { handshakes += seed.flowSyn[f]; flows++; }
-  return { packets, bytes, handshakes: handshakes * copies, flows: flows * copies, durationS: (ts[idx[recs - 1]] + (copies - 1) * spreadUs) / 1e6 };
+  let handshakes = 0;
+  for (let f = 0; f < keepF.length; f++) if (keepF[f]) handshakes += seed.flowSyn[f];
+  return { packets, bytes, handshakes: handshakes * copies, durationS: (ts[idx[recs - 1]] + (copies - 1) * spreadUs) / 1e6 };
 }
 
 /** Rewrites one Ethernet frame at b[p..p+n) in place for copy k. */

@@ -1,0 +1,162 @@
+// Throughput benchmark: certshark scan --json against tshark on the same real captures (see make-capture.mjs).
+//
+//   npm run bench                         (= node bench/run.mjs; needs `npm run build` first)
+// Environment:
+//   BENCH_RUNS=3         timed runs per tool and file; the median is reported
+//   BENCH_TSHARK_4X=0    skip tshark on mixed4x.pcap (it takes minutes)
+//   BENCH_FILES=a,b      only these captures (mixed, handshakes, mixed4x)
+//   BENCH_NO_WRITE=1     do not rewrite bench/RESULTS.md
+//
+// Each run is `/usr/bin/time -f "%e %M"` around the command: wall seconds and peak RSS (max resident set, KiB).
+// The first run of each tool writes its stdout to bench/.cache/out/ for the certificate comparison, later runs to
+// /dev/null. The comparison hashes (SHA-256) every DER certificate tshark printed and every certificate in
+// certshark's JSON `certificates` list and compares the two sets.
+import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ensureCaptures, CACHE } from './make-capture.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(HERE);
+const OUT = path.join(CACHE, 'out');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 3));
+const TSHARK_4X = process.env.BENCH_TSHARK_4X !== '0';
+const ONLY = process.env.BENCH_FILES ? process.env.BENCH_FILES.split(',') : null;
+const MB = 1e6;
+
+const TSHARK_OPTS = ['-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tls.desegment_ssl_application_data:FALSE'];
+const tsharkArgs = (file) => ['-r', file, ...TSHARK_OPTS, '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'tls.handshake.certificate'];
+const certsharkArgs = (file) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', file];
+
+const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Runs cmd under /usr/bin/time; returns {seconds, rssMB, code}. */
+function timed(cmd, args, stdoutFile, stderrFile) {
+  const timeFile = path.join(OUT, 'time.txt');
+  const outFd = fs.openSync(stdoutFile, 'w');
+  const errFd = fs.openSync(stderrFile, 'w');
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, cmd, ...args], { stdio: ['ignore', outFd, errFd] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      fs.closeSync(outFd); fs.closeSync(errFd);
+      const [s, kb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      resolve({ seconds: s, rssMB: kb / 1024, code });
+    });
+  });
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+async function bench(tool, cmd, args, name) {
+  const results = [];
+  for (let i = 0; i < RUNS; i++) {
+    const stdout = i === 0 ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
+    const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
+    if (r.code !== 0) {
+      const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`${tool} on ${name} exited ${r.code}: ${err}`);
+    }
+    say(`  ${tool} run ${i + 1}/${RUNS}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
+    results.push(r);
+  }
+  return { seconds: median(results.map((r) => r.seconds)), rssMB: Math.max(...results.map((r) => r.rssMB)), runs: results };
+}
+
+/** SHA-256 of every certificate tshark printed (hex DER, comma-separated within a field, one line per frame). */
+async function tsharkCertSet(file) {
+  const set = new Set();
+  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  for await (const line of rl) {
+    for (const hex of line.split(/[\t,]/)) {
+      if (/^[0-9a-f]+$/i.test(hex)) set.add(crypto.createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex'));
+    }
+  }
+  return set;
+}
+
+function certsharkFacts(file) {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const norm = (h) => String(h).replace(/[^0-9a-f]/gi, '').toLowerCase();
+  const certs = new Set((doc.certificates || []).map((c) => norm(c.sha256)));
+  const packets = (doc.captures || []).reduce((n, c) => n + (c.packets || 0), 0);
+  return { certs, packets, handshakes: (doc.handshakes || []).length, withCerts: (doc.handshakes || []).filter((h) => (h.serverChain || []).length || (h.clientChain || []).length).length };
+}
+
+function machine() {
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  let tshark = 'not found';
+  try { tshark = execFileSync('tshark', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]; } catch {}
+  return { nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, cpu, memGB: (os.totalmem() / 2 ** 30).toFixed(0), node: process.version, tshark, kernel: os.release(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
+}
+
+const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const big = (x) => (x >= 1e6 ? (x / 1e6).toFixed(2) + 'M' : x >= 1e3 ? (x / 1e3).toFixed(1) + 'k' : String(Math.round(x)));
+
+async function main() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+    say('dist/cli/main.js is missing: run `npm run build` first');
+    process.exit(2);
+  }
+  if (!fs.existsSync('/usr/bin/time')) { say('/usr/bin/time is missing (Debian: apt-get install time)'); process.exit(2); }
+  const manifest = await ensureCaptures();
+  fs.mkdirSync(OUT, { recursive: true });
+  const names = ['mixed', 'handshakes', 'mixed4x'].filter((n) => !ONLY || ONLY.includes(n));
+  const rows = [];
+  for (const name of names) {
+    const m = manifest.files[name];
+    const file = path.join(ROOT, m.file);
+    const bytes = fs.statSync(file).size;
+    say(`${name}.pcap: ${(bytes / MB).toFixed(0)} MB, ${m.packets} packets, ${m.handshakes} handshakes`);
+    const cs = await bench('certshark', process.execPath, certsharkArgs(file), name);
+    const facts = certsharkFacts(path.join(OUT, `${name}.certshark.out`));
+    let ts = null, same = 'n/a (tshark skipped)', tsCerts = null;
+    if (name !== 'mixed4x' || TSHARK_4X) {
+      ts = await bench('tshark', 'tshark', tsharkArgs(file), name);
+      tsCerts = await tsharkCertSet(path.join(OUT, `${name}.tshark.out`));
+      const missing = [...tsCerts].filter((h) => !facts.certs.has(h)).length;
+      const extra = [...facts.certs].filter((h) => !tsCerts.has(h)).length;
+      same = missing === 0 && extra === 0 ? `yes (${tsCerts.size})` : `NO: tshark ${tsCerts.size}, certshark ${facts.certs.size}, ${missing} missing, ${extra} extra`;
+    }
+    rows.push({ name, bytes, m, cs, ts, facts, same });
+    say(`  certshark ${cs.seconds.toFixed(2)} s${ts ? `, tshark ${ts.seconds.toFixed(2)} s, ratio ${(ts.seconds / cs.seconds).toFixed(1)}x` : ''}; same certificates: ${same}`);
+  }
+
+  const mach = machine();
+  const head = ['capture', 'size MB', 'packets', 'handshakes', 'certshark s', 'MB/s', 'packets/s', 'handshakes/s', 'peak RSS MB', 'tshark s', 'tshark MB/s', 'tshark RSS MB', 'speedup', 'same certificates'];
+  const lines = rows.map(({ name, bytes, m, cs, ts, same }) => [
+    `${name}.pcap`, (bytes / MB).toFixed(0), big(m.packets), big(m.handshakes),
+    f1(cs.seconds), f1(bytes / MB / cs.seconds), big(m.packets / cs.seconds), big(m.handshakes / cs.seconds), cs.rssMB.toFixed(0),
+    ts ? f1(ts.seconds) : 'skipped', ts ? f1(bytes / MB / ts.seconds) : '', ts ? ts.rssMB.toFixed(0) : '', ts ? `${(ts.seconds / cs.seconds).toFixed(1)}x` : '', same,
+  ]);
+  const table = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+  const found = rows.map(({ name, m, facts }) => `${name}.pcap: certshark reported ${facts.handshakes} handshakes (${facts.withCerts} with a certificate chain) and ${facts.packets} packets; the capture has ${m.handshakes} TCP connections (one TLS handshake each) and ${m.packets} packets.`);
+  const md = `# Benchmark results
+
+Measured by \`npm run bench\` (bench/run.mjs) on ${mach.date}.
+
+${table}
+
+- Machine: ${mach.nproc} CPUs (${mach.cpu}), ${mach.memGB} GB RAM, Linux ${mach.kernel}; shared with other work while measured.
+- Node ${mach.node}; ${mach.tshark}.
+- Each cell is the median wall time of ${RUNS} run(s); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
+- certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
+- tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of /work/shared/tools/tshark-certs.sh; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
+- "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
+- Speedup = tshark seconds / certshark seconds.
+${found.map((f) => `- ${f}`).join('\n')}
+
+Captures (bench/make-capture.mjs, cached in bench/.cache/): a ${(manifest.seed.bytes / MB).toFixed(0)} MB seed recorded with tcpdump on a veth pair between two network namespaces (MTU 1500, offloads off) from Node/OpenSSL peers: ${manifest.seed.recording.mtls} mutual-TLS 1.2 handshake-only flows on 7001 (root > issuing CA > leaf, both chains sent), ${manifest.seed.recording.tls13} TLS 1.3 sessions on 443, ${manifest.seed.recording.bulk} bulk TLS 1.2 downloads of 2-6 MB on 443 and 8443, ${manifest.seed.recording.small12} small TLS 1.2 sessions on 8443; then scaled up by rewriting the real packets (per-copy IPv4 addresses and checksums, client ports, TCP sequence numbers, timestamps, copies interleaved in time): mixed.pcap = ${manifest.files.mixed.copies} copies, mixed4x.pcap = ${manifest.files.mixed4x.copies} copies, handshakes.pcap = ${manifest.files.handshakes.copies} copies of the 7001 flows and a sample of the other small sessions.
+`;
+  process.stdout.write('\n' + table + '\n\n' + found.join('\n') + '\n');
+  if (process.env.BENCH_NO_WRITE !== '1') {
+    fs.writeFileSync(path.join(HERE, 'RESULTS.md'), md);
+    say('wrote bench/RESULTS.md');
+  }
+}
+
+main().catch((e) => { say(e.stack || e.message); process.exit(1); });
