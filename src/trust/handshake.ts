@@ -1,4 +1,4 @@
-import type { Alert, Handshake, Verdict } from '../model.js';
+import type { Handshake, Verdict } from '../model.js';
 import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate } from '../x509/index.js';
 import { judgePresented, type TrustContext } from './chain.js';
 import type { VerdictCode } from './codes.js';
