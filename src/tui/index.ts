@@ -8,7 +8,7 @@ import { ScanFeed } from './feed.js';
 import { Root } from './components/Root.js';
 
 export { escapeControl } from './escape.js';
-export { sanitizeFileName } from './file-name.js';
+
 export { compileFilter } from './filter.js';
 export { reducer, initialState, type TuiState, type Action } from './state.js';
 export { App, type AppProps, type TuiEffects } from './components/App.js';

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult } from '../model.js';
 import { buildChainView, certNodes, selectableCerts } from './chain.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
-import { sanitizeFileName } from './file-name.js';
+// File names from certificate names go through the one sanitiser, in src/report (DESIGN.md error policy).
+import { sanitizeFileName } from '../report/sanitize.js';
 import { layout, type Layout, type Pane, type Viewport } from './layout.js';
 import { appendRows, deriveRows, SORT_KEYS, type ListRow, type SortSpec } from './rows.js';
 import { detailsLineCount } from './details.js';

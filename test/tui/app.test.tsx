@@ -24,6 +24,12 @@ function app(initial: TuiState, extra: Partial<React.ComponentProps<typeof App>>
   return { ...r, props, frame: () => plain(r.lastFrame()) };
 }
 
+/** Poll until the condition holds (file writes finish after the key's frame), at most 3 s. */
+async function waitFor(cond: () => boolean) {
+  const t0 = Date.now();
+  while (!cond() && Date.now() - t0 < 3000) await tick(10);
+}
+
 /** Type keys one by one, each time waiting until Ink has drawn the new frame (renders are throttled). */
 async function keys(r: { stdin: { write(s: string): void }; frames: string[] }, ...ks: string[]) {
   for (const k of ks) {
@@ -228,6 +234,7 @@ describe('App', () => {
     expect(r.frame()).toContain(`Export 1 certificate as PEM to: ${join(dir, 'vcse.example.com.pem')}`);
     await keys(r, '\r');
     const file = join(dir, 'vcse.example.com.pem');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
     expect(readFileSync(file, 'utf8')).toBe(LEAF.pem);
     expect(new X509Certificate(readFileSync(file)).subject).toContain('CN=vcse.example.com');
     expect(r.frame()).toContain(`wrote 1 certificate to ${file}`);
@@ -240,15 +247,18 @@ describe('App', () => {
     expect(readFileSync(file, 'utf8')).toBe('precious');
     // edit the proposed name after declining the overwrite
     await keys(r, ...Array<string>(4).fill('\u007F'), '-2.pem', '\r');
+    await waitFor(() => r.frame().includes('vcse.example.com-2.pem'));
     expect(readFileSync(join(dir, 'vcse.example.com-2.pem'), 'utf8')).toBe(LEAF.pem);
     expect(readFileSync(file, 'utf8')).toBe('precious');
     await keys(r, 'e', '\r', 'y');
+    await waitFor(() => r.frame().includes(`wrote 1 certificate to ${file}`));
     expect(readFileSync(file, 'utf8')).toBe(LEAF.pem);
 
     // E on the healthy handshake: leaf, issuing CA and the root from the store, leaf first.
     await keys(r, 'j', 'E');
     expect(r.frame()).toContain('Export chain bundle (3 certificates) as PEM to:');
     await keys(r, '\r');
+    await waitFor(() => r.frame().includes('wrote 3 certificates'));
     const bundle = readFileSync(join(dir, 'vcse.example.com-chain.pem'), 'utf8');
     const blocks = bundle.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
     expect(blocks.map((b) => new X509Certificate(b).subject.split('\n').at(-1))).toEqual([

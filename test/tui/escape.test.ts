@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { escapeControl } from '../../src/tui/escape.js';
-import { sanitizeFileName } from '../../src/tui/file-name.js';
 
 describe('escapeControl', () => {
   it.each([
@@ -21,23 +20,5 @@ describe('escapeControl', () => {
     for (let c = 0; c < 0xa0; c++) all += String.fromCharCode(c);
     // eslint-disable-next-line no-control-regex
     expect(escapeControl(all)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
-  });
-});
-
-describe('sanitizeFileName', () => {
-  it.each([
-    ['vcse.example.com', 'vcse.example.com'],
-    ['*.example.com', 'wildcard.example.com'],
-    ['../../etc/passwd', 'etc_passwd'],
-    ['ASA Temporary Self Signed Certificate', 'ASA_Temporary_Self_Signed_Certificate'],
-    ['\x1b]0;pwned\x07', '0_pwned'],
-    ['...', 'certificate'],
-    ['', 'certificate'],
-    ['CON', '_CON'],
-    ['a'.repeat(100), 'a'.repeat(64)],
-  ])('%j → %j', (input, want) => {
-    const got = sanitizeFileName(input);
-    expect(got).toBe(want);
-    expect(got).toMatch(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/);
   });
 });

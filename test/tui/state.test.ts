@@ -199,6 +199,15 @@ describe('reducer', () => {
     expect(s.message?.tone).toBe('error');
   });
 
+  it('derives the proposed export name from a hostile CN only through the sanitiser', () => {
+    const evil = { ...loaded(), exportDir: '/tmp/out' };
+    const s = apply(evil, { type: 'end' }, { type: 'export-open', bundle: false });
+    expect(s.mode.kind).toBe('export');
+    const p = s.mode.kind === 'export' ? s.mode.path : '';
+    expect(p.startsWith('/tmp/out/')).toBe(true);
+    expect(p.slice('/tmp/out/'.length)).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*\.pem$/);
+  });
+
   it('the final result replaces partial batches when they differ', () => {
     let s = initialState({ title: 't', exportDir: '/x', columns: 80, rows: 24 });
     s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(0, 1), certificates: [] });
