@@ -365,7 +365,12 @@ export class FlowTracker implements StreamHost {
       f.activity = true;
       s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
     }
-    if ((flags & ACK) !== 0 && o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame);
+    if ((flags & ACK) !== 0) {
+      if (!o.open) {
+        o.ackHint = p.ack >>> 0;
+        o.hasAckHint = true;
+      } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame);
+    }
     if ((flags & FIN) !== 0) {
       f.activity = true;
       s.fin(seqAdd(dataSeq, p.payload.length + p.missingBytes));

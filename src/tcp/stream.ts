@@ -51,6 +51,13 @@ export class HalfStream {
   finSeen = false;
   /** Sequence number the FIN occupies (after the last data byte). */
   finSeq = 0;
+  /**
+   * Capture started mid-flow: the peer's latest acknowledgment before this direction's first payload. The stream
+   * starts there when the first segment seen lies a little after it (it overtook an earlier one, or the capture
+   * missed one): the bytes in between then arrive late or become a gap, instead of being lost without a word.
+   */
+  ackHint = 0;
+  hasAckHint = false;
   pending: Piece[] = [];
   pendingBytes = 0;
   private mismatchNoted = false;
@@ -85,7 +92,10 @@ export class HalfStream {
   segment(seq: number, payload: Uint8Array, missing: number, frame: number, ts: number): void {
     const len = payload.length + missing;
     if (len === 0 || this.state === FINISHED) return;
-    if (this.state === NO_ISN) this.start(seq);
+    if (this.state === NO_ISN) {
+      const ahead = this.hasAckHint ? seqDiff(this.ackHint, seq) : 0;
+      this.start(ahead > 0 && ahead <= this.host.maxBufferedBytes ? this.ackHint : seq);
+    }
     const d = seqDiff(this.nextSeq, seq);
     const endRel = d + len;
     if (endRel <= 0) {
@@ -172,8 +182,9 @@ export class HalfStream {
   }
 
   private checkFin(): void {
-    if (this.finSeen && this.state === OPEN && this.nextSeq === this.finSeq) {
-      this.nextSeq = seqAdd(this.finSeq, 1); // the FIN occupies one sequence number (RFC 9293 section 3.4)
+    // A FIN behind data already delivered is bogus (nothing follows a FIN); take it as the end all the same.
+    if (this.finSeen && this.state === OPEN && seqDiff(this.nextSeq, this.finSeq) <= 0) {
+      this.nextSeq = seqAdd(this.nextSeq, 1); // the FIN occupies one sequence number (RFC 9293 section 3.4)
       this.state = FINISHED;
     }
   }

@@ -101,6 +101,22 @@ const cases: Case[] = [
     want: [{ out: ['srv', 'abcdefghi'], ends: ['eof'], synSeen: false, a: '10.0.0.2:443' }],
   },
   {
+    name: 'mid-flow, the first segment seen overtook an earlier one: the peer ACK says where the stream starts',
+    in: [{ d: 0, seq: 9000, ack: 5000, data: 'req' }, { d: 1, seq: 5003, ack: 9003, data: 'def' }, { d: 1, seq: 5000, ack: 9003, data: 'abc' }],
+    want: [{ out: ['req', 'abcdef'], ends: ['eof'], synSeen: false }],
+    stats: { gaps: 0, retransmissions: 0 },
+  },
+  {
+    name: 'mid-flow, a segment the capture missed before the first one seen is a gap',
+    in: [{ d: 0, seq: 9000, ack: 5000, data: 'req' }, { d: 1, seq: 5003, ack: 9003, data: 'def' }],
+    want: [{ out: ['req', '<gap 3>def'], ends: ['eof'] }],
+  },
+  {
+    name: 'a FIN behind delivered data still ends the direction',
+    in: [...HS, { d: 0, seq: 101, data: 'abcdef' }, { d: 0, seq: 103, f: 'FA', ack: 501 }, { d: 1, seq: 501, f: 'FA', ack: 108 }],
+    want: [{ out: ['abcdef', ''], ends: ['closed'] }],
+  },
+  {
     name: 'SYN-ACK seen first: its receiver is a, and the client stream starts at its ACK',
     in: [
       { d: 1, seq: 500, ack: 101, f: 'SA' },
