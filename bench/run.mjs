@@ -3,7 +3,7 @@
 //   npm run bench                         (= node bench/run.mjs; needs `npm run build` first)
 // Environment:
 //   BENCH_RUNS=3         timed runs per tool and file; the median is reported
-//   BENCH_TSHARK_4X=0    skip tshark on mixed4x.pcap (it takes minutes)
+//   BENCH_TSHARK_4X=0    skip tshark on mixed4x.pcap (it takes minutes); BENCH_TSHARK_4X_RUNS (default 1) runs of it
 //   BENCH_FILES=a,b      only these captures (mixed, handshakes, mixed4x)
 //   BENCH_NO_WRITE=1     do not rewrite bench/RESULTS.md
 //
@@ -25,6 +25,7 @@ const ROOT = path.dirname(HERE);
 const OUT = path.join(CACHE, 'out');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 3));
 const TSHARK_4X = process.env.BENCH_TSHARK_4X !== '0';
+const TSHARK_4X_RUNS = Math.max(1, Number(process.env.BENCH_TSHARK_4X_RUNS || 1));
 const ONLY = process.env.BENCH_FILES ? process.env.BENCH_FILES.split(',') : null;
 const MB = 1e6;
 
@@ -52,16 +53,16 @@ function timed(cmd, args, stdoutFile, stderrFile) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-async function bench(tool, cmd, args, name) {
+async function bench(tool, cmd, args, name, runs = RUNS) {
   const results = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const stdout = i === 0 ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
     const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
     if (r.code !== 0) {
       const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
       throw new Error(`${tool} on ${name} exited ${r.code}: ${err}`);
     }
-    say(`  ${tool} run ${i + 1}/${RUNS}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
+    say(`  ${tool} run ${i + 1}/${runs}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
     results.push(r);
   }
   return { seconds: median(results.map((r) => r.seconds)), rssMB: Math.max(...results.map((r) => r.rssMB)), runs: results };
@@ -116,7 +117,7 @@ async function main() {
     const facts = certsharkFacts(path.join(OUT, `${name}.certshark.out`));
     let ts = null, same = 'n/a (tshark skipped)', tsCerts = null;
     if (name !== 'mixed4x' || TSHARK_4X) {
-      ts = await bench('tshark', 'tshark', tsharkArgs(file), name);
+      ts = await bench('tshark', 'tshark', tsharkArgs(file), name, name === 'mixed4x' ? TSHARK_4X_RUNS : RUNS);
       tsCerts = await tsharkCertSet(path.join(OUT, `${name}.tshark.out`));
       const missing = [...tsCerts].filter((h) => !facts.certs.has(h)).length;
       const extra = [...facts.certs].filter((h) => !tsCerts.has(h)).length;
@@ -143,7 +144,7 @@ ${table}
 
 - Machine: ${mach.nproc} CPUs (${mach.cpu}), ${mach.memGB} GB RAM, Linux ${mach.kernel}; shared with other work while measured.
 - Node ${mach.node}; ${mach.tshark}.
-- Each cell is the median wall time of ${RUNS} run(s); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
+- Each cell is the median wall time of ${RUNS} run(s) (tshark on mixed4x.pcap: ${TSHARK_4X_RUNS}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
 - certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
 - tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of /work/shared/tools/tshark-certs.sh; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
 - "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
