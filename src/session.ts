@@ -7,6 +7,7 @@ import { NetDecoder } from './net/index.js';
 import { FlowTracker } from './tcp/index.js';
 import { createTlsConsumer } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
+import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
 import { parseCertificate, type ParsedCertificate } from './x509/index.js';
 import type { CaptureRecord } from './capture/types.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Verdict } from './model.js';
@@ -29,6 +30,9 @@ export interface SessionResult extends ScanResult {
   /** Parsed certificates by SHA-256, for the trust engine and `check`. */
   parsed: Map<string, ParsedCertificate>;
 }
+
+/** pcapng Decryption Secrets Block type of an NSS key log ('TLSK'). */
+const DSB_TLS_KEY_LOG = 0x544c534b;
 
 /** Internal errors per capture kept as notes at most this many times; the rest are counted. */
 const MAX_INTERNAL_NOTES = 5;
@@ -84,7 +88,14 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
       },
     };
     const net = new NetDecoder();
-    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys: opts.keys, nextId: () => nextId++ }));
+    // Key logs embedded in the capture (pcapng Decryption Secrets Blocks, `editcap --inject-secrets`) are used after
+    // the user's own key log; the block precedes the packets it decrypts.
+    let embedded: KeyLog | undefined;
+    const embeddedProvider = { forHandshake: (p: Parameters<KeyProvider['forHandshake']>[0]) => (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null) };
+    const keys: KeyProvider = {
+      forHandshake: (p) => opts.keys?.forHandshake(p) ?? embeddedProvider.forHandshake(p),
+    };
+    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++ }));
     let internalErrors = 0;
     let packets = 0;
     const internalError = (where: string, frame: number, e: unknown) => {
@@ -93,6 +104,16 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
         summary.notes.push(`internal error in ${where} at frame ${frame}: ${(e as Error)?.message ?? String(e)}; skipped`);
     };
     const packetSink = {
+      decryptionSecrets(type: number, data: Uint8Array) {
+        if (type !== DSB_TLS_KEY_LOG) {
+          summary.notes.push(`decryption secrets block of type 0x${type.toString(16)} ignored (only TLS key logs are used)`);
+          return;
+        }
+        const log = parseKeyLog(Buffer.from(data).toString('utf8'));
+        if (!embedded) embedded = log;
+        else for (const [k, v] of log.sessions) embedded.sessions.set(k, v);
+        summary.notes.push(`key log embedded in the capture: ${log.sessions.size} session(s)`);
+      },
       packet(rec: CaptureRecord) {
         packets++;
         // DESIGN.md style 3: no exception escapes a packet.

@@ -32,7 +32,7 @@ function certLine(c: CertificateInfo | undefined, sha: string, idx: number): str
   if (!c) return `[${idx}] (certificate ${sha.slice(0, 16)}… not available)`;
   const name = esc(c.subjectCN ?? c.subject);
   const issuer = esc(c.issuerCN ?? c.issuer);
-  const key = c.key.type + (c.key.bits ? ` ${c.key.bits}` : '') + (c.key.curve ? ` ${c.key.curve}` : '');
+  const key = c.key.type + (c.key.curve ? ` ${c.key.curve}` : c.key.bits ? ` ${c.key.bits}` : '');
   const valid = c.notBefore ? `${c.notBefore.slice(0, 10)} – ${c.notAfter.slice(0, 10)}` : '';
   return `[${idx}] ${name}  ← issued by ${issuer}  ${valid}  ${key}  sha256 ${sha.slice(0, 16)}…`;
 }

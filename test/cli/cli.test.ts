@@ -109,6 +109,32 @@ describe('scan', () => {
   });
 });
 
+describe('TLS 1.3 key logs', () => {
+  const cap = join(ROOT, 'captures/tls13-keylog.pcapng');
+  const keys = join(ROOT, 'captures/tls13-keylog.keys');
+  const haveEditcap = spawnSync('editcap', ['-h']).status === 0;
+
+  it('without a key log says the certificates are encrypted; with --keylog finds the chain', () => {
+    const a = JSON.parse(run(['scan', '--json', cap]).out);
+    expect(a.handshakes[0].encrypted).toBe(true);
+    expect(a.handshakes[0].serverChain).toEqual([]);
+    const b = JSON.parse(run(['scan', '--json', '--keylog', keys, cap]).out);
+    expect(b.handshakes[0].encrypted).toBe(false);
+    expect(b.handshakes[0].serverChain.length).toBeGreaterThan(0);
+    // Key logs are secrets: nothing of the file is echoed.
+    const secret = readFileSync(keys, 'utf8').split('\n')[0]!.split(' ')[2]!;
+    expect(run(['scan', '--keylog', keys, cap]).out).not.toContain(secret);
+  });
+
+  it.skipIf(!haveEditcap)('uses a key log embedded in the pcapng (editcap --inject-secrets)', () => {
+    const out = join(tmp(), 'with-secrets.pcapng');
+    expect(spawnSync('editcap', ['--inject-secrets', `tls,${keys}`, cap, out]).status).toBe(0);
+    const j = JSON.parse(run(['scan', '--json', out]).out);
+    expect(j.handshakes[0].serverChain.length).toBeGreaterThan(0);
+    expect(j.captures[0].notes.join(' ')).toMatch(/key log embedded/);
+  });
+});
+
 describe('export', () => {
   it('writes each certificate once as PEM that openssl/Node read back, and never overwrites', () => {
     const dir = tmp();
