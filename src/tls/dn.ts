@@ -31,22 +31,34 @@ function tlv(b: Uint8Array, pos: number, end: number): Result<Tlv> {
   return ok({ tag, start: pos, valueStart: p, end: p + len });
 }
 
+/**
+ * Attribute short names: RFC 4514 §3's table plus the customary names OpenSSL prints. This must stay the same
+ * table as src/x509/oids.ts DN_ATTRS (the TLS stage cannot import src/x509): the trust engine compares the CA names
+ * a server lists here with the issuer names src/x509 formats, and the user reads both side by side.
+ * test/x509/differential.test.ts pins the two formatters to the same string for the same DER.
+ */
 const SHORT: Record<string, string> = {
   '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
   '2.5.4.7': 'L',
   '2.5.4.8': 'ST',
   '2.5.4.9': 'STREET',
   '2.5.4.10': 'O',
   '2.5.4.11': 'OU',
-  '2.5.4.6': 'C',
+  '2.5.4.12': 'title',
+  '2.5.4.42': 'GN',
+  '2.5.4.15': 'businessCategory',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.97': 'organizationIdentifier',
   '0.9.2342.19200300.100.1.25': 'DC',
   '0.9.2342.19200300.100.1.1': 'UID',
-  // Not in RFC 4514's table; the name OpenSSL and @peculiar/x509 print (kept consistent with src/x509).
-  '1.2.840.113549.1.9.1': 'E',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.4': 'SN',
-  '2.5.4.42': 'G',
-  '2.5.4.12': 'T',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '1.2.840.113549.1.9.2': 'unstructuredName',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
 };
 
 function oidString(b: Uint8Array, s: number, e: number): Result<string> {
@@ -67,22 +79,37 @@ function oidString(b: Uint8Array, s: number, e: number): Result<string> {
   return ok([...head, ...parts.slice(1)].join('.'));
 }
 
-const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
-const utf16 = new TextDecoder('utf-16be');
+/**
+ * Byte-per-character (ISO 8859-1). Not TextDecoder('latin1'): WHATWG maps that label to windows-1252, and src/x509
+ * decodes byte for byte.
+ */
+function latin1(v: Uint8Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+}
+
+/** Buffer's decoder, as src/x509 uses: a TextDecoder would also drop a leading byte-order mark. */
+function utf8(v: Uint8Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
+}
 
 function decodeString(tag: number, v: Uint8Array): string | null {
   switch (tag) {
     case 0x0c: // UTF8String
-      return utf8.decode(v);
+      return utf8(v);
     case 0x13: // PrintableString
     case 0x16: // IA5String
     case 0x1a: // VisibleString
     case 0x14: // TeletexString: treated as Latin-1, as most implementations do
     case 0x12: // NumericString
-      return latin1.decode(v);
-    case 0x1e: // BMPString
-      return v.length % 2 === 0 ? utf16.decode(v) : null;
+      return latin1(v);
+    case 0x1e: {
+      // BMPString (UCS-2 big-endian), unit by unit like src/x509 so both give the same string even for lone
+      // surrogates (a UTF-16 decoder would turn those into U+FFFD).
+      if (v.length % 2) return null;
+      let s = '';
+      for (let i = 0; i < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);
+      return s;
+    }
     case 0x1c: {
       // UniversalString (UCS-4 big-endian)
       if (v.length % 4) return null;
