@@ -340,20 +340,24 @@ scenario_many_handshakes() {
   done
   cap_start "$raw" tcpdump "tcp port 443 or tcp port 7001 or tcp port 5061 or tcp port 8443"
   local pids=()
-  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 443 -naccept "$n" -ign_eof -quiet -cert "$(p asa-wrong-name)" \
+  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 443 -naccept "$n" -quiet -cert "$(p asa-wrong-name)" \
     -key "$(k asa-wrong-name)" -cert_chain "$KEYS/chain-issuing.pem" </dev/null >"$LOG/m443.log" 2>&1 &
   pids+=($!)
-  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 7001 -naccept "$n" -ign_eof -quiet -cert "$(p expe)" -key "$(k expe)" \
+  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 7001 -naccept "$n" -quiet -cert "$(p expe)" -key "$(k expe)" \
     -cert_chain "$KEYS/chain-issuing.pem" -Verify 2 -CAfile "$(p root-ca)" </dev/null >"$LOG/m7001.log" 2>&1 &
   pids+=($!)
-  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 5061 -naccept "$n" -ign_eof -quiet -cert "$(p cucm)" -key "$(k cucm)" \
+  ip netns exec "$NS_S" timeout 120 openssl s_server -accept 5061 -naccept "$n" -quiet -cert "$(p cucm)" -key "$(k cucm)" \
     -cert_chain "$KEYS/chain-issuing.pem" </dev/null >"$LOG/m5061.log" 2>&1 &
   pids+=($!)
-  ip netns exec "$NS_S" timeout 120 openssl s_server -accept "[::]:8443" -naccept "$n" -ign_eof -quiet -cert "$(p ecdsa)" \
-    -key "$(k ecdsa)" -cert_chain "$KEYS/chain-ecdsa.pem" </dev/null >"$LOG/m8443.log" 2>&1 &
+  # 8443 answers on both address families (odd rounds IPv4, even rounds IPv6); s_server binds one family per socket
+  ip netns exec "$NS_S" timeout 120 openssl s_server -accept "$S4:8443" -naccept $(((n + 1) / 2)) -quiet \
+    -cert "$(p ecdsa)" -key "$(k ecdsa)" -cert_chain "$KEYS/chain-ecdsa.pem" </dev/null >"$LOG/m8443.log" 2>&1 &
+  pids+=($!)
+  ip netns exec "$NS_S" timeout 120 openssl s_server -accept "[$S6]:8443" -naccept $((n / 2)) -quiet \
+    -cert "$(p ecdsa)" -key "$(k ecdsa)" -cert_chain "$KEYS/chain-ecdsa.pem" </dev/null >"$LOG/m8443v6.log" 2>&1 &
   pids+=($!)
   BG_PIDS+=("${pids[@]}")
-  wait_listen 443; wait_listen 7001; wait_listen 5061; wait_listen 8443
+  wait_listen 443; wait_listen 7001; wait_listen 5061; wait_listen 8443 tcp 2
   # four clients in parallel, one per port, each running its share in sequence (the schedule expected.py mirrors)
   (for i in $(seq "$n"); do cli m443 "$S4:443" -tls1_2 -servername vpn.example.test; done) &
   local c1=$!
