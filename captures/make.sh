@@ -4,15 +4,18 @@
 # dumpcap, and one <name>.expected.json per capture, checked against tshark.
 #
 # Needs root, openssl (3.x), tcpdump (>= 4.99 for LINUX_SLL2), dumpcap + tshark (Debian: tshark), iproute2, ethtool,
-# iptables (for real packet loss in many-handshakes) and python3. Takes about a minute.
+# iptables (for real packet loss in many-handshakes) and python3. Takes one to two minutes.
 #
-#   captures/make.sh            all scenarios
-#   captures/make.sh NAME...    only these (the PKI is always rebuilt, so run all to keep hashes consistent)
+#   captures/make.sh            all scenarios, written into captures/
+#   captures/make.sh NAME...    only these (e.g. dtls12 many_handshakes), written into a new folder under /tmp (or
+#                               $CAPTURES_OUT): each run makes a new PKI, so a partial run must not mix with the set
 set -euo pipefail
 export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUT=$HERE
+if [[ $# -eq 0 ]]; then OUT=$HERE
+else OUT=${CAPTURES_OUT:-$(mktemp -d /tmp/certshark-captures-partial.XXXXXX)}; fi
+mkdir -p "$OUT"
 PKI=$OUT/pki
 HELPERS=$HERE/helpers
 WORK=$(mktemp -d /tmp/certshark-captures.XXXXXX)
@@ -372,6 +375,7 @@ scenario_many_handshakes() {
      else cli m8443 "[$S6]:8443" -tls1_2 -servername ecdsa.example.test; fi
    done) &
   local c4=$!
+  BG_PIDS+=("$c1" "$c2" "$c3" "$c4")
   wait "$c1" "$c2" "$c3" "$c4"
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   cap_stop
@@ -396,7 +400,7 @@ main() {
     say "${s//_/-}"
     "scenario_${s//-/_}"
   done
-  python3 "$HELPERS/expected.py" "$OUT" --readme-check
-  say "done in $((SECONDS - start)) s; captures/ is $(du -sh "$OUT" | cut -f1)"
+  [[ $OUT == "$HERE" ]] && python3 "$HELPERS/expected.py" "$OUT" --readme-check
+  say "done in $((SECONDS - start)) s; $OUT is $(du -sh "$OUT" | cut -f1)"
 }
 main "$@"
