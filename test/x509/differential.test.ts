@@ -22,6 +22,8 @@ import { scanCaptures } from '../../src/session.js';
 import { parseCertificate, verifySignature, type ParsedCertificate } from '../../src/x509/index.js';
 import { DN_ATTRS, EKU_NAMES, KEY_USAGE_BITS, SIG_ALGS } from '../../src/x509/oids.js';
 import { dnToString } from '../../src/tls/dn.js';
+import { judgeHandshake, TrustStore } from '../../src/trust/index.js';
+import type { Handshake } from '../../src/model.js';
 import { ecKeys, edKeys, rsaKeys, type Keys } from '../trust/pki.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -370,6 +372,9 @@ const NAMES: Record<string, { der: Uint8Array; want: string }> = {
   unknownType: { der: nameDer([[['1.2.3.4.5', 0x0c, utf8('x')]], [['2.5.4.3', 0x04, latin1('\x01\x02')]]]), want: 'CN=#04020102,1.2.3.4.5=x' },
 };
 
+/** A CA whose name carries an emailAddress attribute, as many enterprise and appliance CAs do. */
+const EMAIL_CA = nameDer([[[C, 0x13, latin1('US')]], [[O, 0x13, latin1('Example Corp')]], [[EMAIL, 0x16, latin1('pki@example.com')]], [[CN, 0x13, latin1('Example Issuing CA')]]]);
+
 // ---------------------------------------------------------------------------------------------------------------
 
 let corpus: Awaited<ReturnType<typeof corpusSamples>>;
@@ -406,11 +411,16 @@ beforeAll(async () => {
     { label: 'P-384', subject: NAMES.teletex!.der, keys: p384, ca: false },
     { label: 'P-521', subject: NAMES.multiRdn!.der, keys: p521, ca: true },
     { label: 'P-256 by Ed25519', subject: NAMES.specials!.der, keys: p256, issuer: { name: NAMES.bmp!.der, keys: ed } },
+    { label: 'email CA', subject: EMAIL_CA, keys: rsa, ca: true },
+    { label: 'client by email CA', subject: NAMES.printable!.der, keys: p256, issuer: { name: EMAIL_CA, keys: rsa } },
   ];
   [corpus, generated] = await Promise.all([corpusSamples(), Promise.all(gen.map(generate))]);
   pki = pkiSamples();
   roots = rootSamples();
 });
+
+/** How many compared certificates carried each field, so a comparison cannot pass by comparing only absences. */
+const coverage = { sans: 0, keyUsage: 0, extKeyUsage: 0, basicConstraints: 0, ski: 0, aki: 0, rsa: 0, ec: 0, ed25519: 0, pss: 0, multiValuedRdn: 0 };
 
 async function runAll(samples: Sample[]): Promise<{ diffs: string[]; compared: number; libFailed: string[] }> {
   const diffs: string[] = [];
@@ -423,7 +433,21 @@ async function runAll(samples: Sample[]): Promise<{ diffs: string[]; compared: n
     seen.add(p.sha256);
     const r = await compare(s);
     if (r.libFailed) libFailed.push(`${s.source} ${p.info.subject}: ${r.libFailed}`);
-    else compared++;
+    else {
+      compared++;
+      const i = p.info;
+      coverage.sans += +(i.sans.length > 0);
+      coverage.keyUsage += +(i.keyUsage.length > 0);
+      coverage.extKeyUsage += +(i.extKeyUsage.length > 0);
+      coverage.basicConstraints += +p.basicConstraintsPresent;
+      coverage.ski += +(i.ski !== undefined);
+      coverage.aki += +(i.aki !== undefined);
+      coverage.rsa += +(i.key.type === 'RSA');
+      coverage.ec += +(i.key.type === 'EC');
+      coverage.ed25519 += +(i.key.type === 'Ed25519');
+      coverage.pss += +i.signatureAlgorithm.startsWith('rsassaPss(');
+      coverage.multiValuedRdn += +(i.subject.includes('+') && parseName(p.subjectRaw).attrs.length > i.subject.split(/(?<!\\),/).length);
+    }
     for (const d of r.diffs) diffs.push(`${s.source} ${p.info.subjectCN ?? p.info.subject} ${p.sha256.slice(0, 12)}: ${d}`);
   }
   return { diffs, compared, libFailed };
@@ -496,6 +520,15 @@ describe('src/x509 agrees with @peculiar/x509', () => {
   });
 });
 
+describe('coverage of the comparisons above', () => {
+  it('compared real values, not only absent fields', () => {
+    console.log(`coverage: ${JSON.stringify(coverage)}`);
+    for (const [k, n] of Object.entries(coverage)) expect(n, k).toBeGreaterThan(0);
+    if (existsSync(join(CORPUS, 'EXPECTED.tsv'))) expect(coverage.sans).toBeGreaterThan(15);
+    expect(coverage.rsa).toBeGreaterThan(100);
+  });
+});
+
 describe('the TLS CertificateRequest name formatter and src/x509 agree', () => {
   // Random Names over every string type (and a few non-string ones), attribute types from the table and outside
   // it, and contents from printable specials to arbitrary bytes (invalid UTF-8, lone surrogates, BOMs, C1 bytes).
@@ -517,6 +550,35 @@ describe('the TLS CertificateRequest name formatter and src/x509 agree', () => {
       expect(d.ok).toBe(true);
       expect(d.ok && d.value).toBe(parseName(der).text);
     }), { numRuns: 3000 });
+  });
+});
+
+describe('client chains are matched against the CAs a CertificateRequest lists', () => {
+  const gen = (label: string) => parseCertificate(generated.find((g) => g.source === `generated: ${label}`)!.der);
+  function judge(authorities: string[]): string[] {
+    const ca = gen('email CA'), client = gen('client by email CA');
+    const store = TrustStore.create({ publicRoots: false });
+    store.add(ca.der, 'user');
+    const h: Handshake = {
+      id: 1, transport: 'tcp', client: { ip: '10.0.0.2', port: 50000 }, server: { ip: '10.0.0.1', port: 443 },
+      firstFrame: 1, lastFrame: 9, time: '2025-01-01T00:00:00.000Z', ts: Date.UTC(2025, 0, 1) / 1000,
+      serverChain: [], clientChain: [client.sha256], alerts: [], encrypted: false, complete: true, notes: [],
+      certificateRequest: { types: [], sigAlgs: [], authorities, frame: 3 },
+    };
+    return judgeHandshake(h, new Map([ca, client].map((c) => [c.sha256, c])), { store, at: 'capture', profile: 'web' }).map((v) => v.code);
+  }
+  const text = (der: Uint8Array) => { const d = dnToString(der); return d.ok ? d.value : ''; };
+  it('finds the issuer when the server lists it (emailAddress attribute included)', () => {
+    // Before the TLS formatter shared src/x509's attribute names it printed E=..., and this CA never matched.
+    expect(text(EMAIL_CA)).toBe('CN=Example Issuing CA,emailAddress=pki@example.com,O=Example Corp,C=US');
+    expect(judge([text(EMAIL_CA)])).not.toContain('client-cert-not-in-accepted-cas');
+  });
+  it('matches under RFC 5280 §7.1 normalisation: other string type, case, inner white space', () => {
+    const variant = nameDer([[[C, 0x0c, utf8('us')]], [[O, 0x0c, utf8('EXAMPLE  corp')]], [[EMAIL, 0x16, latin1('PKI@example.com')]], [[CN, 0x1e, bmp('example issuing ca')]]]);
+    expect(judge([text(variant)])).not.toContain('client-cert-not-in-accepted-cas');
+  });
+  it('still reports a chain that leads to none of the listed CAs', () => {
+    expect(judge([text(NAMES.utf8!.der), text(nameDer([[[CN, 0x13, latin1('Example Issuing CA')]]]))])).toContain('client-cert-not-in-accepted-cas');
   });
 });
 
