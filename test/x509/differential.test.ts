@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scanCaptures } from '../../src/session.js';
 import { parseCertificate, verifySignature, type ParsedCertificate } from '../../src/x509/index.js';
+import { parseName } from '../../src/x509/name.js';
 import { DN_ATTRS, EKU_NAMES, KEY_USAGE_BITS, SIG_ALGS } from '../../src/x509/oids.js';
 import { dnToString } from '../../src/tls/dn.js';
 import { judgeHandshake, TrustStore } from '../../src/trust/index.js';
@@ -88,8 +89,7 @@ function libAttrValue(v: LibAttr['value']): { text: string | null; hex: string }
 
 /** RFC 4514 §2.4, plus certshark's rule that control characters print as \XX (wire text never reaches a terminal raw). */
 function rfc4514Value(s: string): string {
-  const chars = [...s].map((ch) => ch);
-  // Work on UTF-16 code units for the position rules like the code under test; the specials are all ASCII.
+  // Positions are UTF-16 code units, like the code under test; the specials are all ASCII.
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -100,7 +100,6 @@ function rfc4514Value(s: string): string {
     else if (i === s.length - 1 && ch === ' ') out += '\\ ';
     else out += ch;
   }
-  void chars;
   return out;
 }
 
@@ -272,7 +271,6 @@ async function compare(s: Sample): Promise<{ diffs: string[]; libFailed?: string
   return { diffs: d };
 }
 
-import { parseName } from '../../src/x509/name.js';
 function parseAttrs(raw: Uint8Array): { type: string; value: string }[] {
   return parseName(raw).attrs;
 }
