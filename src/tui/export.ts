@@ -1,5 +1,6 @@
 /** Export and clipboard helpers: PEM text, OSC 52, and a file write that never overwrites unless asked. */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { CertificateInfo } from '../model.js';
 
 /** PEM blocks of the given certificates, in order, each ending with a newline (what openssl and ASA accept). */
@@ -24,14 +25,20 @@ export function osc52(text: string): string {
 
 export type WriteOutcome = { ok: true } | { ok: false; exists: true } | { ok: false; exists: false; message: string };
 
-/** Writes with the 'wx' flag unless the user confirmed an overwrite: an existing file is never replaced silently. */
+/**
+ * Writes with the 'wx' flag unless the user confirmed an overwrite: an existing file is never replaced silently.
+ * The folder is created as `certshark export --out DIR` does, so `--out` may name a folder that does not exist yet.
+ */
 export async function writeExport(path: string, data: string, overwrite: boolean): Promise<WriteOutcome> {
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, data, { flag: overwrite ? 'w' : 'wx', mode: 0o644 });
     return { ok: true };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EEXIST') return { ok: false, exists: true };
-    return { ok: false, exists: false, message: `${e.code ?? 'error'}: ${e.message}` };
+    if (e.code === 'EEXIST' && !(e.syscall === 'mkdir')) return { ok: false, exists: true };
+    // Node's message already starts with the code ("ENOENT: no such file or directory, open '…'").
+    const msg = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message;
+    return { ok: false, exists: false, message: msg };
   }
 }

@@ -1,6 +1,5 @@
 import React, { useEffect, useReducer, useRef } from 'react';
 import { Box, useApp, useInput } from 'ink';
-import { TextInput } from '@inkjs/ui';
 import { escapeControl } from '../escape.js';
 import { pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
@@ -11,6 +10,7 @@ import { ChainPane } from './ChainPane.js';
 import { DetailsPane } from './DetailsPane.js';
 import { HandshakeList } from './HandshakeList.js';
 import { ColorContext, Lines } from './Lines.js';
+import { LineInput } from './LineInput.js';
 import { HELP_LINES, KEY_HINTS, StatusBar, TitleBar } from './StatusBar.js';
 
 /** The outside world, injected so tests can observe it and the reducer stays pure. */
@@ -205,27 +205,26 @@ export function App(props: AppProps): React.JSX.Element {
         <Box flexShrink={0}>
           <Lines lines={[[{ text: '/', bold: true, color: 'cyan' }]]} height={1} width={1} />
         </Box>
-        <Box flexGrow={1}>
-          <TextInput
-            defaultValue={state.mode.before}
-            placeholder="port 7001 · sni vpn · bad · ip 10.0.0.1 · free text   (Enter apply, Esc cancel)"
-            onChange={(text) => dispatch({ type: 'filter-change', text })}
-            onSubmit={(text) => dispatch({ type: 'filter-apply', text })}
-          />
-        </Box>
+        <LineInput
+          defaultValue={state.mode.before}
+          width={columns - 1}
+          placeholder="port 7001 · sni vpn · bad · ip 10.0.0.1 · free text   (Enter apply, Esc cancel)"
+          onChange={(text) => dispatch({ type: 'filter-change', text })}
+          onSubmit={(text) => dispatch({ type: 'filter-apply', text })}
+        />
       </Box>
     );
   } else if (state.mode.kind === 'export') {
     const m = state.mode;
     const what = m.request.bundle ? `chain bundle (${m.request.shas.length} certificates)` : `${m.request.shas.length} certificate${m.request.shas.length === 1 ? '' : 's'}`;
+    const prompt = `Export ${what} as PEM to: `;
+    const promptWidth = Math.min(columns - 10, prompt.length);
     bottom = (
       <Box width={columns} height={1} overflow="hidden">
         <Box flexShrink={0}>
-          <Lines lines={[[{ text: `Export ${what} as PEM to: `, bold: true, color: 'cyan' }]]} height={1} width={Math.min(columns - 10, `Export ${what} as PEM to: `.length)} />
+          <Lines lines={[[{ text: prompt, bold: true, color: 'cyan' }]]} height={1} width={promptWidth} />
         </Box>
-        <Box flexGrow={1}>
-          <TextInput key={m.path} defaultValue={m.path} onSubmit={(p) => void doExport(p, false)} />
-        </Box>
+        <LineInput key={m.path} defaultValue={m.path} width={columns - promptWidth} onSubmit={(p) => void doExport(p, false)} />
       </Box>
     );
   } else if (state.mode.kind === 'confirm-overwrite') {

@@ -1,0 +1,186 @@
+/**
+ * End to end: the real binary in a real terminal (tmux at 120x40) on the traversal-zone scenario capture. Reads the
+ * screen with `capture-pane -p` (text only, no escapes), sends keys with `send-keys`, exports the selected
+ * certificate and checks the PEM with openssl. Skipped where tmux is missing.
+ *
+ * Each test runs on its own tmux server (`-L`), so nothing here can touch a tmux the developer has open, and
+ * afterAll kills exactly that server.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CAPTURE = 'captures/traversal-missing-intermediate.pcap';
+const TRUST = ['--ca', 'captures/pki/root-ca.pem', '--profile', 'expressway'];
+
+const hasTmux = (() => {
+  const r = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  return r.status === 0 && !r.error;
+})();
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const hasCapture = existsSync(join(ROOT, CAPTURE));
+
+const SOCKET = `certshark-e2e-${process.pid}`;
+let sessions = 0;
+
+function tmux(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', cwd: ROOT });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Single-quote for the shell tmux runs the command with. */
+const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Starts `command` in a new detached session of the given size. When the command ends its exit code lands in
+ * `rcFile` and the session closes.
+ */
+function start(command: string, rcFile: string, columns = 120, rows = 40): string {
+  const name = `e2e${++sessions}`;
+  const r = tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-c', ROOT, `${command}; echo $? > ${sh(rcFile)}`);
+  if (r.status !== 0) throw new Error(`tmux new-session failed: ${r.stderr}`);
+  return name;
+}
+
+function screen(name: string): string {
+  return tmux('capture-pane', '-p', '-t', name).stdout;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the screen every 100 ms until `cond` holds; startup can take seconds on a loaded machine. */
+async function waitScreen(name: string, cond: (s: string) => boolean, what: string, ms = 20_000): Promise<string> {
+  const t0 = Date.now();
+  let s = '';
+  while (Date.now() - t0 < ms) {
+    s = screen(name);
+    if (cond(s)) return s;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
+}
+
+function keys(name: string, ...ks: string[]): void {
+  const r = tmux('send-keys', '-t', name, ...ks);
+  if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
+}
+
+/** Literal text (no key-name lookup: `port 7001` is typed as is). */
+function type(name: string, text: string): void {
+  const r = tmux('send-keys', '-t', name, '-l', text);
+  if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
+}
+
+async function waitGone(name: string, rcFile: string): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < 10_000) {
+    if (tmux('has-session', '-t', name).status !== 0 && existsSync(rcFile)) return Number(readFileSync(rcFile, 'utf8').trim());
+    await sleep(100);
+  }
+  throw new Error(`the session did not end; the screen was:\n${screen(name)}`);
+}
+
+const rowOf = (s: string) => s.split('\n').find((l) => l.includes('7001') && l.includes('expe.example.test'));
+
+describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120x40)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    // npm test runs tsc first; a bare `npx vitest run test/tui` on a fresh checkout builds here.
+    if (!existsSync(join(ROOT, 'dist/cli/main.js')) || !existsSync(join(ROOT, 'dist/tui/index.js'))) {
+      spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'certshark-e2e-'));
+  });
+
+  afterAll(() => {
+    tmux('kill-server');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the handshake, the missing link and the fix; moves, filters, exports a PEM openssl reads, quits with 0', async () => {
+    const out = join(dir, 'out');
+    const rc = join(dir, 'rc-file');
+    const s = start(`node bin/certshark ${CAPTURE} ${TRUST.join(' ')} --out ${sh(out)}`, rc);
+
+    let scr = await waitScreen(s, (x) => rowOf(x) !== undefined && x.includes('MISSING LINK'), 'the handshake and its chain');
+    // The list row: number, server on the traversal port, SNI, verdict badge word, the client's alert.
+    const row = rowOf(scr)!;
+    expect(row).toMatch(/^>\s+1\s/);
+    expect(row).toContain('10.77.0.1:');
+    expect(row).toContain('10.77.0.2:7001');
+    expect(row).toContain('BAD');
+    expect(row).toContain('unknown_ca');
+    // The chain pane: the leaf as sent, and the intermediate the Expressway-E failed to send.
+    expect(scr).toMatch(/expe\.example\.test\s+← Example Test Issuing CA/);
+    expect(scr).toMatch(/MISSING LINK\s+Example Test Issuing CA/);
+    // The details pane: the selected certificate, the verdict code and what to do about it.
+    expect(scr).toContain('Details — expe.example.test');
+    expect(scr).toContain('missing-intermediate');
+    expect(scr).toMatch(/fix: /);
+
+    // Move (one handshake: the cursor stays), then Tab to the chain pane and Enter to zoom it to the whole screen.
+    keys(s, 'Down');
+    keys(s, 'Tab');
+    keys(s, 'Enter');
+    scr = await waitScreen(s, (x) => rowOf(x) === undefined && x.includes('MISSING LINK'), 'the chain pane zoomed');
+    expect(scr).toContain('Server chain (1 sent)');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => rowOf(x) !== undefined, 'the list back after un-zooming');
+
+    // A filter that matches nothing, then the traversal port.
+    keys(s, '/');
+    await waitScreen(s, (x) => /^\/\s*port 7001 · sni vpn/m.test(x), 'the filter prompt');
+    type(s, 'port 443');
+    keys(s, 'Enter');
+    scr = await waitScreen(s, (x) => x.includes('no handshake matches the filter "port 443"'), 'an empty list');
+    keys(s, '/');
+    await waitScreen(s, (x) => /^\/port 443/m.test(x), 'the filter prompt holding the filter');
+    // One send-keys: the pty delivers "\x7f\x7f\x7f7001\r" as one chunk, as a fast typist over SSH does.
+    keys(s, 'BSpace', 'BSpace', 'BSpace', '7', '0', '0', '1', 'Enter');
+    scr = await waitScreen(s, (x) => rowOf(x) !== undefined && x.includes('filter: port 7001'), 'the filtered list');
+
+    // Export the selected certificate to the proposed path (in --out, named after the CN).
+    const pem = join(out, 'expe.example.test.pem');
+    keys(s, 'e');
+    scr = await waitScreen(s, (x) => x.includes('Export 1 certificate as PEM to:'), 'the export prompt');
+    expect(scr).toContain(pem);
+    keys(s, 'Enter');
+    scr = await waitScreen(s, (x) => x.includes('wrote 1 certificate'), 'the export message');
+    expect(existsSync(pem)).toBe(true);
+    const ossl = spawnSync('openssl', ['x509', '-noout', '-subject', '-in', pem], { encoding: 'utf8' });
+    if (hasOpenssl) {
+      expect(ossl.status).toBe(0);
+      expect(ossl.stdout).toMatch(/CN\s*=\s*expe\.example\.test/);
+    }
+    expect(readFileSync(pem, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+
+    // Exporting again to the same path asks before overwriting; n goes back to editing, Esc cancels.
+    keys(s, 'e');
+    await waitScreen(s, (x) => x.includes('Export 1 certificate as PEM to:'), 'the export prompt again');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => x.includes('exists. Overwrite? (y/n'), 'the overwrite question');
+    keys(s, 'Escape');
+    await waitScreen(s, (x) => x.includes('export cancelled'), 'the export cancelled');
+
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+
+  it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -)', async () => {
+    const rc = join(dir, 'rc-pipe');
+    const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc);
+    const scr = await waitScreen(s, (x) => rowOf(x) !== undefined && x.includes('MISSING LINK'), 'the handshake read from stdin');
+    expect(rowOf(scr)).toContain('BAD');
+    // Keys reach the UI although stdin is the capture: open the help, close it, quit.
+    keys(s, '?');
+    await waitScreen(s, (x) => x.includes('certshark keys'), 'the help screen');
+    keys(s, 'Escape');
+    await waitScreen(s, (x) => rowOf(x) !== undefined, 'the list after closing the help');
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+});
