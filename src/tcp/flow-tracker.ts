@@ -369,7 +369,7 @@ export class FlowTracker implements StreamHost {
       if (!o.open) {
         o.ackHint = p.ack >>> 0;
         o.hasAckHint = true;
-      } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame);
+      } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame, (flags & RST) !== 0);
     }
     if ((flags & FIN) !== 0) {
       f.activity = true;

@@ -1,5 +1,6 @@
 import type { Dir, FlowConsumer } from './types.js';
 import { seqAdd, seqDiff, seqLe } from './seq.js';
+import { LIMITS } from '../limits.js';
 
 /** What a half-stream reports to its tracker: counters, caps and the running total of buffered bytes. */
 export interface StreamHost {
@@ -62,6 +63,10 @@ export class HalfStream {
   pendingBytes = 0;
   private mismatchNoted = false;
   private limitNoted = false;
+  /** Acknowledgments seen past the current hole (see acked()). */
+  private patience = 0;
+  private patienceTarget = 0;
+  private patienceHole = false;
 
   constructor(
     readonly dir: Dir,
@@ -141,8 +146,11 @@ export class HalfStream {
    * The peer acknowledged everything before `ack`. A hole it acknowledged will never be retransmitted, so the
    * bytes were lost from the capture, not from the connection: report the gap and deliver what follows (gopacket
    * and Zeek both give up on a hole only at the end; the ACK lets us do it as soon as the peer has moved on).
+   * Captures do record an ACK before the data it acknowledges (SPAN ports, multi-queue NICs, merged interfaces), so
+   * the hole is given up only after LIMITS.tcpAckPatience acknowledgments past it (at once when the acknowledging
+   * packet is the peer's RST); the data usually turns up first.
    */
-  acked(ack: number, frame: number): void {
+  acked(ack: number, frame: number, final = false): void {
     if (this.state !== OPEN) return;
     while (!this.consumer.done) {
       let target: number;
@@ -150,6 +158,15 @@ export class HalfStream {
       else if (this.finSeen) target = this.finSeq;
       else return;
       if (!seqLe(target, ack) || seqDiff(this.nextSeq, target) <= 0) return;
+      if (!this.patienceHole || this.patienceTarget !== target) {
+        this.patienceHole = true;
+        this.patienceTarget = target;
+        this.patience = 0;
+      }
+      // An RST from the peer is its last word: nothing will follow to fill the hole. (A FIN is not: captures
+      // reorder a FIN before the data it follows as readily as an ACK.)
+      if (++this.patience < LIMITS.tcpAckPatience && !final) return;
+      this.patienceHole = false;
       this.skipTo(target, frame);
       this.drain();
       this.checkFin();

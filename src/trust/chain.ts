@@ -62,10 +62,13 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
     }
   } else if (path.end === 'untrusted-self-signed') {
     if (els.length === 1) {
-      if (profile === 'anyconnect' && role === 'server')
-        out.push(verdict('anyconnect-temporary-certificate', role, `${certName(leaf)} is self-signed: this is the temporary certificate an ASA (self-signed trustpoint) or a Meraki MX (before its publicly trusted DDNS certificate is enrolled) presents, so AnyConnect reports "Untrusted Server Certificate".`,
+      // `self-signed` is the stable code in every profile (scripts filter on it); under anyconnect the words say
+      // what such a certificate is on an ASA or MX, and `anyconnect-temporary-certificate` marks it for filters.
+      if (profile === 'anyconnect' && role === 'server') {
+        out.push(verdict('self-signed', role, `${certName(leaf)} is self-signed: this is the temporary certificate an ASA (self-signed trustpoint) or a Meraki MX (before its publicly trusted DDNS certificate is enrolled) presents, so AnyConnect reports "Untrusted Server Certificate".`,
           'On a Meraki MX, wait about 10 minutes after enabling AnyConnect for the public certificate enrollment, check that Dynamic DNS resolves to the MX and connect with the DDNS hostname, not the IP. On an ASA, enroll an identity certificate from a CA (crypto ca enroll) and bind it with `ssl trust-point NAME outside`.'));
-      else
+        out.push(verdict('anyconnect-temporary-certificate', role, `${certName(leaf)} looks like the ASA/MX temporary self-signed identity certificate.`));
+      } else
         out.push(verdict('self-signed', role, `${certName(leaf)} is self-signed (issuer = subject) and is not in ${list}, so the peer cannot trust it.`,
           profile === 'expressway'
             ? `Replace the temporary/self-signed certificate with one signed by a CA, or upload this exact certificate to ${list}.`

@@ -62,7 +62,7 @@ export const VERDICT_CODES = {
   'ocsp-unknown': 'warning',
   'ocsp-unparsable': 'warning',
   // profiles
-  'anyconnect-temporary-certificate': 'error',
+  'anyconnect-temporary-certificate': 'info',
   'expressway-wildcard-unsupported': 'error',
   'expressway-san-too-long': 'error',
   'expressway-cluster-certificate': 'info',

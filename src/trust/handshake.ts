@@ -55,7 +55,11 @@ function alertVerdicts(h: Handshake, ctx: TrustContext, leafOf: (r: Role) => Par
         : a.description === 45 ? 'Renew the certificate if it expired; otherwise check the clocks (NTP) of both sides.'
           : a.description === 116 || (a.description === 40 && h.certificateRequest && h.clientChain.length === 0) ? 'Install a client certificate issued by one of the CAs the server accepts on the client.'
             : undefined;
-      out.push(verdict(m.code, certRelated ? other : 'handshake', msg, fix));
+      // A handshake_failure / certificate_required after a CertificateRequest the client answered with no
+      // certificate is about the client's (missing) certificate: attribute it to the client side.
+      const missingClientCert =
+        a.from === 'server' && (a.description === 116 || (a.description === 40 && !!h.certificateRequest && h.clientChain.length === 0));
+      out.push(verdict(m.code, certRelated ? other : missingClientCert ? 'client' : 'handshake', msg, fix));
     } else if (PROTOCOL_ALERTS.has(a.description)) {
       out.push(verdict('alert-protocol', 'handshake', `${Sender} reported a protocol error (${level} alert ${clean(a.descriptionName)}, frame ${a.frame}): the two sides disagree on TLS versions, extensions or message format, or something in the path altered the traffic.`));
     } else {

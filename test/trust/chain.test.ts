@@ -69,7 +69,7 @@ describe('chain building and path validation', () => {
     expect(parseCertificate(ss).info.selfSigned).toBe(true);
     const c = { host: 'vpn.example.com' };
     expect(codes(judge([ss], ctx(store(root), c)))).toEqual(['name-match', 'self-signed']);
-    expect(codes(judge([ss], ctx(store(root), { ...c, profile: 'anyconnect' })))).toEqual(['anyconnect-temporary-certificate', 'name-match']);
+    expect(codes(judge([ss], ctx(store(root), { ...c, profile: 'anyconnect' })))).toEqual(['anyconnect-temporary-certificate', 'name-match', 'self-signed']);
     expect(codes(judge([ss], ctx(store(ss), c)))).toEqual(['chain-trusted', 'name-match']);
   });
   it('bad signature (one flipped signature byte)', () => {
