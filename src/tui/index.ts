@@ -1,17 +1,21 @@
 /**
  * The terminal UI's public surface. The CLI imports this module lazily, only when stdout is a TTY.
+ *
+ * This module stays light on purpose: Ink, React and the components load inside runTui, after the first frame is
+ * on the screen and the scan has started. Loading Ink costs about a second of CPU on a busy jump host (it pulls
+ * es-toolkit's whole `compat` barrel, over 400 modules, for one `throttle`), and the engineer should see the
+ * capture's name and the scan under way meanwhile, not a blank terminal. The components are imported from
+ * ./components/*.js directly.
  */
-import React from 'react';
-import { render } from 'ink';
 import type { ScanListener, ScanResult } from '../model.js';
+import { escapeControl } from './escape.js';
+import { fit } from './format.js';
 import { ScanFeed } from './feed.js';
-import { Root } from './components/Root.js';
 
 export { escapeControl } from './escape.js';
 
 export { compileFilter } from './filter.js';
 export { reducer, initialState, type TuiState, type Action } from './state.js';
-export { App, type AppProps, type TuiEffects } from './components/App.js';
 export { ScanFeed } from './feed.js';
 export { osc52, pemBundle, writeExport } from './export.js';
 
@@ -34,6 +38,19 @@ export function colorEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * The frame shown while Ink loads: the title bar as the UI draws it, on a cleared alternate screen. The cursor is
+ * put back home so Ink's first frame overwrites it line for line.
+ */
+export function placeholderFrame(title: string, columns: number): string {
+  const left = ` certshark  ${escapeControl(title)}`;
+  const right = 'starting… ';
+  const width = Math.max(20, columns);
+  const gap = Math.max(1, width - Array.from(left).length - Array.from(right).length);
+  const bar = fit(left + ' '.repeat(gap) + right, width);
+  return `\x1b[2J\x1b[H\x1b[7m\x1b[1m${bar}\x1b[0m\x1b[H`;
+}
+
+/**
  * Renders the UI full-screen (alternate screen buffer), starts the scan with a listener that feeds it, and
  * resolves with the exit code when the user quits: 0, 2 when the input could not be read, 130 on Ctrl-C.
  */
@@ -43,30 +60,41 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   const feed = new ScanFeed();
   let code = 0;
   const fullScreen = stdout.isTTY === true;
-  if (fullScreen) stdout.write('\x1b[?1049h\x1b[H');
-  let instance: ReturnType<typeof render> | undefined;
-  const quit = (c: number) => {
-    code = c;
-    instance?.unmount();
-  };
-  instance = render(
-    React.createElement(Root, {
-      title: opts.title,
-      feed,
-      exportDir: opts.exportDir ?? process.cwd(),
-      color: colorEnabled(opts.env ?? process.env),
-      effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
-    }),
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },
-  );
-  // The scan runs alongside the UI; its failure is shown in the UI, not thrown past it.
+  if (fullScreen) stdout.write('\x1b[?1049h' + placeholderFrame(opts.title, stdout.columns || 80));
+  // Raw mode now, so keys typed while Ink loads are neither echoed over the frame nor line-buffered; Ink takes
+  // raw mode over when its input hook mounts and turns it off on unmount.
+  const early = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
+  if (early) stdin.setRawMode(true);
+  // The scan starts before the UI is loaded: the feed holds what arrives until the App subscribes. Its failure is
+  // shown in the UI, not thrown past it.
   opts.start(feed.listener).then(
     (result) => feed.listener.onDone?.(result),
     (err: unknown) => feed.listener.onError?.(err instanceof Error ? err.message : String(err)),
   );
   try {
+    const [{ default: React }, { render }, { Root }] = await Promise.all([
+      import('react'),
+      import('ink'),
+      import('./components/Root.js'),
+    ]);
+    let instance: ReturnType<typeof render> | undefined;
+    const quit = (c: number) => {
+      code = c;
+      instance?.unmount();
+    };
+    instance = render(
+      React.createElement(Root, {
+        title: opts.title,
+        feed,
+        exportDir: opts.exportDir ?? process.cwd(),
+        color: colorEnabled(opts.env ?? process.env),
+        effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
+      }),
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },
+    );
     await instance.waitUntilExit();
   } finally {
+    if (early && stdin.isTTY) stdin.setRawMode(false);
     if (fullScreen) stdout.write('\x1b[?1049l');
   }
   return code;
