@@ -16,7 +16,7 @@ export const LIMITS = {
    * Peer acknowledgments past a hole in a TCP direction before the hole is declared lost from the capture (a
    * capture may record the ACK before the data it acknowledges; the data usually follows within a few packets).
    */
-  tcpAckPatience: 4,
+  tcpAckPatience: 8,
   /** TCP/UDP flows tracked at once; the oldest idle ones are evicted past this. */
   flowsInProgress: 200_000,
   /** Pending IPv4/IPv6 fragment reassemblies at once. */

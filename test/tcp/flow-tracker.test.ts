@@ -233,15 +233,15 @@ describe('FlowTracker: gap frames', () => {
     drv.seg({ d: 0, seq: 100, f: 'S' }); // frame 1
     drv.seg({ d: 0, seq: 101, data: 'ab', miss: 2 }); // 2: snaplen gap here
     drv.seg({ d: 0, seq: 108, data: 'h' }); // 3: held behind a hole of 3
-    // 4-7: acknowledgments past the hole; the hole is given up at the LIMITS.tcpAckPatience-th (4th) one.
-    for (let i = 0; i < 4; i++) drv.seg({ d: 1, seq: 500, ack: 108 });
-    drv.seg({ d: 0, seq: 112, data: 'l' }); // 8: held behind a hole of 3
-    drv.seg({ d: 1, seq: 500, ack: 0 }); // 9: last frame of the flow
+    // 4-11: acknowledgments past the hole; the hole is given up at the LIMITS.tcpAckPatience-th (8th) one.
+    for (let i = 0; i < 8; i++) drv.seg({ d: 1, seq: 500, ack: 108 });
+    drv.seg({ d: 0, seq: 112, data: 'l' }); // 12: held behind a hole of 3
+    drv.seg({ d: 1, seq: 500, ack: 0 }); // 13: last frame of the flow
     drv.tracker.finish();
     expect(drv.flows[0]!.gaps).toEqual([
       { dir: 0, bytes: 2, frame: 2 },
-      { dir: 0, bytes: 3, frame: 7 },
-      { dir: 0, bytes: 3, frame: 8 },
+      { dir: 0, bytes: 3, frame: 11 },
+      { dir: 0, bytes: 3, frame: 12 },
     ]);
     expect(drv.flows[0]!.out[0]).toBe('ab<gap 2><gap 3>h<gap 3>l');
   });
