@@ -55,6 +55,8 @@ class Builder {
   emitted = false;
   version = -1;
   helloRetry = false;
+  /** Started by an encrypted handshake record after the previous handshake on the flow completed. */
+  renegotiation = false;
   constructor(h: Handshake) {
     this.h = h;
   }
@@ -89,7 +91,25 @@ export class TlsConn {
     { ccs: false, finished: false, protectedRecords: 0 },
   ]; // index 0 client, 1 server
   private tls13 = false;
-  private decryptor: RecordDecryptor | null = null;
+  /**
+   * Decryptor in force per side (0 client, 1 server). TLS <= 1.2: a side's records switch to the keys of the
+   * handshake being negotiated at that side's ChangeCipherSpec (RFC 5246 7.1), so in a renegotiation the new
+   * messages travel under the previous keys until then; TLS 1.3: both sides use the new keys from ServerHello on.
+   */
+  private dec: [RecordDecryptor | null, RecordDecryptor | null] = [null, null];
+  /** TLS <= 1.2: keys of the current handshake, taken up by each side at its ChangeCipherSpec. */
+  private pendingDec: RecordDecryptor | null = null;
+  /** The handshake message being dispatched came out of a decrypted record. */
+  private inDecrypted = false;
+  /** Id and version of the previous completed handshake on this flow (renegotiation notes). */
+  private prevId = 0;
+  private prevVersion: string | undefined;
+  private prevCipher: string | undefined;
+  /**
+   * TLS <= 1.2 without keys: records still looked at after the handshake completed, for an encrypted
+   * renegotiation (LIMITS.tlsRenegotiationWatchRecords); 0 when not watching.
+   */
+  private watch = 0;
   private decryptNoted = false;
   private heartbeatNoted = false;
 
@@ -122,6 +142,18 @@ export class TlsConn {
     return this.st[side === 'client' ? 0 : 1];
   }
 
+  private decFor(side: Side): RecordDecryptor | null {
+    return this.dec[side === 'client' ? 0 : 1];
+  }
+
+  /** A side's ChangeCipherSpec: its later records are under the keys negotiated in the current handshake. */
+  private switchKeys(dir: Dir, side: Side): void {
+    this.ss(side).ccs = true;
+    this.dec[side === 'client' ? 0 : 1] = this.pendingDec;
+    const lost = this.framer.reset(dir);
+    if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
+  }
+
   /** Whether records of this type from this direction are protected (to the decryptor, or counted). */
   private isProtected(dir: Dir, type: number, epoch: number): boolean {
     const side = this.side(dir);
@@ -134,7 +166,10 @@ export class TlsConn {
   /** Whether the framer should buffer the body of a record of this type (others are skipped unread). */
   wantsBody(dir: Dir, type: number): boolean {
     if (type === 20 || type === 21 || type === 22) return true;
-    if (type === 23) return this.decryptor !== null && this.isProtected(dir, 23, -1);
+    if (type === 23) {
+      const side = this.side(dir);
+      return side !== null && this.decFor(side) !== null && this.isProtected(dir, 23, -1);
+    }
     return false;
   }
 
@@ -147,24 +182,43 @@ export class TlsConn {
     const b = this.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
     const side = this.side(dir);
+    if (this.watch > 0 && side && b?.emitted) {
+      if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
+      if (--this.watch === 0) this.done = true;
+      return;
+    }
     if (body && this.isProtected(dir, type, epoch) && side) {
-      if (type === 20 && !this.dtls) return; // never protected; tolerated as is
-      if (this.decryptor) {
+      const d = this.decFor(side);
+      // A protected ChangeCipherSpec only occurs in a renegotiation (under the previous keys); without keys it is
+      // tolerated as is.
+      if (type === 20 && !this.dtls && !d) return;
+      if (d) {
         let r;
         try {
-          r = this.decryptor.decrypt(side, type, header, body);
+          r = d.decrypt(side, type, header, body);
         } catch (e) {
           r = { ok: false as const, reason: e instanceof Error ? e.message : String(e) };
         }
         if (r.ok) {
-          this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true);
+          if (type === 20 && !this.dtls && !this.tls13) {
+            this.switchKeys(dir, side);
+            return;
+          }
+          this.inDecrypted = true;
+          try {
+            this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true);
+          } finally {
+            this.inDecrypted = false;
+          }
           return;
         }
         if (!this.decryptNoted) {
           this.decryptNoted = true;
           this.note(`decryption-failed (${side} record, frame ${frame}): ${r.reason}`);
         }
-        this.decryptor = null;
+        // Sequence numbers (and TLS 1.0's chained IVs) are now out of step: this side stays opaque.
+        this.dec[side === 'client' ? 0 : 1] = null;
+        if (type === 20 && !this.dtls) return;
       }
       this.opaque(dir, side, type, len, frame);
       return;
@@ -183,9 +237,7 @@ export class TlsConn {
     }
     if (type === 20) {
       if (!side || (this.tls13 && b?.hasServerHello)) return; // TLS 1.3 compatibility CCS (RFC 8446 D.4)
-      this.ss(side).ccs = true;
-      const lost = this.framer.reset(dir);
-      if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
+      this.switchKeys(dir, side);
       return;
     }
     this.plaintext(dir, side, type, body, frame, ts, false);
@@ -282,7 +334,7 @@ export class TlsConn {
     if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.decryptorUsed) {
       h.encrypted = true;
     }
-    if (!b.hasClientHello) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
+    if (!b.hasClientHello && !b.renegotiation) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
     try {
       this.sink.handshake(h, b.certs);
     } catch {
@@ -326,11 +378,19 @@ export class TlsConn {
         // Second ClientHello: after a DTLS HelloVerifyRequest or a TLS 1.3 HelloRetryRequest (or a retry).
       } else {
         if (b && !b.emitted) this.emit();
+        const renegotiation = this.inDecrypted && b !== null && b.emitted && b.h.complete;
         b = this.newBuilder(dir, frame, ts);
         if (!b) return;
         this.tls13 = false;
         this.decryptorUsed = false;
-        if (!this.decryptor) this.st.forEach((s) => (s.ccs = false));
+        this.pendingDec = null;
+        if (renegotiation) {
+          b.renegotiation = true;
+          b.note(
+            `renegotiation of handshake #${this.prevId}: this ClientHello (frame ${frame}) and what follows travelled ` +
+              'encrypted under the previous keys and were decrypted with the key log',
+          );
+        } else if (!this.dec[0] && !this.dec[1]) this.st.forEach((s) => (s.ccs = false));
       }
     } else if (!b || b.emitted) {
       if (b && b.emitted && (b.h.complete || b.fatal)) return; // late messages of a finished handshake
@@ -399,14 +459,19 @@ export class TlsConn {
               serverRandom: sh.random.slice(),
               version: sh.version,
               cipherSuite: sh.cipher,
+              // RFC 7366 applies to TLS <= 1.2 CBC suites only; TLS 1.3 has no use for it.
+              ...(this.tls13 ? {} : { encryptThenMac: sh.encryptThenMac }),
             });
           } catch (e) {
             k = { error: e instanceof Error ? e.message : String(e) };
           }
           if (k && 'error' in k) b.note(`keylog: ${k.error}`);
           else if (k) {
-            this.decryptor = k;
             this.decryptNoted = false;
+            // TLS 1.3 (RFC 8446 7.3): every record after ServerHello is under the handshake keys; TLS <= 1.2: at
+            // each side's ChangeCipherSpec.
+            if (this.tls13) this.dec = [k, k];
+            else this.pendingDec = k;
           }
         }
         return;
@@ -516,8 +581,42 @@ export class TlsConn {
     if (!(c.finished && s.finished)) return;
     b.h.complete = true;
     this.emit();
-    // TLS <= 1.2 with keys: later decrypted handshake records are a renegotiation, so keep reading.
-    if (!(this.decryptor && !this.tls13 && !this.dtls)) this.done = true;
+    this.prevId = b.h.id;
+    this.prevVersion = b.h.version;
+    this.prevCipher = b.h.cipher;
+    if (this.tls13 || this.dtls) {
+      this.done = true;
+      return;
+    }
+    // TLS <= 1.2: a renegotiation (RFC 5246 7.4.1.1) runs inside the session. With keys, keep decrypting to read
+    // it; when a key provider is configured but has no key for this session, look at a few more records (skipped
+    // by length, not buffered) so that an encrypted renegotiation is at least reported; otherwise the flow is done.
+    if (this.dec[0] || this.dec[1]) return;
+    if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.watch = LIMITS.tlsRenegotiationWatchRecords;
+    else this.done = true;
+  }
+
+  /**
+   * TLS <= 1.2 without keys: a protected handshake record after the handshake completed is a HelloRequest or a
+   * ClientHello, i.e. a renegotiation whose messages (typically the client certificate an IIS or VPN gateway asks
+   * for only then) cannot be read. Reported as a handshake of its own, marked encrypted.
+   */
+  private encryptedRenegotiation(dir: Dir, side: Side, frame: number, ts: number): void {
+    this.watch = 0;
+    const b = this.newBuilder(dir, frame, ts);
+    if (b) {
+      b.renegotiation = true;
+      b.h.encrypted = true;
+      if (this.prevVersion) b.h.version = this.prevVersion;
+      if (this.prevCipher) b.h.cipher = this.prevCipher;
+      b.note(
+        `renegotiated-under-encryption: the ${side} sent an encrypted handshake record at frame ${frame} after ` +
+          `handshake #${this.prevId} completed; the renegotiation (and any client certificate in it) can only be read ` +
+          'with the key log of the session (CLIENT_RANDOM lines: SSLKEYLOGFILE, openssl s_client -keylogfile)',
+      );
+      this.emit();
+    }
+    this.done = true;
   }
 
   /** End of the flow: report what was left incomplete and emit the current handshake. */

@@ -27,6 +27,8 @@ export interface ServerHelloInfo {
   version: number;
   /** RFC 8446 section 4.1.3: a ServerHello carrying this random is a HelloRetryRequest. */
   helloRetry: boolean;
+  /** encrypt_then_mac (RFC 7366, extension 22) present: CBC records are MACed after encryption. */
+  encryptThenMac: boolean;
 }
 
 const HRR_RANDOM = Uint8Array.from(
@@ -134,6 +136,7 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
     cipher,
     version: legacyVersion,
     helloRetry: bytesEqual(random, HRR_RANDOM),
+    encryptThenMac: false,
   };
   if (r.remaining === 0) return ok(info);
   const exts = r.vec(2, 'extensions');
@@ -145,6 +148,8 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
     if (!e.failed && type === 43) {
       if (data.length !== 2) return fail('malformed', body.length - r.remaining, 'supported_versions');
       info.version = (data[0]! << 8) | data[1]!;
+    } else if (!e.failed && type === 22) {
+      info.encryptThenMac = true;
     }
   }
   if (e.failed) return fail(e.failed.kind, body.length - exts.length + e.failed.offset, e.failed.what);

@@ -33,6 +33,11 @@ export interface HandshakeKeyParams {
   /** Negotiated version: 0x0304 for TLS 1.3, 0x0303 for TLS 1.2, ... */
   version: number;
   cipherSuite: number;
+  /**
+   * The ServerHello's encrypt_then_mac extension (RFC 7366) for TLS <= 1.2 CBC suites: true present, false absent.
+   * Undefined when the parser cannot tell (the decryptor then detects it from the first record that verifies).
+   */
+  encryptThenMac?: boolean;
 }
 
 /**
