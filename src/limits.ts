@@ -31,6 +31,12 @@ export const LIMITS = {
   certificatesPerChain: 64,
   /** Handshakes per flow (renegotiations, STARTTLS restarts). */
   handshakesPerFlow: 16,
+  /**
+   * TLS <= 1.2 without keys: records looked at after a completed handshake for an encrypted renegotiation (IIS
+   * and VPN gateways renegotiate for the client certificate right after the client's first request). Only when a
+   * key provider is configured (the CLI always has one: --keylog, SSLKEYLOGFILE or pcapng-embedded secrets).
+   */
+  tlsRenegotiationWatchRecords: 16,
   /** Notes kept per object; further ones are counted, not stored. */
   notesPerObject: 32,
   /** Parsed certificates kept in the SHA-256 cache of src/x509 (each unique certificate is parsed once). */
