@@ -124,3 +124,11 @@ export function selectableCerts(h: Handshake | undefined, certs: CertLookup): st
     (n) => n.sha256,
   );
 }
+
+/** Lines the chain pane needs for a handshake: per side a heading and its nodes (or one line saying why none). */
+export function chainLineCount(h: Handshake | undefined, certs: CertLookup): number {
+  if (!h) return 1;
+  let n = 0;
+  for (const side of ['server', 'client'] as const) n += 1 + Math.max(1, buildChainView(h, side, certs).nodes.length);
+  return n;
+}

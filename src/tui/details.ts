@@ -156,6 +156,10 @@ export function detailsLines(s: DetailsInput, width: number): Line[] {
   heading(out, sha === undefined ? 'Trust' : `Trust (${side} chain)`);
   if (h.verdicts === undefined) out.push([{ text: '  not judged yet', dim: true }]);
   else if (relevant.length === 0) out.push([{ text: '  no findings for this certificate', dim: true }]);
+  // Problems first: on a 24-line terminal the pane shows a dozen lines, and "the client rejected the server's
+  // certificate" must not sit below the checks that passed. Stable, so equal severities keep the trust order.
+  const order: Record<Verdict['severity'], number> = { error: 0, warning: 1, info: 2, ok: 3 };
+  relevant.sort((a, b) => order[a.severity] - order[b.severity]);
   for (const v of relevant) verdictLines(out, v, width);
   out.push([]);
   if (sha !== undefined) {

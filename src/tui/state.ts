@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult } from '../model.js';
-import { buildChainView, certNodes, selectableCerts } from './chain.js';
+import { buildChainView, certNodes, chainLineCount, selectableCerts } from './chain.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
 // File names from certificate names go through the one sanitiser, in src/report (DESIGN.md error policy).
 import { sanitizeFileName } from '../report/sanitize.js';
@@ -131,7 +131,7 @@ export function initialState(o: InitOptions): TuiState {
 }
 
 export function currentLayout(s: TuiState): Layout {
-  return layout(s.viewport, s.zoom);
+  return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs));
 }
 
 export function selectedHandshake(s: TuiState): Handshake | undefined {

@@ -170,11 +170,19 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     expect(await waitGone(s, rc)).toBe(0);
   });
 
-  it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -)', async () => {
+  it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -), at 80x24', async () => {
     const rc = join(dir, 'rc-pipe');
-    const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc);
+    const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc, 80, 24);
     const scr = await waitScreen(s, (x) => rowOf(x) !== undefined && x.includes('MISSING LINK'), 'the handshake read from stdin');
-    expect(rowOf(scr)).toContain('BAD');
+    // The smallest supported terminal: the row keeps the server address, the SNI, the badge and who alerted whom
+    // uncut, the missing link is named, and the first problem with its explanation shows without scrolling.
+    const row = rowOf(scr)!;
+    expect(row).toMatch(/10\.77\.0\.2:7001 +expe\.example\.test +TCP +TLS1\.2 +1\/0 +✗ BAD +C:unknown_ca/);
+    expect(row).not.toContain('…');
+    expect(scr).toMatch(/MISSING LINK\s+Example Test Issuing CA: not sent/);
+    expect(scr).toMatch(/✗ BAD +missing-intermediate\n.*was issued by 'Example Test Issuing CA'/);
+    expect(scr).toMatch(/✗ BAD +alert-unknown-ca/);
+    expect(scr.split('\n').every((l) => Array.from(l).length <= 80)).toBe(true);
     // Keys reach the UI although stdin is the capture: open the help, close it, quit.
     keys(s, '?');
     await waitScreen(s, (x) => x.includes('certshark keys'), 'the help screen');

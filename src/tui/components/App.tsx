@@ -4,14 +4,13 @@ import { escapeControl } from '../escape.js';
 import { pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
 import { fit, type Line } from '../format.js';
-import { layout } from '../layout.js';
-import { exportSelection, initialState, reducer, selectedCert, type TuiState } from '../state.js';
+import { currentLayout, exportSelection, initialState, reducer, selectedCert, type TuiState } from '../state.js';
 import { ChainPane } from './ChainPane.js';
 import { DetailsPane } from './DetailsPane.js';
 import { HandshakeList } from './HandshakeList.js';
 import { ColorContext, Lines } from './Lines.js';
 import { LineInput } from './LineInput.js';
-import { HELP_LINES, KEY_HINTS, StatusBar, TitleBar } from './StatusBar.js';
+import { HELP_LINES, KEY_HINTS, KEY_HINTS_SHORT, StatusBar, TitleBar } from './StatusBar.js';
 
 /** The outside world, injected so tests can observe it and the reducer stays pure. */
 export interface TuiEffects {
@@ -154,7 +153,7 @@ export function App(props: AppProps): React.JSX.Element {
   );
 
   const columns = Math.max(40, state.viewport.columns);
-  const lay = layout(state.viewport, state.zoom);
+  const lay = currentLayout(state);
   const sel = selectedCert(state);
   const selInfo = sel === undefined ? undefined : state.certs.get(sel);
   const detailsTitle = `Details${selInfo?.subjectCN ? ` — ${escapeControl(selInfo.subjectCN)}` : ''}`;
@@ -236,7 +235,8 @@ export function App(props: AppProps): React.JSX.Element {
       />
     );
   } else {
-    bottom = <Lines lines={[[{ text: ' ' + KEY_HINTS, dim: true }]]} height={1} width={columns} />;
+    const hints = KEY_HINTS.length + 1 <= columns ? KEY_HINTS : KEY_HINTS_SHORT;
+    bottom = <Lines lines={[[{ text: ' ' + hints, dim: true }]]} height={1} width={columns} />;
   }
 
   return (

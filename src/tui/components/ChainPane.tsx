@@ -6,11 +6,23 @@ import { badge, cnOf, day, keyText, worstSeverity, type Line } from '../format.j
 import { selectedHandshake, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
-const MISSING_TEXT: Record<Extract<ChainNode, { kind: 'missing' }>['reason'], (issuer: string, side: Side) => { text: string; color: string }> = {
-  'missing-intermediate': (i, side) => ({ text: `✗ MISSING LINK  ${i}: not sent by the ${side} and not in the trust store`, color: 'red' }),
-  'untrusted-root': (i) => ({ text: `✗ NOT TRUSTED  ${i}: this root is not in the trust store`, color: 'red' }),
-  'trusted-anchor': (i) => ({ text: `✓ ${i}  [trust store]`, color: 'green' }),
-  'not-sent': (i) => ({ text: `? ${i}: not sent (trust not judged)`, color: 'yellow' }),
+/** The missing link in words; the short form when the long one does not fit (the details pane says it in full). */
+const MISSING_TEXT: Record<
+  Extract<ChainNode, { kind: 'missing' }>['reason'],
+  (issuer: string, side: Side) => { text: string; short: string; color: string }
+> = {
+  'missing-intermediate': (i, side) => ({
+    text: `✗ MISSING LINK  ${i}: not sent by the ${side} and not in the trust store`,
+    short: `✗ MISSING LINK  ${i}: not sent, not in store`,
+    color: 'red',
+  }),
+  'untrusted-root': (i) => ({
+    text: `✗ NOT TRUSTED  ${i}: this root is not in the trust store`,
+    short: `✗ NOT TRUSTED  ${i}: not in store`,
+    color: 'red',
+  }),
+  'trusted-anchor': (i) => ({ text: `✓ ${i}  [trust store]`, short: `✓ ${i}  [store]`, color: 'green' }),
+  'not-sent': (i) => ({ text: `? ${i}: not sent (trust not judged)`, short: `? ${i}: not sent`, color: 'yellow' }),
 };
 
 function sideHeading(view: ChainView, h: Handshake): Line {
@@ -25,7 +37,7 @@ function sideHeading(view: ChainView, h: Handshake): Line {
 }
 
 /** Lines of the chain pane and, for each line, the index of the selectable certificate it shows (or -1). */
-export function chainLines(state: TuiState): { lines: Line[]; owner: number[] } {
+export function chainLines(state: TuiState, width = Number.MAX_SAFE_INTEGER): { lines: Line[]; owner: number[] } {
   const h = selectedHandshake(state);
   const lines: Line[] = [];
   const owner: number[] = [];
@@ -50,7 +62,8 @@ export function chainLines(state: TuiState): { lines: Line[]; owner: number[] } 
       const indent = '  ' + '   '.repeat(n.depth) + (n.depth > 0 ? '└─ ' : '');
       if (n.kind === 'missing') {
         const m = MISSING_TEXT[n.reason](escapeControl(n.issuer), side);
-        lines.push([{ text: indent }, { text: m.text, color: m.color, bold: true }]);
+        const text = Array.from(indent + m.text).length <= width ? m.text : m.short;
+        lines.push([{ text: indent }, { text, color: m.color, bold: true }]);
         owner.push(-1);
         continue;
       }
@@ -67,8 +80,9 @@ export function chainLines(state: TuiState): { lines: Line[]; owner: number[] } 
         { text: tag + ' ', color: n.source === 'store' ? 'cyan' : undefined, dim: n.source === 'wire' && !n.unused },
         { text: name, bold: true, inverse: selected && focused },
         { text: `  ← ${issuer}  ${day(c?.notBefore)}..${day(c?.notAfter)}  ${keyText(c?.key)}  ` },
-        { text: b.text, color: b.color, bold: true },
       ];
+      // A badge only where a verdict names this certificate: "· ----" on every healthy node read as "unknown".
+      if (n.severity !== undefined) line.push({ text: b.text, color: b.color, bold: true });
       lines.push(line);
       owner.push(idx);
     }
@@ -77,7 +91,7 @@ export function chainLines(state: TuiState): { lines: Line[]; owner: number[] } 
 }
 
 export function ChainPane({ state, height, width }: { state: TuiState; height: number; width: number }): React.JSX.Element {
-  const { lines, owner } = chainLines(state);
+  const { lines, owner } = chainLines(state, width);
   const at = Math.max(0, owner.indexOf(state.chainCursor));
   const top = Math.max(0, Math.min(at - Math.floor(height / 2), lines.length - height));
   return <Lines lines={lines.slice(Math.max(0, top))} height={height} width={width} />;

@@ -68,7 +68,7 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
   const parts = [
     packets !== undefined ? `${packets.toLocaleString('en-US')} packets` : '',
     bytes !== undefined ? formatBytes(bytes) + (total !== undefined ? ` of ${formatBytes(total)}` : '') : '',
-    `${state.handshakes.length.toLocaleString('en-US')} handshakes` +
+    `${state.handshakes.length.toLocaleString('en-US')} handshake${state.handshakes.length === 1 ? '' : 's'}` +
       (state.rows.length !== state.handshakes.length || state.group ? ` (${state.rows.length.toLocaleString('en-US')} rows)` : ''),
     state.marks.size ? `${state.marks.size} marked` : '',
     state.filterText ? `filter: ${escapeControl(state.filterText)}` : '',
@@ -79,6 +79,9 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
     : [{ text: ' ' + parts.join(' · ') }];
   return <Lines lines={[line]} height={1} width={width} />;
 }
+
+/** The hints line for terminals narrower than KEY_HINTS: the keys an engineer needs first, q and ? last to go. */
+export const KEY_HINTS_SHORT = '↑↓ move  Tab pane  Enter zoom  / filter  e export  y copy  ? help  q quit';
 
 export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E chain  y copy  s sort  g group  ? help  q quit';
 
