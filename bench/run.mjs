@@ -28,6 +28,7 @@ const TSHARK_4X = process.env.BENCH_TSHARK_4X !== '0';
 const TSHARK_4X_RUNS = Math.max(1, Number(process.env.BENCH_TSHARK_4X_RUNS || 1));
 const ONLY = process.env.BENCH_FILES ? process.env.BENCH_FILES.split(',') : null;
 const MB = 1e6;
+const LOAD_START = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 const TSHARK_OPTS = ['-o', 'tls.desegment_ssl_records:TRUE', '-o', 'tls.desegment_ssl_application_data:FALSE'];
 const tsharkArgs = (file) => ['-r', file, ...TSHARK_OPTS, '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'tls.handshake.certificate'];
@@ -92,7 +93,13 @@ function machine() {
   const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model || 'unknown';
   let tshark = 'not found';
   try { tshark = execFileSync('tshark', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]; } catch {}
-  return { nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, cpu, memGB: (os.totalmem() / 2 ** 30).toFixed(0), node: process.version, tshark, kernel: os.release(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    if (execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) commit += ' with uncommitted changes in src/';
+  } catch {}
+  const built = fs.statSync(path.join(ROOT, 'dist', 'cli', 'main.js')).mtime.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return { commit, built, loadStart: LOAD_START, loadEnd: os.loadavg().map((x) => x.toFixed(1)).join(' '), nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, cpu, memGB: (os.totalmem() / 2 ** 30).toFixed(0), node: process.version, tshark, kernel: os.release(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
 }
 
 const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -143,7 +150,8 @@ Measured by \`npm run bench\` (bench/run.mjs) on ${mach.date}.
 ${table}
 
 - Machine: ${mach.nproc} CPUs (${mach.cpu}), ${mach.memGB} GB RAM, Linux ${mach.kernel}; shared with other work while measured.
-- Node ${mach.node}; ${mach.tshark}.
+- Load average (1/5/15 min) at start ${mach.loadStart}, at end ${mach.loadEnd}: timings on a shared 2-CPU machine vary by up to 2x between runs.
+- certshark ${mach.commit}, dist/ built ${mach.built}; Node ${mach.node}; ${mach.tshark.replace(/\.$/, '')}.
 - Each cell is the median wall time of ${RUNS} run(s) (tshark on mixed4x.pcap: ${TSHARK_4X_RUNS}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
 - certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
 - tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of /work/shared/tools/tshark-certs.sh; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
