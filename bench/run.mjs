@@ -102,6 +102,16 @@ function machine() {
   return { commit, built, loadStart: LOAD_START, loadEnd: os.loadavg().map((x) => x.toFixed(1)).join(' '), nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, cpu, memGB: (os.totalmem() / 2 ** 30).toFixed(0), node: process.version, tshark, kernel: os.release(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
 }
 
+function targets(rows) {
+  const mixed = rows.find((r) => r.name === 'mixed'), x4 = rows.find((r) => r.name === 'mixed4x');
+  const out = [];
+  if (mixed && mixed.ts) out.push(`Speed: ${(mixed.ts.seconds / mixed.cs.seconds).toFixed(1)}x (${mixed.ts.seconds / mixed.cs.seconds >= 25 ? 'met' : 'not met'}).`);
+  const rss = Math.max(...rows.map((r) => r.cs.rssMB));
+  out.push(`Peak RSS: ${rss.toFixed(0)} MB at most (${rss <= 200 ? 'met' : 'not met'}).`);
+  if (mixed && x4) out.push(`RSS mixed4x / mixed: ${(x4.cs.rssMB / mixed.cs.rssMB).toFixed(2)}x.`);
+  return out.join(' ');
+}
+
 const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const big = (x) => (x >= 1e6 ? (x / 1e6).toFixed(2) + 'M' : x >= 1e3 ? (x / 1e3).toFixed(1) + 'k' : String(Math.round(x)));
 
@@ -157,6 +167,8 @@ ${table}
 - tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of /work/shared/tools/tshark-certs.sh; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
 - "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
 - Speedup = tshark seconds / certshark seconds.
+- Targets (issue 3): at least 25x tshark on mixed.pcap, peak RSS at most 200 MB and flat with size. ${targets(rows)}
+  Profile with \`node --cpu-prof bin/certshark scan --json FILE\`, then \`node bench/profile-summary.mjs CPU.*.cpuprofile\`.
 ${found.map((f) => `- ${f}`).join('\n')}
 
 Captures (bench/make-capture.mjs, cached in bench/.cache/): a ${(manifest.seed.bytes / MB).toFixed(0)} MB seed recorded with tcpdump on a veth pair between two network namespaces (MTU 1500, offloads off) from Node/OpenSSL peers: ${manifest.seed.recording.mtls} mutual-TLS 1.2 handshake-only flows on 7001 (root > issuing CA > leaf, both chains sent), ${manifest.seed.recording.tls13} TLS 1.3 sessions on 443, ${manifest.seed.recording.bulk} bulk TLS 1.2 downloads of 2-6 MB on 443 and 8443, ${manifest.seed.recording.small12} small TLS 1.2 sessions on 8443; then scaled up by rewriting the real packets (per-copy IPv4 addresses and checksums, client ports, TCP sequence numbers, timestamps, copies interleaved in time): mixed.pcap = ${manifest.files.mixed.copies} copies, mixed4x.pcap = ${manifest.files.mixed4x.copies} copies, handshakes.pcap = ${manifest.files.handshakes.copies} copies of the 7001 flows and a sample of the other small sessions.
