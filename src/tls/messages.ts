@@ -125,9 +125,13 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
   const r = new Reader(body);
   const legacyVersion = r.u16('server_version');
   const random = r.bytes(32, 'random');
-  const sid = r.vec(1, 'session_id');
+  // TLS 1.3 drafts up to 21 sent their version here and dropped session_id and compression_method
+  // (draft-ietf-tls-tls13-21 4.1.3); draft 22 put them back, behind legacy_version 0x0303, for middlebox
+  // compatibility.
+  const draftForm = legacyVersion >> 8 === 0x7f && (legacyVersion & 0xff) <= 21;
+  const sid = draftForm ? new Uint8Array(0) : r.vec(1, 'session_id');
   const cipher = r.u16('cipher_suite');
-  r.u8('compression_method');
+  if (!draftForm) r.u8('compression_method');
   if (r.failed) return r.failed;
   if (sid.length > 32) return fail('malformed', 35, 'session_id longer than 32');
   const info: ServerHelloInfo = {

@@ -254,7 +254,10 @@ export class TlsStreamConsumer implements FlowConsumer {
       if (mt === 1 || mt === 2) {
         if (ml + 4 > len || ml < 38) return NO;
         if (avail < 11) return MORE;
-        return b[i + 9] === 3 && b[i + 10]! <= 4 ? YES : NO;
+        // A TLS 1.3 draft ServerHello (draft-21 and earlier) carries the draft version itself: 0x7fNN.
+        const hi = b[i + 9]!;
+        if (mt === 2 && hi === 0x7f) return YES;
+        return hi === 3 && b[i + 10]! <= 4 ? YES : NO;
       }
       if (mt === 14) return ml === 0 ? YES : NO;
       if (ml + 4 <= len) return YES;
@@ -447,7 +450,9 @@ export class TlsStreamConsumer implements FlowConsumer {
         this.dispatch(dir, st, h.subarray(hp, hp + hs), body, frame, ts);
       } else {
         if (h === chunk) st.hdr.set(chunk.subarray(hp, hp + hs));
-        st.bodyBuf ??= new Uint8Array(MAX_RECORD);
+        // Sized to the record, not to MAX_RECORD: tens of thousands of flows each buffering one record that spans
+        // segments would otherwise allocate 18 KiB apiece and keep the garbage collector busy.
+        if (st.bodyBuf === null || st.bodyBuf.length < len) st.bodyBuf = new Uint8Array(len);
         st.filling = true;
         st.bodyFill = 0;
       }
