@@ -24,6 +24,12 @@ export interface SessionOptions {
   /** Minimum interval between listener batches. */
   batchMs?: number;
   signal?: AbortSignal;
+  /**
+   * Called with each handshake once it is finished and judged, in the order handshakes finish. With
+   * `retain: false` handshakes are not kept in the result, so memory stays flat however many there are (scan).
+   */
+  onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
+  retain?: boolean;
 }
 
 export interface SessionResult extends ScanResult {
@@ -43,11 +49,14 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
   const handshakes: Handshake[] = [];
   const captures: CaptureSummary[] = [];
   const listener = opts.listener;
+  const retain = opts.retain ?? true;
   const batchMs = opts.batchMs ?? 100;
   let pendingHs: Handshake[] = [];
   let pendingCerts: CertificateInfo[] = [];
   let lastFlush = 0;
   let nextId = 1;
+  let handshakeCount = 0;
+  const certInfo = (sha: string) => parsed.get(sha)?.info;
 
   const flush = (force: boolean) => {
     if (!listener?.onHandshakes || pendingHs.length === 0) return;
@@ -83,8 +92,10 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
             addNote(h.notes, `trust evaluation failed: ${(e as Error).message}`, LIMITS.notesPerObject);
           }
         }
-        handshakes.push(h);
-        pendingHs.push(h);
+        handshakeCount++;
+        opts.onHandshake?.(h, certInfo);
+        if (retain) handshakes.push(h);
+        if (listener?.onHandshakes) pendingHs.push(h);
       },
     };
     const net = new NetDecoder();
@@ -129,7 +140,7 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
       const res = await readCapture(file, packetSink, {
         signal: opts.signal,
         onProgress: (bytesRead, totalBytes) => {
-          listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakes.length });
+          listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakeCount });
           flush(false);
         },
       });

@@ -3,8 +3,11 @@
  * (0 ran, 2 bad usage or unreadable input, 3 `--fail-on` hit). See DESIGN.md "CLI contract".
  */
 import { parseArgs } from 'node:util';
-import { scanCaptures, toScanResult, VERSION, type SessionResult } from '../session.js';
-import { renderJson, renderText, planExport, writeExport, parseFilter, matchFilter, worstSeverity, escapeTerminal } from '../report/index.js';
+import { scanCaptures, toScanResult, VERSION, type SessionOptions, type SessionResult } from '../session.js';
+import {
+  JsonStreamWriter, planExport, writeExport, parseFilter, matchFilter, worstSeverity, escapeTerminal,
+  renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
+} from '../report/index.js';
 import type { Handshake, ScanListener, Severity } from '../model.js';
 import { buildTrust, runCheck, type TrustOptions } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
@@ -188,12 +191,17 @@ function handshakeSelector(values: Values): ((h: Handshake) => boolean) | undefi
   return preds.length ? (h) => preds.every((p) => p(h)) : undefined;
 }
 
-async function scanWith(files: string[], values: Values, io: Io, listener?: ScanListener): Promise<SessionResult> {
+async function scanWith(
+  files: string[],
+  values: Values,
+  io: Io,
+  extra: Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain'> = {},
+): Promise<SessionResult> {
   if (files.length === 0) throw new UsageError('no capture given');
   if (files.filter((f) => f === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
   const trust = await buildTrust(trustOptions(values));
   const keys = await loadKeys(values.keylog ?? io.env.SSLKEYLOGFILE, values.keylog !== undefined);
-  const result = await scanCaptures(files, { judge: trust.judge, keys, listener });
+  const result = await scanCaptures(files, { judge: trust.judge, keys, ...extra });
   for (const v of trust.storeNotes) result.captures.forEach((c) => c.notes.includes(v) || c.notes.push(v));
   return result;
 }
@@ -210,28 +218,56 @@ function reportUnreadable(r: SessionResult, io: Io): boolean {
   return bad;
 }
 
-function exitCode(r: SessionResult, bad: boolean, level: Severity | undefined, shown: Handshake[]): number {
-  if (bad) return 2;
-  if (level) {
-    const rank = { ok: 0, info: 1, warning: 2, error: 3 };
-    if (shown.some((h) => rank[worstSeverity(h)] >= rank[level])) return 3;
-  }
-  return 0;
-}
-
+/**
+ * The report is written while the capture is read, a handshake at a time, and handshakes are not kept: memory
+ * stays flat whatever the number of handshakes, and `tcpdump -w - | certshark scan -` shows them as they happen.
+ */
 async function cmdScan(files: string[], values: Values, io: Io): Promise<number> {
   const level = failLevel(values);
   const select = handshakeSelector(values);
-  const r = await scanWith(files, values, io);
+  const text = { color: color(values, io), verbose: values.verbose };
+  const json = values.json ? new JsonStreamWriter(VERSION) : undefined;
+  const out = new BatchedWriter(io.stdout);
+  const used = new Set<string>();
+  const tally = newTally();
+  const rank = { ok: 0, info: 1, warning: 2, error: 3 };
+  let failed = false;
+  if (json) out.write(json.begin());
+  const r = await scanWith(files, values, io, {
+    retain: false,
+    onHandshake: (h, cert) => {
+      if (select && !select(h)) return;
+      for (const s of h.serverChain) used.add(s);
+      for (const s of h.clientChain) used.add(s);
+      tallyHandshake(tally, h);
+      if (level && rank[worstSeverity(h)] >= rank[level]) failed = true;
+      out.write(json ? json.handshake(h) : renderHandshakeText(h, cert, text));
+    },
+  });
   const bad = reportUnreadable(r, io);
-  const view = toScanResult(r);
-  if (select) {
-    view.handshakes = view.handshakes.filter(select);
-    const used = new Set(view.handshakes.flatMap((h) => [...h.serverChain, ...h.clientChain]));
-    view.certificates = view.certificates.filter((c) => used.has(c.sha256));
+  const certificates = r.certificates.filter((c) => used.has(c.sha256));
+  tally.certificates = certificates.length;
+  out.write(json ? json.end(certificates, r.captures) : renderCapturesText(r.captures, text) + renderTallyText(tally));
+  out.flush();
+  return bad ? 2 : failed ? 3 : 0;
+}
+
+/** Collects small pieces of output into large writes. */
+class BatchedWriter {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: NodeJS.WritableStream) {}
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 16) this.flush();
   }
-  io.stdout.write(values.json ? renderJson(view) : renderText(view, { color: color(values, io), verbose: values.verbose }));
-  return exitCode(r, bad, level, view.handshakes);
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.sink.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
 }
 
 async function cmdExport(files: string[], values: Values, io: Io): Promise<number> {

@@ -1,4 +1,4 @@
-import type { CertificateInfo, Handshake, ScanResult, Severity, Verdict } from '../model.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanResult, Severity, Verdict } from '../model.js';
 import { escapeTerminal as esc } from './escape.js';
 import { worstSeverity } from './filter.js';
 
@@ -62,10 +62,42 @@ export function handshakeTitle(h: Handshake): string {
   return parts.join('  ');
 }
 
-export function renderText(r: ScanResult, o: TextOptions): string {
-  const certs = new Map(r.certificates.map((c) => [c.sha256, c]));
+/** The lines of one handshake, for a report printed while the capture is read. */
+export function renderHandshakeText(h: Handshake, cert: (sha256: string) => CertificateInfo | undefined, o: TextOptions): string {
   const out: string[] = [];
-  for (const c of r.captures) {
+  const sev = worstSeverity(h);
+  out.push(`${paint(o, sev, BADGE[sev].padEnd(7))} ${paint(o, 'bold', handshakeTitle(h))}`);
+  if (h.cipher) out.push(`    cipher ${h.cipher}${h.alpn?.length ? `  ALPN ${h.alpn.map(esc).join(',')}` : ''}`);
+  for (const side of ['server', 'client'] as const) {
+    const chain = side === 'server' ? h.serverChain : h.clientChain;
+    if (chain.length === 0) {
+      if (side === 'server' && h.encrypted) out.push('    server chain: encrypted (TLS 1.3; give --keylog to decrypt)');
+      else if (side === 'client' && h.clientSentEmptyCertificate) out.push('    client chain: empty Certificate message (no client certificate sent)');
+      else if (side === 'server') out.push('    server chain: none seen');
+      continue;
+    }
+    out.push(`    ${side} chain (${chain.length}):`);
+    chain.forEach((sha, i) => out.push('      ' + certLine(cert(sha), sha, i)));
+  }
+  if (h.certificateRequest) {
+    const names = h.certificateRequest.authorities;
+    out.push(`    server asked for a client certificate; accepted CAs: ${names.length ? names.map(esc).join(' | ') : '(any)'}`);
+  }
+  for (const a of h.alerts) {
+    const dir = a.from === 'client' ? 'client → server' : 'server → client';
+    out.push(`    alert ${dir}: ${a.levelName} ${a.descriptionName} (frame ${a.frame})`);
+  }
+  out.push(...verdictLines(o, h.verdicts ?? [], '    '));
+  for (const n of h.notes) out.push(`    note: ${esc(n)}`);
+  out.push('');
+  return out.join('\n') + '\n';
+}
+
+/** The capture lines (format, packets, truncation, notes): known once the capture has been read. */
+export function renderCapturesText(captures: CaptureSummary[], o: TextOptions): string {
+  const out: string[] = [];
+  for (const c of captures) {
+    if (c.error) continue;
     out.push(
       paint(o, 'bold', esc(c.file)) +
         `  ${c.format}  ${c.linkTypes.join(',') || 'no link types'}  ${c.packets} packets  ${c.bytes} bytes`,
@@ -73,39 +105,41 @@ export function renderText(r: ScanResult, o: TextOptions): string {
     if (c.truncated) out.push(`  ${paint(o, 'warning', '! truncated')}: ${esc(c.truncated.message)}`);
     for (const n of c.notes) out.push(`  note: ${esc(n)}`);
   }
-  out.push('');
-  for (const h of r.handshakes) {
-    const sev = worstSeverity(h);
-    out.push(`${paint(o, sev, BADGE[sev].padEnd(7))} ${paint(o, 'bold', handshakeTitle(h))}`);
-    if (h.cipher) out.push(`    cipher ${h.cipher}${h.alpn?.length ? `  ALPN ${h.alpn.map(esc).join(',')}` : ''}`);
-    for (const side of ['server', 'client'] as const) {
-      const chain = side === 'server' ? h.serverChain : h.clientChain;
-      if (chain.length === 0) {
-        if (side === 'server' && h.encrypted) out.push('    server chain: encrypted (TLS 1.3; give --keylog to decrypt)');
-        else if (side === 'client' && h.clientSentEmptyCertificate) out.push('    client chain: empty Certificate message (no client certificate sent)');
-        else if (side === 'server') out.push('    server chain: none seen');
-        continue;
-      }
-      out.push(`    ${side} chain (${chain.length}):`);
-      chain.forEach((sha, i) => out.push('      ' + certLine(certs.get(sha), sha, i)));
-    }
-    if (h.certificateRequest) {
-      const names = h.certificateRequest.authorities;
-      out.push(`    server asked for a client certificate; accepted CAs: ${names.length ? names.map(esc).join(' | ') : '(any)'}`);
-    }
-    for (const a of h.alerts) {
-      const dir = a.from === 'client' ? 'client → server' : 'server → client';
-      out.push(`    alert ${dir}: ${a.levelName} ${a.descriptionName} (frame ${a.frame})`);
-    }
-    out.push(...verdictLines(o, h.verdicts ?? [], '    '));
-    for (const n of h.notes) out.push(`    note: ${esc(n)}`);
-    out.push('');
-  }
-  const counts = { ok: 0, info: 0, warning: 0, error: 0 };
-  for (const h of r.handshakes) counts[worstSeverity(h)]++;
-  out.push(
-    `${r.handshakes.length} handshake(s), ${r.certificates.length} unique certificate(s): ` +
-      `${counts.error} with errors, ${counts.warning} with warnings, ${counts.ok + counts.info} ok`,
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+export interface Tally {
+  handshakes: number;
+  certificates: number;
+  bySeverity: Record<Severity, number>;
+}
+
+export function newTally(): Tally {
+  return { handshakes: 0, certificates: 0, bySeverity: { ok: 0, info: 0, warning: 0, error: 0 } };
+}
+
+export function tallyHandshake(t: Tally, h: Handshake): void {
+  t.handshakes++;
+  t.bySeverity[worstSeverity(h)]++;
+}
+
+export function renderTallyText(t: Tally): string {
+  const c = t.bySeverity;
+  return (
+    `${t.handshakes} handshake(s), ${t.certificates} unique certificate(s): ` +
+    `${c.error} with errors, ${c.warning} with warnings, ${c.ok + c.info} ok\n`
   );
-  return out.join('\n') + '\n';
+}
+
+/** The whole report at once: handshakes, then the captures they came from, then the totals. */
+export function renderText(r: ScanResult, o: TextOptions): string {
+  const certs = new Map(r.certificates.map((c) => [c.sha256, c]));
+  const t = newTally();
+  t.certificates = r.certificates.length;
+  let s = '';
+  for (const h of r.handshakes) {
+    tallyHandshake(t, h);
+    s += renderHandshakeText(h, (sha) => certs.get(sha), o);
+  }
+  return s + renderCapturesText(r.captures, o) + renderTallyText(t);
 }
