@@ -77,6 +77,34 @@ function sha256hex(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/**
+ * The same few certificates come back in every handshake of a busy capture. Each DER seen is kept once with its
+ * SHA-256, found again by its length and last four bytes (inside the signature, so as good as random) and a full
+ * byte comparison: a repeated certificate costs neither a copy nor a hash. Bounded; content-addressed, so sharing
+ * it between flows and captures is safe.
+ */
+const interned = new Map<number, { der: Uint8Array; sha: string }[]>();
+let internedCount = 0;
+const INTERNED_MAX = 20_000;
+
+function internCertificate(d: Uint8Array): { der: Uint8Array; sha: string } {
+  const n = d.length;
+  const tail = n >= 4 ? ((d[n - 4]! << 24) | (d[n - 3]! << 16) | (d[n - 2]! << 8) | d[n - 1]!) >>> 0 : 0;
+  const key = (tail ^ Math.imul(n, 0x9e3779b1)) >>> 0;
+  const bucket = interned.get(key);
+  if (bucket) for (const e of bucket) if (e.der.length === n && Buffer.compare(e.der, d) === 0) return e;
+  const der = d.slice();
+  const e = { der, sha: sha256hex(der) };
+  if (internedCount >= INTERNED_MAX) {
+    interned.clear();
+    internedCount = 0;
+  }
+  if (bucket && interned.has(key)) bucket.push(e);
+  else interned.set(key, [e]);
+  internedCount++;
+  return e;
+}
+
 export class TlsConn {
   clientDir: Dir | -1 = -1;
   cur: Builder | null = null;
@@ -331,7 +359,7 @@ export class TlsConn {
     if (!b || b.emitted) return;
     b.emitted = true;
     const h = b.h;
-    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.decryptorUsed) {
+    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.serverFlightRead) {
       h.encrypted = true;
     }
     if (!b.hasClientHello && !b.renegotiation) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
@@ -342,7 +370,12 @@ export class TlsConn {
     }
   }
 
-  private decryptorUsed = false;
+  /**
+   * TLS 1.3: the server's encrypted flight was read (EncryptedExtensions, Certificate or Finished decrypted), so an
+   * empty server chain means none was sent (PSK), not that it stayed encrypted. The client's records say nothing
+   * about the server's certificates.
+   */
+  private serverFlightRead = false;
 
   /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
   sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
@@ -382,7 +415,7 @@ export class TlsConn {
         b = this.newBuilder(dir, frame, ts);
         if (!b) return;
         this.tls13 = false;
-        this.decryptorUsed = false;
+        this.serverFlightRead = false;
         this.pendingDec = null;
         if (renegotiation) {
           b.renegotiation = true;
@@ -528,12 +561,12 @@ export class TlsConn {
         return;
       }
       case 20:
-        this.decryptorUsed = true;
+        if (side === 'server') this.serverFlightRead = true;
         this.ss(side).finished = true;
         this.checkComplete();
         return;
       case 8:
-        this.decryptorUsed = true;
+        if (side === 'server') this.serverFlightRead = true;
         return;
       default:
         return;
@@ -549,7 +582,7 @@ export class TlsConn {
       if (alt.ok) r = alt;
     }
     if (!r.ok) return this.bad(b, type === 25 ? 11 : type, r, frame);
-    if (tls13) this.decryptorUsed = true;
+    if (tls13 && side === 'server') this.serverFlightRead = true;
     let ders = r.value;
     if (ders.length > LIMITS.certificatesPerChain) {
       b.note(`certificates-per-chain limit: ${ders.length} certificates from ${side}, kept the first ${LIMITS.certificatesPerChain}`);
@@ -557,10 +590,9 @@ export class TlsConn {
     }
     const chain: string[] = [];
     for (const d of ders) {
-      const copy = d.slice();
-      const sha = sha256hex(copy);
-      if (!b.certs.has(sha)) b.certs.set(sha, copy);
-      chain.push(sha);
+      const known = internCertificate(d);
+      if (!b.certs.has(known.sha)) b.certs.set(known.sha, known.der);
+      chain.push(known.sha);
     }
     if (side === 'server') {
       if (h.serverChain.length) b.note(`second server Certificate message (frame ${frame}) replaced the first`);
@@ -621,10 +653,24 @@ export class TlsConn {
 
   /** End of the flow: report what was left incomplete and emit the current handshake. */
   end(): void {
-    if (this.cur && !this.cur.emitted) {
+    const b = this.cur;
+    if (b && !b.emitted) {
+      let cut = false;
       for (const dir of [0, 1] as Dir[]) {
         const p = this.framer.pending(dir);
-        if (p) this.cur.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);
+        if (p) {
+          cut = true;
+          b.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);
+        }
+      }
+      // Say why a handshake stopped short when nothing else does (no alert, no cut message): what is missing from
+      // it (the server's certificates, the client's) is then not mistaken for something the peer did not send.
+      const quiet = !cut && !b.fatal && b.h.alerts.length === 0 && !b.renegotiation;
+      if (quiet && b.hasClientHello && !b.hasServerHello && !b.helloRetry) {
+        b.note('no-server-hello: the flow ended without an answer to the ClientHello (none was sent, or it was not captured)');
+      } else if (quiet && b.hasServerHello && !this.dtls && !b.h.notes.some((n) => n.startsWith('truncated'))) {
+        const open = (['client', 'server'] as const).filter((x) => !this.ss(x).finished);
+        if (open.length) b.note(`incomplete: the flow ended before the ${open.join(' and ')} finished the handshake`);
       }
       this.emit();
     }
