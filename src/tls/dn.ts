@@ -145,7 +145,21 @@ const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byt
  * DER Name -> RFC 4514 string (RDNs in reverse order, ',' between RDNs, '+' inside a multi-valued RDN; values
  * that are not strings as '#' + hex of their DER).
  */
+/** Names the servers list in CertificateRequest repeat in every handshake: formatted once each (bounded). */
+const formatted = new Map<string, Result<string>>();
+const FORMATTED_MAX = 4096;
+
 export function dnToString(der: Uint8Array): Result<string> {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const hit = formatted.get(key);
+  if (hit) return hit;
+  const r = formatDn(der);
+  if (formatted.size >= FORMATTED_MAX) formatted.clear();
+  formatted.set(key, r);
+  return r;
+}
+
+function formatDn(der: Uint8Array): Result<string> {
   const seq = tlv(der, 0, der.length);
   if (!seq.ok) return seq;
   if (seq.value.tag !== 0x30) return fail('malformed', 0, 'Name is not a SEQUENCE');

@@ -1,6 +1,6 @@
 import type { Handshake, Verdict } from '../model.js';
 import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate } from '../x509/index.js';
-import { judgePresented, type TrustContext } from './chain.js';
+import { judgePresented, type ChainJudgement, type TrustContext } from './chain.js';
 import type { VerdictCode } from './codes.js';
 import { certName, clean, days, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
@@ -116,7 +116,7 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
     const shas = role === 'server' ? h.serverChain : h.clientChain;
     if (shas.length === 0) continue;
     const chain = shas.map(get);
-    const j = judgePresented(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip });
+    const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip });
     paths[role] = j;
     if (j.leaf) leaves[role] = j.leaf;
     out.push(...j.verdicts);
@@ -157,6 +157,40 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
       'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
   return out;
+}
+
+/**
+ * Chain judgements per trust store, keyed by everything a judgement depends on: the chain, the role, the profile,
+ * the name checked, the server address, the day of judgement (messages count days) and where that moment falls in
+ * each presented certificate's validity. A capture with thousands of handshakes of the same peers judges each
+ * distinct chain once. (A trust-store certificate expiring on the very day of the capture is the one case this
+ * does not tell apart hour by hour.)
+ */
+const judgementCache = new WeakMap<object, Map<string, ChainJudgement>>();
+const JUDGEMENT_CACHE_ENTRIES = 10_000;
+const DAY_MS = 86_400_000;
+const SOON_MS = 30 * DAY_MS;
+
+function judgePresentedCached(
+  chain: ParsedCertificate[],
+  role: Role,
+  ctx: TrustContext,
+  opts: { captureSeconds?: number; sni?: string; serverIp?: string },
+): ChainJudgement {
+  const atMs = (ctx.at as Date).getTime();
+  let key = `${role}|${ctx.profile}|${ctx.host ?? opts.sni ?? ''}|${opts.serverIp ?? ''}|${Math.floor(atMs / DAY_MS)}`;
+  for (const c of chain) {
+    const state = atMs < c.notBefore ? 'b' : atMs > c.notAfter ? 'a' : c.notAfter - atMs < SOON_MS ? 's' : 'v';
+    key += `|${c.sha256}${state}`;
+  }
+  let cache = judgementCache.get(ctx.store);
+  if (!cache) judgementCache.set(ctx.store, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const j = judgePresented(chain, role, ctx, opts);
+  if (cache.size >= JUDGEMENT_CACHE_ENTRIES) cache.clear();
+  cache.set(key, j);
+  return j;
 }
 
 function missing(sha: string): ParsedCertificate {
