@@ -1,10 +1,11 @@
-import React, { useEffect, useReducer, useRef } from 'react';
-import { Box, useApp, useInput } from 'ink';
+import React, { useEffect, useReducer, useRef, useState } from 'react';
+import { Box, useApp, useInput, type Key } from 'ink';
 import { escapeControl } from '../escape.js';
 import { pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
 import { fit, type Line } from '../format.js';
-import { currentLayout, exportSelection, initialState, reducer, selectedCert, type TuiState } from '../state.js';
+import { currentLayout, exportSelection, initialState, reducer, selectedCert, type Action, type TuiState } from '../state.js';
+import { applyKey, lineState, type LineState } from '../line-edit.js';
 import { ChainPane } from './ChainPane.js';
 import { DetailsPane } from './DetailsPane.js';
 import { HandshakeList } from './HandshakeList.js';
@@ -40,6 +41,29 @@ export interface AppProps {
   flushMs?: number;
 }
 
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
 function paneHeading(title: string, focused: boolean, width: number): Line {
   const t = Array.from(`── ${title} `);
   const text = t.length >= width ? fit(t.join(''), width) : t.join('') + '─'.repeat(width - t.length);
@@ -53,8 +77,24 @@ export function App(props: AppProps): React.JSX.Element {
     props,
     (p) => p.initial ?? initialState({ title: p.title, exportDir: p.exportDir ?? process.cwd(), columns: p.columns, rows: p.rows }),
   );
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  // The state as of the last action dispatched, ahead of React's render: keys are routed by it, not by this
+  // render's closure. Ink attaches the input handler in a passive effect after each render, so keys typed right
+  // after `/` can reach a handler from before the prompt opened; routing by the live state sends them to the
+  // prompt all the same. Reset to the rendered state on every render (the same actions, so the same value).
+  const liveRef = useRef(state);
+  liveRef.current = state;
+  const act = (a: Action) => {
+    liveRef.current = reducer(liveRef.current, a);
+    dispatch(a);
+  };
+  // The prompt's line (filter or export path), edited here rather than in a component of its own, for the same
+  // reason: a prompt component's input handler would attach only after the prompt first rendered.
+  const lineRef = useRef<LineState>(lineState(''));
+  const [line, setLineState] = useState<LineState>(lineRef.current);
+  const setLine = (l: LineState) => {
+    lineRef.current = l;
+    setLineState(l);
+  };
   const effects: TuiEffects = {
     writeFile: props.effects?.writeFile ?? writeExport,
     writeTerminal: props.effects?.writeTerminal ?? (() => {}),
@@ -92,66 +132,104 @@ export function App(props: AppProps): React.JSX.Element {
   }, [props.feed, props.flushMs]);
 
   const doExport = async (path: string, overwrite: boolean) => {
-    const s = stateRef.current;
+    const s = liveRef.current;
     if (s.mode.kind !== 'export' && s.mode.kind !== 'confirm-overwrite') return;
     const req = s.mode.request;
     if (path.trim() === '') return;
     const data = pemBundle(req.shas, s.certs);
     const r = await effects.writeFile(path, data, overwrite);
-    if (r.ok) dispatch({ type: 'export-done', path, count: req.shas.length });
-    else if (r.exists) dispatch({ type: 'export-exists', path });
-    else dispatch({ type: 'message', text: `export failed: ${r.message}`, tone: 'error' });
+    if (r.ok) act({ type: 'export-done', path, count: req.shas.length });
+    else if (r.exists) act({ type: 'export-exists', path });
+    else act({ type: 'message', text: `export failed: ${r.message}`, tone: 'error' });
   };
 
-  const mode = state.mode.kind;
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c') return effects.quit(130);
-      if (mode === 'help') return dispatch({ type: 'help-toggle' });
-      if (mode === 'confirm-overwrite') {
-        if (input === 'y' || input === 'Y') {
-          if (state.mode.kind === 'confirm-overwrite') void doExport(state.mode.path, true);
-        } else if (input === 'n' || input === 'N') dispatch({ type: 'export-edit' });
-        else if (key.escape) dispatch({ type: 'export-cancel' });
-        return;
-      }
-      if (mode === 'filter') {
-        if (key.escape) dispatch({ type: 'filter-cancel' });
-        return;
-      }
-      if (mode === 'export') {
-        if (key.escape) dispatch({ type: 'export-cancel' });
-        return;
-      }
-      if (input === 'q') return effects.quit(state.error !== undefined ? 2 : 0);
-      if (key.upArrow || input === 'k') return dispatch({ type: 'move', delta: -1 });
-      if (key.downArrow || input === 'j') return dispatch({ type: 'move', delta: 1 });
-      if (key.pageUp) return dispatch({ type: 'page', direction: -1 });
-      if (key.pageDown) return dispatch({ type: 'page', direction: 1 });
-      if (key.home) return dispatch({ type: 'home' });
-      if (key.end || input === 'G') return dispatch({ type: 'end' });
-      if (key.tab) return dispatch({ type: 'focus-next', back: key.shift });
-      if (key.return) return dispatch({ type: 'enter' });
-      if (key.escape && state.zoom) return dispatch({ type: 'enter' });
-      if (input === ' ') return dispatch({ type: 'toggle-mark' });
-      if (input === 'u') return dispatch({ type: 'clear-marks' });
-      if (input === '/') return dispatch({ type: 'filter-open' });
-      if (input === '?') return dispatch({ type: 'help-toggle' });
-      if (input === 's') return dispatch({ type: 'sort-next' });
-      if (input === 'r') return dispatch({ type: 'sort-reverse' });
-      if (input === 'g') return dispatch({ type: 'group-toggle' });
-      if (input === 'e') return dispatch({ type: 'export-open', bundle: false });
-      if (input === 'E') return dispatch({ type: 'export-open', bundle: true });
-      if (input === 'y') {
-        const shas = exportSelection(state);
-        const pem = pemBundle(shas, state.certs);
-        if (pem === '') return dispatch({ type: 'message', text: 'nothing to copy', tone: 'error' });
-        effects.writeTerminal(osc52(pem));
-        return dispatch({ type: 'message', text: `copied ${shas.length} PEM certificate${shas.length === 1 ? '' : 's'} to the clipboard (OSC 52)` });
-      }
-    },
-  );
+  /** Feeds a key to the prompt's line; true when it was Enter. */
+  const editLine = (input: string, key: Key): { value: string; submit: boolean } => {
+    const r = applyKey(lineRef.current, input, key);
+    if (r.line !== lineRef.current) setLine(r.line);
+    return { value: r.line.value, submit: r.submit };
+  };
 
+  const onKey = (input: string, key: Key): void => {
+    const s = liveRef.current;
+    const mode = s.mode.kind;
+    if (key.ctrl && input === 'c') return effects.quit(130);
+    if (mode === 'help') return act({ type: 'help-toggle' });
+    if (mode === 'confirm-overwrite') {
+      if (input === 'y' || input === 'Y') {
+        if (s.mode.kind === 'confirm-overwrite') void doExport(s.mode.path, true);
+      } else if (input === 'n' || input === 'N') {
+        act({ type: 'export-edit' });
+        if (s.mode.kind === 'confirm-overwrite') setLine(lineState(s.mode.path));
+      } else if (key.escape) act({ type: 'export-cancel' });
+      return;
+    }
+    if (mode === 'filter') {
+      if (key.escape) return act({ type: 'filter-cancel' });
+      const before = lineRef.current.value;
+      const r = editLine(input, key);
+      if (r.submit) act({ type: 'filter-apply', text: r.value });
+      else if (r.value !== before) act({ type: 'filter-change', text: r.value });
+      return;
+    }
+    if (mode === 'export') {
+      if (key.escape) return act({ type: 'export-cancel' });
+      const r = editLine(input, key);
+      if (r.submit) void doExport(r.value, false);
+      return;
+    }
+    if (input === 'q') return effects.quit(s.error !== undefined ? 2 : 0);
+    if (key.upArrow || input === 'k') return act({ type: 'move', delta: -1 });
+    if (key.downArrow || input === 'j') return act({ type: 'move', delta: 1 });
+    if (key.pageUp) return act({ type: 'page', direction: -1 });
+    if (key.pageDown) return act({ type: 'page', direction: 1 });
+    if (key.home) return act({ type: 'home' });
+    if (key.end || input === 'G') return act({ type: 'end' });
+    if (key.tab) return act({ type: 'focus-next', back: key.shift });
+    if (key.return) return act({ type: 'enter' });
+    if (key.escape && s.zoom) return act({ type: 'enter' });
+    if (input === ' ') return act({ type: 'toggle-mark' });
+    if (input === 'u') return act({ type: 'clear-marks' });
+    if (input === '/') {
+      act({ type: 'filter-open' });
+      return setLine(lineState(s.filterText));
+    }
+    if (input === '?') return act({ type: 'help-toggle' });
+    if (input === 's') return act({ type: 'sort-next' });
+    if (input === 'r') return act({ type: 'sort-reverse' });
+    if (input === 'g') return act({ type: 'group-toggle' });
+    if (input === 'e' || input === 'E') {
+      act({ type: 'export-open', bundle: input === 'E' });
+      const m = liveRef.current.mode;
+      if (m.kind === 'export') setLine(lineState(m.path));
+      return;
+    }
+    if (input === 'y') {
+      const shas = exportSelection(s);
+      const pem = pemBundle(shas, s.certs);
+      if (pem === '') return act({ type: 'message', text: 'nothing to copy', tone: 'error' });
+      effects.writeTerminal(osc52(pem));
+      return act({ type: 'message', text: `copied ${shas.length} PEM certificate${shas.length === 1 ? '' : 's'} to the clipboard (OSC 52)` });
+    }
+  };
+  useInput((input, key) => {
+    // Ink delivers plain text that arrived in one read as one event: "\t\r" after a fast Tab Enter over SSH,
+    // "jjj", or "/port 7001\r". Outside a prompt each character is a key of its own, and once one opens a prompt
+    // the rest goes to it (the live state routes each character).
+    if (liveRef.current.mode.kind === 'normal' && Array.from(input).length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of input) {
+        if (ch === '\t') onKey('', { ...NO_KEY, tab: true });
+        else if (ch === '\r' || ch === '\n') onKey('', { ...NO_KEY, return: true });
+        else if (ch === '\x7f') onKey('', { ...NO_KEY, delete: true });
+        else if (ch === '\b') onKey('', { ...NO_KEY, backspace: true });
+        else onKey(ch, { ...NO_KEY, shift: /[A-Z]/.test(ch) });
+      }
+      return;
+    }
+    onKey(input, key);
+  });
+
+  const mode = state.mode.kind;
   const columns = Math.max(40, state.viewport.columns);
   const lay = currentLayout(state);
   const sel = selectedCert(state);
@@ -205,11 +283,9 @@ export function App(props: AppProps): React.JSX.Element {
           <Lines lines={[[{ text: '/', bold: true, color: 'cyan' }]]} height={1} width={1} />
         </Box>
         <LineInput
-          defaultValue={state.mode.before}
+          line={line}
           width={columns - 1}
           placeholder="port 7001 · sni vpn · bad · ip 10.0.0.1 · free text   (Enter apply, Esc cancel)"
-          onChange={(text) => dispatch({ type: 'filter-change', text })}
-          onSubmit={(text) => dispatch({ type: 'filter-apply', text })}
         />
       </Box>
     );
@@ -223,7 +299,7 @@ export function App(props: AppProps): React.JSX.Element {
         <Box flexShrink={0}>
           <Lines lines={[[{ text: prompt, bold: true, color: 'cyan' }]]} height={1} width={promptWidth} />
         </Box>
-        <LineInput key={m.path} defaultValue={m.path} width={columns - promptWidth} onSubmit={(p) => void doExport(p, false)} />
+        <LineInput line={line} width={columns - promptWidth} />
       </Box>
     );
   } else if (state.mode.kind === 'confirm-overwrite') {

@@ -30,7 +30,8 @@ function sideHeading(view: ChainView, h: Handshake): Line {
   const title = view.side === 'server' ? 'Server chain' : 'Client chain';
   const sev = worstSeverity(view.sideVerdicts);
   const b = badge(sev);
-  const codes = view.sideVerdicts.filter((v) => v.severity !== 'info' || sev === 'info').map((v) => v.code);
+  // The codes that earned the badge: next to "✗ BAD", a passed check such as name-match reads as a problem.
+  const codes = view.sideVerdicts.filter((v) => v.severity === sev).map((v) => v.code);
   const line: Line = [{ text: `${title} (${chain.length} sent) `, bold: true }];
   if (sev !== undefined) line.push({ text: b.text, color: b.color, bold: true }, { text: codes.length ? ' ' + codes.join(', ') : '' });
   return line;
@@ -79,10 +80,13 @@ export function chainLines(state: TuiState, width = Number.MAX_SAFE_INTEGER): { 
         { text: (selected ? '>' : ' ') + marked + indent.slice(2) },
         { text: tag + ' ', color: n.source === 'store' ? 'cyan' : undefined, dim: n.source === 'wire' && !n.unused },
         { text: name, bold: true, inverse: selected && focused },
-        { text: `  ← ${issuer}  ${day(c?.notBefore)}..${day(c?.notAfter)}  ${keyText(c?.key)}  ` },
+        { text: `  ← ${issuer}  ${day(c?.notBefore)}..${day(c?.notAfter)}  ${keyText(c?.key)}` },
       ];
+      // Narrow terminal: the key (in the details pane anyway) goes before the validity is cut.
+      const used = line.reduce((n, seg) => n + Array.from(seg.text).length, 0);
+      if (used > width) line[3] = { text: `  ← ${issuer}  ${day(c?.notBefore)}..${day(c?.notAfter)}` };
       // A badge only where a verdict names this certificate: "· ----" on every healthy node read as "unknown".
-      if (n.severity !== undefined) line.push({ text: b.text, color: b.color, bold: true });
+      if (n.severity !== undefined) line.push({ text: '  ' }, { text: b.text, color: b.color, bold: true });
       lines.push(line);
       owner.push(idx);
     }

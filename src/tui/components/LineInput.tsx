@@ -1,39 +1,24 @@
-import React, { useRef, useState } from 'react';
-import { useInput } from 'ink';
+import React from 'react';
 import { escapeControl } from '../escape.js';
 import { fit, type Line } from '../format.js';
-import { applyKey, lineState, type LineState } from '../line-edit.js';
+import type { LineState } from '../line-edit.js';
 import { Lines } from './Lines.js';
 
 export interface LineInputProps {
-  defaultValue: string;
+  line: LineState;
   width: number;
   placeholder?: string;
-  onChange?: (value: string) => void;
-  onSubmit: (value: string) => void;
 }
 
 /**
- * A one-line text field over the pure editor in line-edit.ts (chunked input edits like typed keys). Escape is left
- * to the caller. Remount it (React key) to start over from a new default value.
+ * A one-line text field: only the drawing. The App edits the line (line-edit.ts) from its own input handler, so
+ * keys typed the instant a prompt opens are not lost while this component mounts.
  */
-export function LineInput(props: LineInputProps): React.JSX.Element {
-  const [line, setLine] = useState<LineState>(() => lineState(props.defaultValue));
-  // Ink may deliver several events in one tick (text, then an arrow key): each must see the previous one's result.
-  const ref = useRef(line);
-  useInput((input, key) => {
-    const before = ref.current;
-    const r = applyKey(before, input, key);
-    ref.current = r.line;
-    if (r.line !== before) setLine(r.line);
-    if (r.line.value !== before.value) props.onChange?.(r.line.value);
-    if (r.submit) props.onSubmit(r.line.value);
-  });
-
-  const width = Math.max(1, props.width);
+export function LineInput({ line, width: w, placeholder }: LineInputProps): React.JSX.Element {
+  const width = Math.max(1, w);
   let segs: Line;
-  if (line.value === '' && props.placeholder) {
-    const p = Array.from(props.placeholder);
+  if (line.value === '' && placeholder) {
+    const p = Array.from(placeholder);
     segs = [{ text: p[0] ?? ' ', inverse: true }, { text: fit(p.slice(1).join(''), width - 1), dim: true }];
   } else {
     const cps = Array.from(line.value);
