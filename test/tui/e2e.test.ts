@@ -98,6 +98,8 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
 
   afterAll(() => {
     tmux('kill-server');
+    // The server exits with its last session but leaves the socket file (tmux's default place for -L names).
+    rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
