@@ -1,4 +1,4 @@
-import type { CaptureSummary, CertificateInfo, Handshake, ScanResult } from '../model.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanResult, Verdict } from '../model.js';
 
 /** `scan --json`: one JSON document, the contract of DESIGN.md (field names stable). */
 export function renderJson(r: ScanResult): string {
@@ -21,7 +21,7 @@ export class JsonStreamWriter {
   }
 
   handshake(h: Handshake): string {
-    const s = (this.first ? '\n' : ',\n') + JSON.stringify(h);
+    const s = (this.first ? '\n' : ',\n') + handshakeJson(h);
     this.first = false;
     return s;
   }
@@ -31,4 +31,32 @@ export class JsonStreamWriter {
     const caps = captures.map((c) => JSON.stringify(c)).join(',\n');
     return `\n],"certificates":[${certs ? '\n' + certs + '\n' : ''}],"captures":[${caps ? '\n' + caps + '\n' : ''}]}\n`;
   }
+}
+
+/**
+ * Verdicts are most of a handshake's JSON, and the trust engine hands the same verdict objects to every handshake
+ * of the same chain: each is serialised once. The handshake is serialised without them, and they are appended as
+ * its last field.
+ */
+const verdictText = new WeakMap<Verdict, string>();
+
+function verdictJson(v: Verdict): string {
+  let t = verdictText.get(v);
+  if (t === undefined) verdictText.set(v, (t = JSON.stringify(v)));
+  return t;
+}
+
+export function handshakeJson(h: Handshake): string {
+  const vs = h.verdicts;
+  if (!vs) return JSON.stringify(h);
+  let body: string;
+  h.verdicts = undefined;
+  try {
+    body = JSON.stringify(h);
+  } finally {
+    h.verdicts = vs;
+  }
+  let list = '';
+  for (let i = 0; i < vs.length; i++) list += (i ? ',' : '') + verdictJson(vs[i]!);
+  return `${body.slice(0, -1)},"verdicts":[${list}]}`;
 }
