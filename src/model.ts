@@ -67,7 +67,7 @@ export interface Handshake {
   certificateRequest?: CertificateRequestInfo;
   ocsp?: OcspInfo;
   alerts: Alert[];
-  /** true when the handshake is TLS 1.3 (or later) and its certificates could not be decrypted. */
+  /** true when the handshake travelled encrypted (TLS 1.3, or a TLS 1.2 renegotiation) and could not be decrypted. */
   encrypted: boolean;
   /** true when both sides reached the end of their handshake (CCS/Finished or application data seen). */
   complete: boolean;

@@ -71,7 +71,7 @@ export function renderHandshakeText(h: Handshake, cert: (sha256: string) => Cert
   for (const side of ['server', 'client'] as const) {
     const chain = side === 'server' ? h.serverChain : h.clientChain;
     if (chain.length === 0) {
-      if (side === 'server' && h.encrypted) out.push('    server chain: encrypted (TLS 1.3; give --keylog to decrypt)');
+      if (side === 'server' && h.encrypted) out.push(`    server chain: encrypted (${h.version ?? 'TLS'}; give --keylog to decrypt)`);
       else if (side === 'client' && h.clientSentEmptyCertificate) out.push('    client chain: empty Certificate message (no client certificate sent)');
       else if (side === 'server') out.push('    server chain: none seen');
       continue;

@@ -84,7 +84,12 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
         : profile === 'anyconnect'
           ? `On the ASA, import the intermediate into the trustpoint's CA chain (crypto ca import / authenticate) so it is sent with the identity certificate; on the MX, upload the CA or chained certificate with the device certificate.`
           : `Configure ${holder} to send its intermediate certificate(s) after its own (the full-chain file, not only the leaf certificate).`;
-      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in the trusted CA list: ${holder} must send its intermediate certificate.`, fix));
+      // On Expressway the peer's trusted CA list is the remedy (an Expressway sends only its own certificate), so
+      // the message says so rather than asking the sender to send what it cannot.
+      const remedy = profile === 'expressway'
+        ? `an Expressway sends only its own certificate, so the intermediate must be in ${list}`
+        : `${holder} must send its intermediate certificate`;
+      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in ${list}: ${remedy}.`, fix));
     } else {
       out.push(verdict('untrusted-root', role, `The chain of ${certName(leaf)} ends at '${certName(last)}', whose issuer '${issuerName(last)}' was neither sent nor is in ${list}.`,
         `Add '${issuerName(last)}' (the root CA) to ${list}${profile === 'web' ? ' (pass it with --ca to check)' : ''}.`));

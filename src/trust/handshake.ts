@@ -35,7 +35,7 @@ function alertVerdicts(h: Handshake, ctx: TrustContext, leafOf: (r: Role) => Par
     const sender: Role = a.from;
     const other: Role = sender === 'client' ? 'server' : 'client';
     const Sender = capital(who(sender, ctx.profile, h));
-    const otherName = sideName(other, ctx.profile).replace(/^the /, '');
+    const otherName = sideName(other, ctx.profile);
     if (a.encrypted) {
       out.push(verdict('alert-other', 'handshake', `${Sender} sent an encrypted alert at frame ${a.frame}${a.descriptionName ? ` (probably ${clean(a.descriptionName)})` : ''}; its content cannot be read without the session keys.`,
         'Capture with a key log (SSLKEYLOGFILE or -keylogfile) and pass it with --keylog to read it.'));
@@ -48,7 +48,7 @@ function alertVerdicts(h: Handshake, ctx: TrustContext, leafOf: (r: Role) => Par
     if (m) {
       const certRelated = a.description >= 42 && a.description <= 48;
       const msg = certRelated
-        ? `${Sender} rejected ${otherName}'s certificate (${level} alert, frame ${a.frame}): ${m.meaning(leafName)}.`
+        ? `${Sender} rejected the certificate of ${otherName} (${level} alert, frame ${a.frame}): ${m.meaning(leafName)}.`
         : `${Sender} ended the handshake (${level} alert, frame ${a.frame}): ${m.meaning(leafName)}.`;
       const fix = a.description === 48
         ? `Add the CA chain of ${leafName} (intermediates and root) to ${trustListOf(other, ctx.profile)}, or have ${sideName(other, ctx.profile)} send its intermediate certificates.`

@@ -45,7 +45,7 @@ describe('chain building and path validation', () => {
   it('missing intermediate names the issuer', () => {
     const v = judge([leaf], ctx(store(root)));
     expect(codes(v)).toEqual(['missing-intermediate', 'name-match']);
-    expect(v[0]!.message).toContain("expe.example.com was issued by 'Example Issuing CA', which was neither sent in the handshake nor is in the trusted CA list");
+    expect(v[0]!.message).toContain("expe.example.com was issued by 'Example Issuing CA', which was neither sent in the handshake nor is in the clients' trusted root store: the server must send its intermediate certificate");
   });
   it('expressway words in the fix', () => {
     const v = judge([leaf], ctx(store(root), { profile: 'expressway' }));

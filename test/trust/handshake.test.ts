@@ -42,7 +42,7 @@ describe('handshake evidence', () => {
     expect(codes(v)).toEqual(['alert-unknown-ca', 'missing-intermediate', 'name-match']);
     const a = v.find((x) => x.code === 'alert-unknown-ca')!;
     expect(a.subject).toBe('server');
-    expect(a.message).toContain("The Expressway-C (client) 10.0.0.2 rejected Expressway-E (server)'s certificate");
+    expect(a.message).toContain("The Expressway-C (client) 10.0.0.2 rejected the certificate of the Expressway-E (server)");
     expect(a.message).toContain('unknown_ca — the issuer of expe.example.com is not in its trusted CA list');
   });
   it('close_notify is not a problem; protocol alerts are', () => {
