@@ -10,7 +10,7 @@ import { ScanFeed } from '../../src/tui/feed.js';
 import type { TuiState } from '../../src/tui/state.js';
 import { layout } from '../../src/tui/layout.js';
 import { ASA, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
-import { loaded, result, tick } from './helpers.js';
+import { loaded, result, tick, until } from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -283,13 +283,13 @@ describe('App', () => {
     expect(plain(r.lastFrame())).toContain('waiting for handshakes');
     feed.listener.onProgress?.({ file: 'big.pcap', bytesRead: 512 * 1024, totalBytes: 1024 * 1024, packets: 900, handshakes: 1 });
     feed.listener.onHandshakes?.([TRAVERSAL_BROKEN], []);
-    await tick(40);
+    await until(() => /> +1 +192\.0\.2\.10:7001/.test(plain(r.lastFrame())));
     let f = plain(r.lastFrame());
     expect(f).toContain('[##########----------] 50% 512.0 KiB of 1.0 MiB');
     expect(f).toMatch(/> +1 +192\.0\.2\.10:7001/);
     expect(f).toContain('not parsed');
     feed.listener.onDone?.(result());
-    await tick(40);
+    await until(() => plain(r.lastFrame()).includes('6 handshakes'));
     f = plain(r.lastFrame());
     expect(f).toContain('6 handshakes');
     expect(f).toContain('[wire #0] vcse.example.com');

@@ -25,3 +25,9 @@ export function apply(s: TuiState, ...actions: Action[]): TuiState {
 }
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until `pred` holds (re-checked every 10 ms), at most `ms`: frames arrive on Ink's throttle, not at once. */
+export async function until(pred: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred() && Date.now() < end) await tick(10);
+}
