@@ -87,7 +87,7 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
       // On Expressway the peer's trusted CA list is the remedy (an Expressway sends only its own certificate), so
       // the message says so rather than asking the sender to send what it cannot.
       const remedy = profile === 'expressway'
-        ? `an Expressway sends only its own certificate, so the intermediate must be in ${list}`
+        ? 'an Expressway sends only its own certificate, so its peer must hold the intermediate'
         : `${holder} must send its intermediate certificate`;
       out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in ${list}: ${remedy}.`, fix));
     } else {

@@ -72,11 +72,9 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     (err: unknown) => feed.listener.onError?.(err instanceof Error ? err.message : String(err)),
   );
   try {
-    const [{ default: React }, { render }, { Root }] = await Promise.all([
-      import('react'),
-      import('ink'),
-      import('./components/Root.js'),
-    ]);
+    const [{ default: React }, { render }, { Root }] = await withoutCiVariables(fullScreen, () =>
+      Promise.all([import('react'), import('ink'), import('./components/Root.js')]),
+    );
     let instance: ReturnType<typeof render> | undefined;
     const quit = (c: number) => {
       code = c;
@@ -98,4 +96,23 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     if (fullScreen) stdout.write('\x1b[?1049l');
   }
   return code;
+}
+
+/**
+ * Ink decides once, when it is first imported, whether it runs under CI (the CI or CONTINUOUS_INTEGRATION variable)
+ * and then draws only the final frame. runTui is only ever called for a terminal, where an engineer's shell that
+ * happens to export CI=1 must still get a live screen, so the variables are hidden while Ink loads.
+ */
+async function withoutCiVariables<T>(interactive: boolean, load: () => Promise<T>): Promise<T> {
+  if (!interactive) return load();
+  const saved: Record<string, string | undefined> = {};
+  for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    saved[k] = process.env[k];
+    delete process.env[k];
+  }
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
 }
