@@ -164,7 +164,7 @@ ${table}
 - certshark ${mach.commit}, dist/ built ${mach.built}; Node ${mach.node}; ${mach.tshark.replace(/\.$/, '')}.
 - Each cell is the median wall time of ${RUNS} run(s) (tshark on mixed4x.pcap: ${TSHARK_4X_RUNS}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
 - certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
-- tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of /work/shared/tools/tshark-certs.sh; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
+- tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of the reference extraction used for the corpus expectations; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
 - "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
 - Speedup = tshark seconds / certshark seconds.
 - Targets (issue 3): at least 25x tshark on mixed.pcap, peak RSS at most 200 MB and flat with size. ${targets(rows)}
