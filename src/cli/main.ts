@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { scanCaptures, toScanResult, VERSION, type SessionOptions, type SessionResult } from '../session.js';
 import {
-  JsonStreamWriter, planExport, writeExport, parseFilter, matchFilter, worstSeverity, escapeTerminal,
+  JsonStreamWriter, planExport, writeExport, compileFilter, worstSeverity, escapeTerminal, type CertLookup,
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
 } from '../report/index.js';
 import type { Handshake, ScanListener, Severity } from '../model.js';
@@ -168,12 +168,14 @@ function failLevel(values: Values): Severity | undefined {
   return f;
 }
 
-function handshakeSelector(values: Values): ((h: Handshake) => boolean) | undefined {
-  const preds: ((h: Handshake) => boolean)[] = [];
+type Selector = (h: Handshake, certs: CertLookup) => boolean;
+
+function handshakeSelector(values: Values): Selector | undefined {
+  const preds: Selector[] = [];
   if (values.filter !== undefined) {
-    const f = parseFilter(values.filter);
-    if (!f.ok) throw new UsageError(`--filter: ${f.error}`);
-    preds.push((h) => matchFilter(f, h));
+    const f = compileFilter(values.filter);
+    if (f.error) throw new UsageError(`--filter: ${f.error}`);
+    preds.push(f.test);
   }
   if (values.sni !== undefined) {
     const want = values.sni.toLowerCase();
@@ -188,7 +190,7 @@ function handshakeSelector(values: Values): ((h: Handshake) => boolean) | undefi
     }
     preds.push((h) => ids.has(h.id));
   }
-  return preds.length ? (h) => preds.every((p) => p(h)) : undefined;
+  return preds.length ? (h, certs) => preds.every((p) => p(h, certs)) : undefined;
 }
 
 async function scanWith(
@@ -236,7 +238,7 @@ async function cmdScan(files: string[], values: Values, io: Io): Promise<number>
   const r = await scanWith(files, values, io, {
     retain: false,
     onHandshake: (h, cert) => {
-      if (select && !select(h)) return;
+      if (select && !select(h, { get: cert })) return;
       for (const s of h.serverChain) used.add(s);
       for (const s of h.clientChain) used.add(s);
       tallyHandshake(tally, h);
@@ -277,7 +279,8 @@ async function cmdExport(files: string[], values: Values, io: Io): Promise<numbe
   const select = handshakeSelector(values);
   const r = await scanWith(files, values, io);
   const bad = reportUnreadable(r, io);
-  const plan = planExport(toScanResult(r), { der: values.der, chains: values.chains, select });
+  const certs = new Map(r.certificates.map((c) => [c.sha256, c]));
+  const plan = planExport(toScanResult(r), { der: values.der, chains: values.chains, select: select && ((h) => select(h, certs)) });
   let outcome;
   try {
     outcome = await writeExport(values.out, plan);

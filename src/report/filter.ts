@@ -1,98 +1,131 @@
-import type { CertificateInfo, Handshake, Severity } from '../model.js';
-
 /**
- * The handshake filter language shared by `--filter` and the TUI's `/`: whitespace-separated terms, all of which
- * must match (AND); `not TERM` or `!TERM` negates one term.
- *   port N          client or server port          ip A / host A   client or server IP (host also matches SNI)
- *   sni TEXT        SNI contains TEXT              verdict CODE    a verdict with this code (prefix match)
- *   bad | error     worst verdict is an error      warn | warning  worst verdict is a warning or worse
- *   ok | good       no warning or error            alert           any alert was sent
- *   tcp | udp | dtls                               mtls            the client presented certificates
- *   tls1.3 / tls1.2 / …                            anything else   text in SNI, IPs, certificate names
- * Matching is case-insensitive.
+ * The handshake filter language shared by `--filter` and the interactive `/`, in the words the engineers use:
+ * `port 7001`, `sni vpn`, `ip 10.0.0.1` (a trailing dot or colon makes a prefix), `host vcse`, `cn Example`,
+ * `code missing-intermediate` (or the bare code), `bad` / `warn` / `ok` / `info` (the worst verdict), `alert`,
+ * `tcp`, `dtls`, `mtls`, `encrypted`, and free text (SNI, addresses, ports, version, cipher, ALPN, verdict codes,
+ * alert names, certificate names). Terms are ANDed; `!term` or `not term` negates one. Case-insensitive.
  */
-export type FilterTerm = { negate: boolean; test: (h: Handshake, certs?: (sha256: string) => CertificateInfo | undefined) => boolean };
+import type { CertificateInfo, Handshake, Severity, Verdict } from '../model.js';
+import { VERDICT_CODES } from '../trust/codes.js';
 
-export interface ParsedFilter {
-  ok: boolean;
-  error?: string;
-  terms: FilterTerm[];
-}
+/** `info` ranks below `ok`: it judges nothing, so a trusted chain with a remark is still OK. */
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, ok: 1, warning: 2, error: 3 };
 
-const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warning: 2, error: 3 };
-
-export function worstSeverity(h: Handshake): Severity {
-  let worst: Severity = 'ok';
-  for (const v of h.verdicts ?? []) if (SEVERITY_RANK[v.severity] > SEVERITY_RANK[worst]) worst = v.severity;
+/** Worst severity among verdicts (of one subject when given), or undefined when there are none. */
+export function worstVerdictSeverity(verdicts: readonly Verdict[] | undefined, subject?: string): Severity | undefined {
+  if (!verdicts) return undefined;
+  let worst: Severity | undefined;
+  for (const v of verdicts) {
+    if (subject !== undefined && v.subject !== subject) continue;
+    if (worst === undefined || SEVERITY_RANK[v.severity] > SEVERITY_RANK[worst]) worst = v.severity;
+  }
   return worst;
 }
 
-const KEYWORD_ARG = new Set(['port', 'ip', 'host', 'sni', 'verdict']);
+/** A handshake's badge: its worst verdict, `ok` when it has none. */
+export function worstSeverity(h: Handshake): Severity {
+  return worstVerdictSeverity(h.verdicts) ?? 'ok';
+}
 
-export function parseFilter(expr: string): ParsedFilter {
-  const words = expr.trim().split(/\s+/).filter((w) => w.length > 0);
-  const terms: FilterTerm[] = [];
-  for (let i = 0; i < words.length; i++) {
+/** A Map of certificates by SHA-256, or anything that looks one up. */
+export type CertLookup = { get(sha256: string): CertificateInfo | undefined };
+export type HandshakePredicate = (h: Handshake, certs: CertLookup) => boolean;
+
+type Term = (h: Handshake, certs: CertLookup) => boolean;
+
+const KEYWORDS_WITH_ARG = new Set(['port', 'ip', 'host', 'sni', 'cn', 'code']);
+const EXAMPLES: Record<string, string> = {
+  port: '7001', ip: '10.0.0.1', host: 'vpn.example.com', sni: 'vpn', cn: 'Example', code: 'missing-intermediate',
+};
+
+export interface CompiledFilter {
+  test: HandshakePredicate;
+  /** Normalised text, for the status line. */
+  text: string;
+  /**
+   * What is wrong with the expression, if anything (`port` without a number, a keyword without its value). The
+   * interactive filter still filters as typed; the command line refuses it.
+   */
+  error?: string;
+}
+
+export function compileFilter(text: string): CompiledFilter {
+  const tokens = text.trim().toLowerCase().split(/\s+/).filter((t) => t !== '');
+  const terms: Term[] = [];
+  let error: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    let tok = tokens[i]!;
     let negate = false;
-    let w = words[i]!.toLowerCase();
-    if (w === 'not') {
+    if (tok === 'not' && i + 1 < tokens.length) {
       negate = true;
-      i++;
-      if (i >= words.length) return { ok: false, error: "'not' needs a term after it", terms: [] };
-      w = words[i]!.toLowerCase();
-    } else if (w.startsWith('!') && w.length > 1) {
+      tok = tokens[++i]!;
+    } else if (tok === 'not') {
+      error ??= "'not' needs a term after it";
+    } else if (tok.startsWith('!') && tok.length > 1) {
       negate = true;
-      w = w.slice(1);
+      tok = tok.slice(1);
     }
-    if (KEYWORD_ARG.has(w)) {
-      const arg = words[++i]?.toLowerCase();
-      if (arg === undefined) return { ok: false, error: `'${w}' needs a value, e.g. '${w} ${example(w)}'`, terms: [] };
-      const t = keywordTerm(w, arg);
-      if (typeof t === 'string') return { ok: false, error: t, terms: [] };
-      terms.push({ negate, test: t });
+    let term: Term;
+    if (KEYWORDS_WITH_ARG.has(tok) && i + 1 < tokens.length) {
+      const arg = tokens[++i]!;
+      if (tok === 'port' && !/^\d{1,5}$/.test(arg)) error ??= `'port' needs a number from 0 to 65535, not '${arg}'`;
+      term = keywordTerm(tok, arg);
     } else {
-      terms.push({ negate, test: wordTerm(w) });
+      if (KEYWORDS_WITH_ARG.has(tok)) error ??= `'${tok}' needs a value, e.g. '${tok} ${EXAMPLES[tok]}'`;
+      term = wordTerm(tok);
     }
+    terms.push(negate ? (h, c) => !term(h, c) : term);
   }
-  return { ok: true, terms };
+  const test: HandshakePredicate =
+    terms.length === 0 ? () => true : (h, c) => terms.every((t) => t(h, c));
+  return error === undefined ? { test, text: tokens.join(' ') } : { test, text: tokens.join(' '), error };
 }
 
-function example(k: string): string {
-  return { port: '7001', ip: '10.0.0.1', host: 'vpn.example.com', sni: 'vpn', verdict: 'missing-intermediate' }[k] ?? 'x';
-}
-
-function keywordTerm(k: string, arg: string): FilterTerm['test'] | string {
-  switch (k) {
+function keywordTerm(kw: string, arg: string): Term {
+  switch (kw) {
     case 'port': {
-      const n = Number(arg);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) return `'port' needs a number from 0 to 65535, not '${arg}'`;
-      return (h) => h.client.port === n || h.server.port === n;
+      const p = Number(arg);
+      return (h) => h.client.port === p || h.server.port === p;
     }
-    case 'ip':
-      return (h) => h.client.ip.toLowerCase() === arg || h.server.ip.toLowerCase() === arg;
-    case 'host':
-      return (h) =>
-        h.client.ip.toLowerCase() === arg || h.server.ip.toLowerCase() === arg || (h.sni ?? '').toLowerCase().includes(arg);
+    case 'ip': {
+      // A trailing dot or colon means a prefix (`ip 10.0.0.`), otherwise the address must be equal.
+      const prefix = arg.endsWith('.') || arg.endsWith(':');
+      return (h) => {
+        const c = h.client.ip.toLowerCase();
+        const s = h.server.ip.toLowerCase();
+        return prefix ? c.startsWith(arg) || s.startsWith(arg) : c === arg || s === arg;
+      };
+    }
     case 'sni':
-      return (h) => (h.sni ?? '').toLowerCase().includes(arg);
-    default:
-      return (h) => (h.verdicts ?? []).some((v) => v.code.startsWith(arg));
+      return (h) => h.sni !== undefined && h.sni.toLowerCase().includes(arg);
+    case 'cn':
+      return (h, certs) => chainNames(h, certs, false).some((n) => n.includes(arg));
+    case 'host':
+      return (h, certs) =>
+        (h.sni !== undefined && h.sni.toLowerCase().includes(arg)) ||
+        h.server.ip.toLowerCase().includes(arg) ||
+        h.client.ip.toLowerCase().includes(arg) ||
+        chainNames(h, certs, true).some((n) => n.includes(arg));
+    default: // code
+      return (h) => (h.verdicts ?? []).some((v) => v.code === arg);
   }
 }
 
-function wordTerm(w: string): FilterTerm['test'] {
+function wordTerm(w: string): Term {
   switch (w) {
     case 'bad':
     case 'error':
     case 'errors':
-      return (h) => worstSeverity(h) === 'error';
+      return (h) => worstVerdictSeverity(h.verdicts) === 'error';
     case 'warn':
     case 'warning':
     case 'warnings':
-      return (h) => SEVERITY_RANK[worstSeverity(h)] >= SEVERITY_RANK.warning;
+      return (h) => worstVerdictSeverity(h.verdicts) === 'warning';
     case 'ok':
     case 'good':
-      return (h) => SEVERITY_RANK[worstSeverity(h)] < SEVERITY_RANK.warning;
+      return (h) => worstVerdictSeverity(h.verdicts) === 'ok';
+    case 'info':
+      return (h) => worstVerdictSeverity(h.verdicts) === 'info';
     case 'alert':
     case 'alerts':
       return (h) => h.alerts.length > 0;
@@ -102,34 +135,36 @@ function wordTerm(w: string): FilterTerm['test'] {
     case 'dtls':
       return (h) => h.transport === 'udp';
     case 'mtls':
-      return (h) => h.clientChain.length > 0;
+      return (h) => h.clientChain.length > 0 || h.certificateRequest !== undefined;
     case 'encrypted':
       return (h) => h.encrypted;
   }
-  const version = /^(tls|dtls|ssl)v?(\d(?:\.\d)?)$/.exec(w);
-  if (version) {
-    const want = `${version[1]!.toUpperCase()} ${version[2]}`;
-    return (h) => (h.version ?? '').toUpperCase() === want;
+  if (Object.prototype.hasOwnProperty.call(VERDICT_CODES, w)) {
+    return (h) => (h.verdicts ?? []).some((v) => v.code === w);
   }
-  return (h, certs) => {
-    if ((h.sni ?? '').toLowerCase().includes(w)) return true;
-    if (h.client.ip.toLowerCase().includes(w) || h.server.ip.toLowerCase().includes(w)) return true;
-    if (!certs) return false;
-    for (const sha of [...h.serverChain, ...h.clientChain]) {
-      const c = certs(sha);
-      if (!c) continue;
-      if (c.subject.toLowerCase().includes(w) || c.issuer.toLowerCase().includes(w)) return true;
-      if (c.sans.some((s) => s.value.toLowerCase().includes(w))) return true;
-    }
-    return false;
-  };
+  return (h, certs) => freeText(h, certs, w);
 }
 
-export function matchFilter(
-  f: ParsedFilter,
-  h: Handshake,
-  certs?: (sha256: string) => CertificateInfo | undefined,
-): boolean {
-  for (const t of f.terms) if (t.test(h, certs) === t.negate) return false;
-  return true;
+function chainNames(h: Handshake, certs: CertLookup, withSans: boolean): string[] {
+  const out: string[] = [];
+  for (const chain of [h.serverChain, h.clientChain]) {
+    for (const sha of chain) {
+      const c = certs.get(sha);
+      if (!c) continue;
+      if (c.subjectCN) out.push(c.subjectCN.toLowerCase());
+      if (withSans) for (const s of c.sans ?? []) out.push(s.value.toLowerCase());
+    }
+  }
+  return out;
+}
+
+function freeText(h: Handshake, certs: CertLookup, w: string): boolean {
+  if (h.sni?.toLowerCase().includes(w)) return true;
+  if (h.client.ip.toLowerCase().includes(w) || h.server.ip.toLowerCase().includes(w)) return true;
+  if (String(h.server.port) === w || String(h.client.port) === w) return true;
+  if (h.version?.toLowerCase().includes(w) || h.cipher?.toLowerCase().includes(w)) return true;
+  if (h.alpn?.some((a) => a.toLowerCase().includes(w))) return true;
+  if (h.verdicts?.some((v) => v.code.includes(w))) return true;
+  if (h.alerts.some((a) => a.descriptionName.toLowerCase().includes(w))) return true;
+  return chainNames(h, certs, true).some((n) => n.includes(w));
 }

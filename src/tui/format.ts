@@ -12,18 +12,9 @@ export interface Seg {
 }
 export type Line = Seg[];
 
-export const SEVERITY_RANK: Record<Severity, number> = { ok: 1, info: 0, warning: 2, error: 3 };
+import { SEVERITY_RANK, worstVerdictSeverity as worstSeverity } from '../report/filter.js';
 
-/** Worst severity among verdicts, or undefined when there are none. `info` ranks below `ok`: it judges nothing. */
-export function worstSeverity(verdicts: readonly Verdict[] | undefined, subject?: string): Severity | undefined {
-  if (!verdicts) return undefined;
-  let worst: Severity | undefined;
-  for (const v of verdicts) {
-    if (subject !== undefined && v.subject !== subject) continue;
-    if (worst === undefined || SEVERITY_RANK[v.severity] > SEVERITY_RANK[worst]) worst = v.severity;
-  }
-  return worst;
-}
+export { SEVERITY_RANK, worstSeverity };
 
 export interface Badge {
   text: string;

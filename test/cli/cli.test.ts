@@ -106,6 +106,11 @@ describe('scan', () => {
     expect(j.handshakes).toHaveLength(0);
     const k = JSON.parse(run(['scan', '--json', '--filter', 'port 7001', HEALTHY]).out);
     expect(k.handshakes).toHaveLength(1);
+    // The same language as the interactive filter: certificate names, verdict codes, negation.
+    expect(JSON.parse(run(['scan', '--json', '--filter', 'cn expc', HEALTHY]).out).handshakes).toHaveLength(1);
+    expect(JSON.parse(run(['scan', '--json', '--filter', 'cn nosuchname', HEALTHY]).out).handshakes).toHaveLength(0);
+    expect(JSON.parse(run(['scan', '--json', '--ca', ROOT_CA, '--filter', '!missing-intermediate', MISSING]).out).handshakes).toHaveLength(0);
+    expect(run(['scan', '--filter', 'port seven', HEALTHY]).code).toBe(2);
   });
 });
 
