@@ -68,9 +68,21 @@ class Builder {
 const SERVER_TYPES = new Set([2, 3, 4, 8, 12, 13, 14, 22]);
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
+/**
+ * ISO 8601 of a capture time. Handshakes come in bursts within the same second, so the date and time up to the
+ * second is formatted once per second and only the milliseconds are added.
+ */
+let isoSecond = NaN;
+let isoPrefix = '';
 function iso(ts: number): string {
-  const d = new Date(ts * 1000);
-  return Number.isFinite(d.getTime()) ? d.toISOString() : new Date(0).toISOString();
+  const ms = Math.trunc(ts * 1000); // as Date does (TimeClip truncates)
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return new Date(0).toISOString();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, -4); // "YYYY-MM-DDTHH:MM:SS."
+  }
+  return `${isoPrefix}${String(ms - sec * 1000).padStart(3, '0')}Z`;
 }
 
 function sha256hex(b: Uint8Array): string {
