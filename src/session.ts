@@ -102,9 +102,8 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
     // Key logs embedded in the capture (pcapng Decryption Secrets Blocks, `editcap --inject-secrets`) are used after
     // the user's own key log; the block precedes the packets it decrypts.
     let embedded: KeyLog | undefined;
-    const embeddedProvider = { forHandshake: (p: Parameters<KeyProvider['forHandshake']>[0]) => (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null) };
     const keys: KeyProvider = {
-      forHandshake: (p) => opts.keys?.forHandshake(p) ?? embeddedProvider.forHandshake(p),
+      forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
     };
     const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++ }));
     let internalErrors = 0;
