@@ -32,12 +32,12 @@ function tlv(b: Uint8Array, pos: number, end: number): Result<Tlv> {
 }
 
 /**
- * Attribute short names: RFC 4514 §3's table plus the customary names OpenSSL prints. This must stay the same
- * table as src/x509/oids.ts DN_ATTRS (the TLS stage cannot import src/x509): the trust engine compares the CA names
- * a server lists here with the issuer names src/x509 formats, and the user reads both side by side.
+ * Attribute short names: RFC 4514 §3's table plus the customary names OpenSSL prints. The one table for both
+ * formatters: src/x509 (later in the pipeline) uses it too, since the trust engine compares the CA names a server
+ * lists here with the issuer names src/x509 formats, and the user reads both side by side.
  * test/x509/differential.test.ts pins the two formatters to the same string for the same DER.
  */
-const SHORT: Record<string, string> = {
+export const DN_ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.4': 'SN',
   '2.5.4.5': 'serialNumber',
@@ -185,7 +185,7 @@ function formatDn(der: Uint8Array): Result<string> {
       if (!val.ok) return val;
       const raw = der.subarray(val.value.valueStart, val.value.end);
       const s = decodeString(val.value.tag, raw);
-      const type = SHORT[oidStr.value] ?? oidStr.value;
+      const type = DN_ATTRIBUTE_NAMES[oidStr.value] ?? oidStr.value;
       avas.push(`${type}=${s === null ? '#' + hex(der.subarray(val.value.start, val.value.end)) : escapeDnValue(s)}`);
       q = ava.value.end;
     }
