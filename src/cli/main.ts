@@ -277,10 +277,22 @@ async function cmdExport(files: string[], values: Values, io: Io): Promise<numbe
   if (!values.out) throw new UsageError('export needs --out DIR (the folder to write into)');
   if (values.der && values.chains) throw new UsageError('--chains writes PEM bundles; --der exports single certificates');
   const select = handshakeSelector(values);
-  const r = await scanWith(files, values, io);
+  // Only what naming and bundling the files needs is kept of each selected handshake, so export too runs in
+  // bounded memory on a capture with 100,000 handshakes.
+  const kept: Handshake[] = [];
+  const r = await scanWith(files, values, io, {
+    retain: false,
+    onHandshake: (h, cert) => {
+      if (select && !select(h, { get: cert })) return;
+      // planExport reads the number, the peers' names and the chains; nothing else is kept.
+      const slim: Pick<Handshake, 'id' | 'sni' | 'client' | 'server' | 'serverChain' | 'clientChain'> = {
+        id: h.id, sni: h.sni, client: h.client, server: h.server, serverChain: h.serverChain, clientChain: h.clientChain,
+      };
+      kept.push(slim as Handshake);
+    },
+  });
   const bad = reportUnreadable(r, io);
-  const certs = new Map(r.certificates.map((c) => [c.sha256, c]));
-  const plan = planExport(toScanResult(r), { der: values.der, chains: values.chains, select: select && ((h) => select(h, certs)) });
+  const plan = planExport({ ...toScanResult(r), handshakes: kept }, { der: values.der, chains: values.chains });
   let outcome;
   try {
     outcome = await writeExport(values.out, plan);
