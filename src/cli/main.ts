@@ -214,7 +214,9 @@ function reportUnreadable(r: SessionResult, io: Io): boolean {
   for (const c of r.captures) {
     if (c.error) {
       bad = true;
-      io.stderr.write(`certshark: ${escapeTerminal(c.file)}: ${escapeTerminal(c.error)}\n`);
+      // Reader messages usually start with the file name already.
+      const msg = c.error.startsWith(c.file) ? c.error : `${c.file}: ${c.error}`;
+      io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
     }
   }
   return bad;

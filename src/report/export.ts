@@ -1,5 +1,5 @@
-import { open, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { CertificateInfo, Handshake, ScanResult } from '../model.js';
 import { sanitizeFileName } from './sanitize.js';
 
@@ -83,7 +83,7 @@ export function derToPem(der: Uint8Array): string {
  * only from sanitizeFileName, so nothing is written outside `dir`.
  */
 export async function writeExport(dir: string, files: ExportFile[]): Promise<ExportOutcome> {
-  await mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const out: ExportOutcome = { written: [], identical: [], notes: [] };
   for (const f of files) {
     const dot = f.name.lastIndexOf('.');
@@ -112,4 +112,25 @@ export async function writeExport(dir: string, files: ExportFile[]): Promise<Exp
     }
   }
   return out;
+}
+
+/**
+ * Create a folder and its missing parents. Not `mkdir(…, {recursive: true})`: Node 20's recursive mkdir never returns
+ * for a path under a pseudo file system that refuses new entries (`--out /proc/x` spins forever); one level at a
+ * time, the refusal comes back as an error.
+ */
+export async function ensureDir(dir: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+      return;
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || depth >= 64) throw e;
+    await ensureDir(parent, depth + 1);
+    await mkdir(dir);
+  }
 }

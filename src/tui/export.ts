@@ -1,5 +1,6 @@
 /** Export and clipboard helpers: PEM text, OSC 52, and a file write that never overwrites unless asked. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { ensureDir } from '../report/export.js';
 import { dirname } from 'node:path';
 import type { CertificateInfo } from '../model.js';
 
@@ -31,7 +32,7 @@ export type WriteOutcome = { ok: true } | { ok: false; exists: true } | { ok: fa
  */
 export async function writeExport(path: string, data: string, overwrite: boolean): Promise<WriteOutcome> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     await writeFile(path, data, { flag: overwrite ? 'w' : 'wx', mode: 0o644 });
     return { ok: true };
   } catch (err) {

@@ -161,6 +161,13 @@ describe('export', () => {
     expect(third.out).toContain('1 file(s) written');
   });
 
+  it.skipIf(!existsSync('/proc/self'))('a folder that cannot be created is one line and exit 2, not a hang', () => {
+    // Node 20's recursive mkdir never returns under /proc; the export creates folders one level at a time.
+    const r = spawnSync(process.execPath, [BIN, 'export', HEALTHY, '--out', '/proc/certshark-nope/x'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^certshark: cannot write to \/proc\/certshark-nope\/x: ENOENT\n$/);
+  });
+
   it('--chains writes one bundle per side, --der writes DER', () => {
     const dir = tmp();
     expect(run(['export', HEALTHY, '--out', dir, '--chains']).code).toBe(0);
