@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { scanCaptures, toScanResult, VERSION, type SessionOptions, type SessionResult } from '../session.js';
 import {
-  JsonStreamWriter, planExport, writeExport, compileFilter, worstSeverity, escapeTerminal, type CertLookup,
+  JsonStreamWriter, planExport, writeExport, compileFilter, worstSeverity, SEVERITY_RANK, escapeTerminal, type CertLookup,
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
 } from '../report/index.js';
 import type { Handshake, ScanListener, Severity } from '../model.js';
@@ -234,7 +234,6 @@ async function cmdScan(files: string[], values: Values, io: Io): Promise<number>
   const out = new BatchedWriter(io.stdout);
   const used = new Set<string>();
   const tally = newTally();
-  const rank = { ok: 0, info: 1, warning: 2, error: 3 };
   let failed = false;
   if (json) out.write(json.begin());
   const r = await scanWith(files, values, io, {
@@ -244,7 +243,7 @@ async function cmdScan(files: string[], values: Values, io: Io): Promise<number>
       for (const s of h.serverChain) used.add(s);
       for (const s of h.clientChain) used.add(s);
       tallyHandshake(tally, h);
-      if (level && rank[worstSeverity(h)] >= rank[level]) failed = true;
+      if (level && SEVERITY_RANK[worstSeverity(h)] >= SEVERITY_RANK[level]) failed = true;
       out.write(json ? json.handshake(h) : renderHandshakeText(h, cert, text));
     },
   });
@@ -314,10 +313,7 @@ async function cmdCheck(files: string[], values: Values, io: Io): Promise<number
   const level = failLevel(values);
   const out = await runCheck(files, trustOptions(values), { color: color(values, io), json: !!values.json, verbose: !!values.verbose });
   io.stdout.write(out.text);
-  if (level) {
-    const rank = { ok: 0, info: 1, warning: 2, error: 3 };
-    if (out.verdicts.some((v) => rank[v.severity] >= rank[level])) return 3;
-  }
+  if (level && out.verdicts.some((v) => SEVERITY_RANK[v.severity] >= SEVERITY_RANK[level])) return 3;
   return 0;
 }
 

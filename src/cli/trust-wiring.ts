@@ -1,7 +1,7 @@
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
 import { TrustStore, judgeHandshake, judgeChain, leafFirst, type TrustContext, type Profile } from '../trust/index.js';
 import { CertificateFileError, loadCertificates, parseCertificate, type ParsedCertificate } from '../x509/index.js';
-import { BADGE, escapeTerminal as esc } from '../report/index.js';
+import { BADGE, escapeTerminal as esc, paint } from '../report/index.js';
 import { VERSION } from '../session.js';
 import { UsageError } from './usage-error.js';
 
@@ -67,10 +67,8 @@ export async function runCheck(
   if (out.json) {
     return { text: JSON.stringify({ certshark: VERSION, trustStore: trust.storeVerdicts, files: results }, null, 2) + '\n', verdicts: all };
   }
-  const paint = (sev: Verdict['severity'], s: string) =>
-    out.color ? `\x1b[${{ ok: 32, info: 36, warning: 33, error: 31 }[sev]}m${s}\x1b[0m` : s;
   const lines: string[] = [];
-  for (const v of trust.storeVerdicts) lines.push(`${paint(v.severity, BADGE[v.severity])} ${v.code}: ${esc(v.message)}`);
+  for (const v of trust.storeVerdicts) lines.push(`${paint(out, v.severity, BADGE[v.severity])} ${v.code}: ${esc(v.message)}`);
   for (const r of results) {
     lines.push(`${esc(r.file)}: ${r.certificates.length} certificate(s), judged as a ${o.role ?? 'server'} certificate` +
       (o.host ? ` for ${esc(o.host)}` : ''));
@@ -79,7 +77,7 @@ export async function runCheck(
     for (const n of r.notes) lines.push(`  note: ${esc(n)}`);
     for (const v of r.verdicts) {
       if (!out.verbose && v.severity === 'info') continue;
-      lines.push(`  ${paint(v.severity, BADGE[v.severity])} ${v.code}: ${esc(v.message)}`);
+      lines.push(`  ${paint(out, v.severity, BADGE[v.severity])} ${v.code}: ${esc(v.message)}`);
       if (v.fix && v.severity !== 'ok') lines.push(`      fix: ${esc(v.fix)}`);
     }
     lines.push('');

@@ -20,7 +20,8 @@ const SGR: Record<Severity | 'dim' | 'bold', string> = {
 /** Badges read without colour too (NO_COLOR, logs): a word and a symbol. */
 export const BADGE: Record<Severity, string> = { ok: '✓ OK', info: 'i INFO', warning: '! WARN', error: '✗ ERROR' };
 
-function paint(o: TextOptions, kind: keyof typeof SGR, s: string): string {
+/** `s` in the colour of a severity (or dim/bold) when colour is on. */
+export function paint(o: { color: boolean }, kind: keyof typeof SGR, s: string): string {
   return o.color ? `\x1b[${SGR[kind]}m${s}\x1b[0m` : s;
 }
 
