@@ -5,7 +5,7 @@
  */
 export const LIMITS = {
   /** Read size for capture files: large sequential reads. */
-  readChunkBytes: 4 * 1024 * 1024,
+  readChunkBytes: 128 * 1024,
   /** A single capture record larger than this is treated as corruption (pcap snaplen is at most 256 KiB). */
   maxRecordBytes: 16 * 1024 * 1024,
   /** Out-of-order bytes buffered per TCP flow direction before the flow is given up. */

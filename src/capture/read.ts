@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
@@ -22,32 +23,24 @@ interface RawSource {
   total?: number;
 }
 
-/** Sequential reads of LIMITS.readChunkBytes into two alternating buffers, the next read running ahead. */
+/**
+ * Sequential reads of LIMITS.readChunkBytes into one reused buffer (a fresh buffer per read once `fresh()` says
+ * chunks are kept, for gzip). The reads are synchronous and small on purpose: measured on a 1.15 GB capture in
+ * the page cache, 128 KiB reads cost 0.18 s of kernel time where 4 MiB reads cost 0.55 s (the copy stays in the
+ * CPU cache, and the parser then finds the bytes there too), and an asynchronous read per 128 KiB would cost more
+ * in promise and thread-pool hand-offs than it saves. readCapture gives the event loop a turn every few chunks.
+ */
 function fileSource(fh: FileHandle, total: number, fresh: () => boolean): RawSource {
-  const bufs = [new Uint8Array(LIMITS.readChunkBytes), new Uint8Array(LIMITS.readChunkBytes)];
-  let which = 0;
-  let pending: Promise<number> | null = null;
-  const start = (): Promise<number> => {
-    const buf = fresh() ? new Uint8Array(LIMITS.readChunkBytes) : bufs[which];
-    const p = fh.read(buf, 0, buf.length, null).then((r) => r.bytesRead);
-    cur = buf;
-    return p;
-  };
-  let cur: Uint8Array = bufs[0];
+  const reused = new Uint8Array(LIMITS.readChunkBytes);
   return {
     total,
     async next() {
-      if (pending === null) pending = start();
-      const n = await pending;
-      const got = cur;
+      const buf = fresh() ? new Uint8Array(LIMITS.readChunkBytes) : reused;
+      const n = readSync(fh.fd, buf, 0, buf.length, null);
       if (n === 0) return null;
-      which ^= 1;
-      // Read ahead into the other buffer while the caller parses this one (the caller copies what spans chunks).
-      pending = fresh() ? null : start();
-      return got.subarray(0, n);
+      return buf.subarray(0, n);
     },
     async close() {
-      if (pending) await pending.catch(() => 0);
       await fh.close();
     },
   };
@@ -68,6 +61,9 @@ function streamSource(stream: NodeJS.ReadableStream): RawSource {
     },
   };
 }
+
+/** File chunks read between two turns of the event loop (about 4 MiB: the TUI stays responsive, abort is prompt). */
+const YIELD_EVERY_CHUNKS = 32;
 
 /**
  * Reads a capture file (or stdin for '-') into `sink`: pcap, pcap-ns, pcapng, each optionally gzip-compressed
@@ -122,13 +118,14 @@ export async function readCapture(
     gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
     if (!gzip) {
       let chunk: Uint8Array | null = first;
+      let chunks = 0;
       while (chunk !== null) {
         bytes += chunk.length;
         parser.push(chunk);
         progress();
         if (parser.done) break;
         opts.signal?.throwIfAborted();
-        if (source === '-') await yieldTurn();
+        if (source === '-' || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
         try {
           chunk = await raw.next();
         } catch (e) {
