@@ -4,7 +4,7 @@
  */
 import { readCapture, CaptureError } from './capture/index.js';
 import { NetDecoder } from './net/index.js';
-import { FlowTracker, FLOW_PARTITIONS, flowPartition, type FlowInfo } from './tcp/index.js';
+import { FlowTracker } from './tcp/index.js';
 import { createTlsConsumer } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
@@ -30,23 +30,6 @@ export interface SessionOptions {
    */
   onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
   retain?: boolean;
-  /**
-   * Scans a capture file on worker threads, one per flow partition, when it is worth it: returns null to scan it
-   * here instead. The handshakes then go to the threads' own consumer, not to onHandshake/listener.
-   */
-  threads?: ThreadedScanner;
-}
-
-/** Runs one capture file on worker threads (src/parallel). */
-export interface ThreadedScanner {
-  scanFile(file: string, ci: number, nextId: () => number): Promise<ThreadedFileResult | null>;
-}
-
-export interface ThreadedFileResult {
-  summary: CaptureSummary;
-  /** Certificates first seen in this capture, in the order a single-threaded scan meets them. */
-  certificates: CertificateInfo[];
-  handshakes: number;
 }
 
 export interface SessionResult extends ScanResult {
@@ -89,32 +72,96 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
 
   for (let ci = 0; ci < files.length; ci++) {
     const file = files[ci]!;
-    const threaded = opts.threads ? await opts.threads.scanFile(file, ci, () => nextId++) : null;
-    if (threaded) {
-      captures.push(threaded.summary);
-      for (const c of threaded.certificates) certificates.push(c);
-      handshakeCount += threaded.handshakes;
-      continue;
-    }
-    const summary = await scanFile(file, ci, opts, parsed, {
-      partitions: ALL_PARTITIONS,
-      nextId: () => nextId++,
-      finished(h, fresh) {
-        for (const p of fresh) {
+    const summary: CaptureSummary = { file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [] };
+    captures.push(summary);
+
+    const sink = {
+      handshake(h: Handshake, ders: Map<string, Uint8Array>) {
+        h.capture = ci;
+        for (const [sha, der] of ders) {
+          if (parsed.has(sha)) continue;
+          const p = parseCertificate(der);
+          parsed.set(sha, p);
           certificates.push(p.info);
           pendingCerts.push(p.info);
+        }
+        if (opts.judge) {
+          try {
+            h.verdicts = opts.judge(h, parsed);
+          } catch (e) {
+            addNote(h.notes, `trust evaluation failed: ${(e as Error).message}`, LIMITS.notesPerObject);
+          }
         }
         handshakeCount++;
         opts.onHandshake?.(h, certInfo);
         if (retain) handshakes.push(h);
         if (listener?.onHandshakes) pendingHs.push(h);
       },
-      progress(bytesRead, totalBytes, packets) {
-        listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakeCount });
-        flush(false);
+    };
+    const net = new NetDecoder();
+    // Key logs embedded in the capture (pcapng Decryption Secrets Blocks, `editcap --inject-secrets`) are used after
+    // the user's own key log; the block precedes the packets it decrypts.
+    let embedded: KeyLog | undefined;
+    const keys: KeyProvider = {
+      forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
+    };
+    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++ }));
+    let internalErrors = 0;
+    let packets = 0;
+    const internalError = (where: string, frame: number, e: unknown) => {
+      internalErrors++;
+      if (internalErrors <= MAX_INTERNAL_NOTES)
+        summary.notes.push(`internal error in ${where} at frame ${frame}: ${(e as Error)?.message ?? String(e)}; skipped`);
+    };
+    const packetSink = {
+      decryptionSecrets(type: number, data: Uint8Array) {
+        if (type !== DSB_TLS_KEY_LOG) {
+          summary.notes.push(`decryption secrets block of type 0x${type.toString(16)} ignored (only TLS key logs are used)`);
+          return;
+        }
+        const log = parseKeyLog(Buffer.from(data).toString('utf8'));
+        if (!embedded) embedded = log;
+        else for (const [k, v] of log.sessions) embedded.sessions.set(k, v);
+        summary.notes.push(`key log embedded in the capture: ${log.sessions.size} session(s)`);
       },
-    });
-    captures.push(summary);
+      packet(rec: CaptureRecord) {
+        packets++;
+        // DESIGN.md style 3: no exception escapes a packet.
+        try {
+          const p = net.decode(rec);
+          if (p !== null) tracker.add(p);
+        } catch (e) {
+          internalError('packet decoding', rec.frame, e);
+        }
+      },
+    };
+    try {
+      const res = await readCapture(file, packetSink, {
+        signal: opts.signal,
+        onProgress: (bytesRead, totalBytes) => {
+          listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakeCount });
+          flush(false);
+        },
+      });
+      summary.format = res.format;
+      summary.linkTypes = res.linkTypes;
+      summary.packets = res.packets;
+      summary.bytes = res.bytes;
+      if (res.truncated) summary.truncated = res.truncated;
+      summary.notes.push(...res.notes);
+    } catch (e) {
+      if (e instanceof CaptureError) summary.error = e.message;
+      else summary.error = `could not read capture: ${(e as Error)?.message ?? String(e)}`;
+    }
+    try {
+      tracker.finish();
+    } catch (e) {
+      internalError('flow teardown', 0, e);
+    }
+    if (internalErrors > MAX_INTERNAL_NOTES) summary.notes.push(`${internalErrors - MAX_INTERNAL_NOTES} more internal errors`);
+    const skipped: Record<string, number> = {};
+    for (const [k, v] of Object.entries(net.stats)) if (typeof v === 'number' && v > 0) skipped[k] = v;
+    if (Object.keys(skipped).length > 0) summary.skipped = skipped;
     flush(true);
   }
   handshakes.sort((a, b) => a.id - b.id);
@@ -122,131 +169,6 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
   listener?.onDone?.(toScanResult(result));
   return result;
 }
-
-const ALL_PARTITIONS: readonly number[] = Array.from({ length: FLOW_PARTITIONS }, (_, i) => i);
-
-/** What scanFile tells its caller, and the flow partitions it runs. */
-export interface FileScanHooks {
-  /** The flow partitions (of FLOW_PARTITIONS) this scan follows; packets of other flows are decoded and dropped. */
-  partitions: readonly number[];
-  /** Handshake numbers, in the order handshakes start. */
-  nextId(): number;
-  /** Called before each packet is decoded, with its frame number. */
-  packet?(frame: number): void;
-  /** Called after the last packet, before the flows still open are ended. */
-  eof?(): void;
-  /** A finished and judged handshake, with the certificates it brought that were not seen before. */
-  finished(h: Handshake, fresh: ParsedCertificate[]): void;
-  progress?(bytesRead: number, totalBytes: number | undefined, packets: number): void;
-}
-
-/**
- * One capture through the pipeline, for the flows of the given partitions. With every partition in one call the
- * partitions are fed in turn for each packet (only one partition acts on a packet) and ended in turn at the end
- * of the capture; run one partition per thread and merge by (frame, partition) and the events come out the same.
- */
-export async function scanFile(
-  file: string,
-  ci: number,
-  opts: Pick<SessionOptions, 'keys' | 'judge' | 'signal'>,
-  parsed: Map<string, ParsedCertificate>,
-  hooks: FileScanHooks,
-): Promise<CaptureSummary> {
-  const summary: CaptureSummary = { file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [] };
-  const sink = {
-    handshake(h: Handshake, ders: Map<string, Uint8Array>) {
-      h.capture = ci;
-      let fresh: ParsedCertificate[] | undefined;
-      for (const [sha, der] of ders) {
-        if (parsed.has(sha)) continue;
-        const p = parseCertificate(der);
-        parsed.set(sha, p);
-        (fresh ??= []).push(p);
-      }
-      if (opts.judge) {
-        try {
-          h.verdicts = opts.judge(h, parsed);
-        } catch (e) {
-          addNote(h.notes, `trust evaluation failed: ${(e as Error).message}`, LIMITS.notesPerObject);
-        }
-      }
-      hooks.finished(h, fresh ?? NONE);
-    },
-  };
-  const net = new NetDecoder();
-  // Key logs embedded in the capture (pcapng Decryption Secrets Blocks, `editcap --inject-secrets`) are used after
-  // the user's own key log; the block precedes the packets it decrypts.
-  let embedded: KeyLog | undefined;
-  const keys: KeyProvider = {
-    forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
-  };
-  const factory = (info: FlowInfo) => createTlsConsumer(info, sink, { keys, nextId: hooks.nextId });
-  // One flow table per partition followed, indexed by partition number (null for the partitions not followed).
-  const trackers: (FlowTracker | null)[] = Array.from({ length: FLOW_PARTITIONS }, () => null);
-  for (const k of hooks.partitions) trackers[k] = new FlowTracker(factory);
-  const onPacket = hooks.packet;
-  let internalErrors = 0;
-  let packets = 0;
-  const internalError = (where: string, frame: number, e: unknown) => {
-    internalErrors++;
-    if (internalErrors <= MAX_INTERNAL_NOTES)
-      summary.notes.push(`internal error in ${where} at frame ${frame}: ${(e as Error)?.message ?? String(e)}; skipped`);
-  };
-  const packetSink = {
-    decryptionSecrets(type: number, data: Uint8Array) {
-      if (type !== DSB_TLS_KEY_LOG) {
-        summary.notes.push(`decryption secrets block of type 0x${type.toString(16)} ignored (only TLS key logs are used)`);
-        return;
-      }
-      const log = parseKeyLog(Buffer.from(data).toString('utf8'));
-      if (!embedded) embedded = log;
-      else for (const [k, v] of log.sessions) embedded.sessions.set(k, v);
-      summary.notes.push(`key log embedded in the capture: ${log.sessions.size} session(s)`);
-    },
-    packet(rec: CaptureRecord) {
-      packets++;
-      if (onPacket) onPacket(rec.frame);
-      // DESIGN.md style 3: no exception escapes a packet.
-      try {
-        const p = net.decode(rec);
-        if (p !== null) trackers[flowPartition(p)]?.add(p);
-      } catch (e) {
-        internalError('packet decoding', rec.frame, e);
-      }
-    },
-  };
-  try {
-    const res = await readCapture(file, packetSink, {
-      signal: opts.signal,
-      onProgress: (bytesRead, totalBytes) => hooks.progress?.(bytesRead, totalBytes, packets),
-    });
-    summary.format = res.format;
-    summary.linkTypes = res.linkTypes;
-    summary.packets = res.packets;
-    summary.bytes = res.bytes;
-    if (res.truncated) summary.truncated = res.truncated;
-    summary.notes.push(...res.notes);
-  } catch (e) {
-    if (e instanceof CaptureError) summary.error = e.message;
-    else summary.error = `could not read capture: ${(e as Error)?.message ?? String(e)}`;
-  }
-  hooks.eof?.();
-  for (const tracker of trackers) {
-    if (tracker === null) continue;
-    try {
-      tracker.finish();
-    } catch (e) {
-      internalError('flow teardown', 0, e);
-    }
-  }
-  if (internalErrors > MAX_INTERNAL_NOTES) summary.notes.push(`${internalErrors - MAX_INTERNAL_NOTES} more internal errors`);
-  const skipped: Record<string, number> = {};
-  for (const [k, v] of Object.entries(net.stats)) if (typeof v === 'number' && v > 0) skipped[k] = v;
-  if (Object.keys(skipped).length > 0) summary.skipped = skipped;
-  return summary;
-}
-
-const NONE: ParsedCertificate[] = [];
 
 /** The JSON-contract view of a session result (drops the parsed-certificate handles). */
 export function toScanResult(r: SessionResult): ScanResult {

@@ -18,4 +18,3 @@ export type { TrackerOptions, TrackerStats } from './flow-tracker.js';
 export { formatAddress } from './address.js';
 export { seqAdd, seqDiff, seqLe, seqLt, seqMax, seqMin } from './seq.js';
 export type { Dir, FlowConsumer, FlowConsumerFactory, FlowEndReason, FlowInfo } from './types.js';
-export { FLOW_PARTITIONS, flowPartition } from './partition.js';
