@@ -85,6 +85,32 @@ function iso(ts: number): string {
   return `${isoPrefix}${String(ms - sec * 1000).padStart(3, '0')}Z`;
 }
 
+/**
+ * A server asks every client for a certificate with the same CertificateRequest: its CA list is decoded once per
+ * distinct message (found again by length, a few bytes and a full comparison) and the result shared. Bounded.
+ */
+const requests = new Map<number, { body: Uint8Array; form: string; r: ReturnType<typeof parseCertificateRequest> }[]>();
+let requestsCount = 0;
+const REQUESTS_MAX = 1_000;
+
+function certificateRequestOf(d: Uint8Array, form: '1.0' | '1.2' | '1.3'): ReturnType<typeof parseCertificateRequest> {
+  const n = d.length;
+  const mid = n >>> 1;
+  const key = n >= 8 ? ((d[n - 1]! | (d[n - 2]! << 8) | (d[mid]! << 16) | (d[mid + 1]! << 24)) ^ Math.imul(n, 0x9e3779b1)) >>> 0 : n;
+  const bucket = requests.get(key);
+  if (bucket) for (const e of bucket) if (e.form === form && e.body.length === n && Buffer.compare(e.body, d) === 0) return e.r;
+  const r = parseCertificateRequest(d, form);
+  if (requestsCount >= REQUESTS_MAX) {
+    requests.clear();
+    requestsCount = 0;
+  }
+  const e = { body: d.slice(), form, r };
+  if (bucket) bucket.push(e);
+  else requests.set(key, [e]);
+  requestsCount++;
+  return r;
+}
+
 function sha256hex(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
@@ -559,8 +585,8 @@ export class TlsConn {
         const v = b.version;
         const forms: ('1.0' | '1.2' | '1.3')[] =
           this.tls13 ? ['1.3'] : v === 0x0303 || v === 0xfefd ? ['1.2'] : v >= 0 ? ['1.0'] : ['1.2', '1.0'];
-        let r = parseCertificateRequest(body, forms[0]!);
-        if (!r.ok && forms[1]) r = parseCertificateRequest(body, forms[1]);
+        let r = certificateRequestOf(body, forms[0]!);
+        if (!r.ok && forms[1]) r = certificateRequestOf(body, forms[1]);
         if (!r.ok) return this.bad(b, type, r, frame);
         h.certificateRequest = { types: r.value.types, sigAlgs: r.value.sigAlgs, authorities: r.value.authorities, frame };
         for (const p of r.value.problems) b.note(p);

@@ -138,15 +138,10 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
       ctx.profile === 'expressway'
         ? 'On the Expressway-C, install a server certificate issued by a CA in the list (with clientAuth EKU); on the Expressway-E, add that CA to its trusted CA list.'
         : 'Install on the client a certificate issued by one of the listed CAs (with its private key), or upload the CA of the client certificates to the server.'));
-  } else if (cr && h.clientChain.length && cr.authorities.length) {
-    const keys = new Set(cr.authorities.map(nameKey));
-    const path = paths.client?.path;
-    const names = path ? path.elements.flatMap((e) => [e.cert.subjectKey, e.cert.issuerKey]) : h.clientChain.map(get).flatMap((c) => [c.subjectKey, c.issuerKey]);
-    if (!names.some((n) => keys.has(n))) {
-      const leaf = leaves.client;
-      out.push(verdict('client-cert-not-in-accepted-cas', 'client', `The client certificate ${leaf ? certName(leaf) : ''} does not lead to any CA the server listed as accepted (${cr.authorities.map(clean).join('; ')}).`,
-        'Use a client certificate issued by one of the listed CAs, or add its issuing CA to the server\'s trusted CA list.'));
-    }
+  } else if (cr && h.clientChain.length && cr.authorities.length && !clientChainAccepted(cr.authorities, paths.client!, () => h.clientChain.map(get))) {
+    const leaf = leaves.client;
+    out.push(verdict('client-cert-not-in-accepted-cas', 'client', `The client certificate ${leaf ? certName(leaf) : ''} does not lead to any CA the server listed as accepted (${cr.authorities.map(clean).join('; ')}).`,
+      'Use a client certificate issued by one of the listed CAs, or add its issuing CA to the server\'s trusted CA list.'));
   }
 
   if (h.ocsp) out.push(...ocspVerdicts(h.ocsp.der, leaves.server, atMs));
@@ -157,6 +152,26 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
       'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
   return out;
+}
+
+/**
+ * Whether a client chain leads to one of the CAs a CertificateRequest lists. Both come back unchanged in every
+ * handshake of the same client and server (the TLS stage shares the decoded request, the chain judgement is
+ * cached), so the answer is kept per (CA list, chain judgement).
+ */
+const acceptedCache = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
+
+function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, chain: () => ParsedCertificate[]): boolean {
+  let m = acceptedCache.get(authorities);
+  if (!m) acceptedCache.set(authorities, (m = new WeakMap()));
+  let ok = m.get(j);
+  if (ok === undefined) {
+    const keys = new Set(authorities.map(nameKey));
+    const names = j.path ? j.path.elements.flatMap((e) => [e.cert.subjectKey, e.cert.issuerKey]) : chain().flatMap((c) => [c.subjectKey, c.issuerKey]);
+    ok = names.some((n) => keys.has(n));
+    m.set(j, ok);
+  }
+  return ok;
 }
 
 /**
