@@ -91,10 +91,13 @@ function iso(ts: number): string {
  */
 const requests = new Map<number, { body: Uint8Array; form: string; r: ReturnType<typeof parseCertificateRequest> }[]>();
 let requestsCount = 0;
-const REQUESTS_MAX = 1_000;
+const REQUESTS_MAX = 256;
+/** Larger requests (thousands of CA names) are decoded each time rather than kept. */
+const REQUEST_MEMO_BYTES = 16 * 1024;
 
 function certificateRequestOf(d: Uint8Array, form: '1.0' | '1.2' | '1.3'): ReturnType<typeof parseCertificateRequest> {
   const n = d.length;
+  if (n > REQUEST_MEMO_BYTES) return parseCertificateRequest(d, form);
   const mid = n >>> 1;
   const key = n >= 8 ? ((d[n - 1]! | (d[n - 2]! << 8) | (d[mid]! << 16) | (d[mid + 1]! << 24)) ^ Math.imul(n, 0x9e3779b1)) >>> 0 : n;
   const bucket = requests.get(key);
