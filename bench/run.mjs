@@ -54,19 +54,32 @@ function timed(cmd, args, stdoutFile, stderrFile) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-async function bench(tool, cmd, args, name, runs = RUNS) {
-  const results = [];
-  for (let i = 0; i < runs; i++) {
-    const stdout = i === 0 ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
-    const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
-    if (r.code !== 0) {
-      const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`${tool} on ${name} exited ${r.code}: ${err}`);
-    }
-    say(`  ${tool} run ${i + 1}/${runs}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
-    results.push(r);
+async function runOnce(tool, cmd, args, name, i, runs) {
+  const stdout = i === 0 ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
+  const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
+  if (r.code !== 0) {
+    const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`${tool} on ${name} exited ${r.code}: ${err}`);
   }
-  return { seconds: median(results.map((r) => r.seconds)), rssMB: Math.max(...results.map((r) => r.rssMB)), runs: results };
+  say(`  ${tool} run ${i + 1}/${runs}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
+  return r;
+}
+
+const summary = (results) => ({ seconds: median(results.map((r) => r.seconds)), rssMB: Math.max(...results.map((r) => r.rssMB)), runs: results });
+
+/**
+ * The two tools' runs alternate (certshark, tshark, certshark, ...), so that both meet the same machine: on a shared
+ * machine the load drifts over minutes. The speedup is the median of the paired ratios (tshark run i / certshark
+ * run i).
+ */
+async function benchPair(name, file, tsRuns) {
+  const cs = [], ts = [];
+  for (let i = 0; i < RUNS; i++) {
+    cs.push(await runOnce('certshark', process.execPath, certsharkArgs(file), name, i, RUNS));
+    if (i < tsRuns) ts.push(await runOnce('tshark', 'tshark', tsharkArgs(file), name, i, tsRuns));
+  }
+  const ratios = ts.map((t, i) => t.seconds / cs[i].seconds);
+  return { cs: summary(cs), ts: ts.length ? summary(ts) : null, ratio: ts.length ? median(ratios) : null, ratios };
 }
 
 /** SHA-256 of every certificate tshark printed (hex DER, comma-separated within a field, one line per frame). */
@@ -105,7 +118,7 @@ function machine() {
 function targets(rows) {
   const mixed = rows.find((r) => r.name === 'mixed'), x4 = rows.find((r) => r.name === 'mixed4x');
   const out = [];
-  if (mixed && mixed.ts) out.push(`Speed: ${(mixed.ts.seconds / mixed.cs.seconds).toFixed(1)}x (${mixed.ts.seconds / mixed.cs.seconds >= 25 ? 'met' : 'not met'}).`);
+  if (mixed && mixed.ts) out.push(`Speed: ${mixed.ratio.toFixed(1)}x (${mixed.ratio >= 25 ? 'met' : 'not met'}).`);
   const rss = Math.max(...rows.map((r) => r.cs.rssMB));
   out.push(`Peak RSS: ${rss.toFixed(0)} MB at most (${rss <= 200 ? 'met' : 'not met'}).`);
   if (mixed && x4) out.push(`RSS mixed4x / mixed: ${(x4.cs.rssMB / mixed.cs.rssMB).toFixed(2)}x.`);
@@ -130,26 +143,26 @@ async function main() {
     const file = path.join(ROOT, m.file);
     const bytes = fs.statSync(file).size;
     say(`${name}.pcap: ${(bytes / MB).toFixed(0)} MB, ${m.packets} packets, ${m.handshakes} handshakes`);
-    const cs = await bench('certshark', process.execPath, certsharkArgs(file), name);
+    const tsRuns = name !== 'mixed4x' ? RUNS : TSHARK_4X ? Math.min(RUNS, TSHARK_4X_RUNS) : 0;
+    const { cs, ts, ratio, ratios } = await benchPair(name, file, tsRuns);
     const facts = certsharkFacts(path.join(OUT, `${name}.certshark.out`));
-    let ts = null, same = 'n/a (tshark skipped)', tsCerts = null;
-    if (name !== 'mixed4x' || TSHARK_4X) {
-      ts = await bench('tshark', 'tshark', tsharkArgs(file), name, name === 'mixed4x' ? TSHARK_4X_RUNS : RUNS);
+    let same = 'n/a (tshark skipped)', tsCerts = null;
+    if (ts) {
       tsCerts = await tsharkCertSet(path.join(OUT, `${name}.tshark.out`));
       const missing = [...tsCerts].filter((h) => !facts.certs.has(h)).length;
       const extra = [...facts.certs].filter((h) => !tsCerts.has(h)).length;
       same = missing === 0 && extra === 0 ? `yes (${tsCerts.size})` : `NO: tshark ${tsCerts.size}, certshark ${facts.certs.size}, ${missing} missing, ${extra} extra`;
     }
-    rows.push({ name, bytes, m, cs, ts, facts, same });
-    say(`  certshark ${cs.seconds.toFixed(2)} s${ts ? `, tshark ${ts.seconds.toFixed(2)} s, ratio ${(ts.seconds / cs.seconds).toFixed(1)}x` : ''}; same certificates: ${same}`);
+    rows.push({ name, bytes, m, cs, ts, ratio, ratios, facts, same });
+    say(`  certshark ${cs.seconds.toFixed(2)} s${ts ? `, tshark ${ts.seconds.toFixed(2)} s, paired ratios ${ratios.map((x) => x.toFixed(1)).join(' ')}, median ${ratio.toFixed(1)}x` : ''}; same certificates: ${same}`);
   }
 
   const mach = machine();
   const head = ['capture', 'size MB', 'packets', 'handshakes', 'certshark s', 'MB/s', 'packets/s', 'handshakes/s', 'peak RSS MB', 'tshark s', 'tshark MB/s', 'tshark RSS MB', 'speedup', 'same certificates'];
-  const lines = rows.map(({ name, bytes, m, cs, ts, same }) => [
+  const lines = rows.map(({ name, bytes, m, cs, ts, ratio, same }) => [
     `${name}.pcap`, (bytes / MB).toFixed(0), big(m.packets), big(m.handshakes),
     f1(cs.seconds), f1(bytes / MB / cs.seconds), big(m.packets / cs.seconds), big(m.handshakes / cs.seconds), cs.rssMB.toFixed(0),
-    ts ? f1(ts.seconds) : 'skipped', ts ? f1(bytes / MB / ts.seconds) : '', ts ? ts.rssMB.toFixed(0) : '', ts ? `${(ts.seconds / cs.seconds).toFixed(1)}x` : '', same,
+    ts ? f1(ts.seconds) : 'skipped', ts ? f1(bytes / MB / ts.seconds) : '', ts ? ts.rssMB.toFixed(0) : '', ts ? `${ratio.toFixed(1)}x` : '', same,
   ]);
   const table = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
   const found = rows.map(({ name, m, facts }) => `${name}.pcap: certshark reported ${facts.handshakes} handshakes (${facts.withCerts} with a certificate chain) and ${facts.packets} packets; the capture has ${m.handshakes} TCP connections (one TLS handshake each) and ${m.packets} packets.`);
@@ -162,11 +175,11 @@ ${table}
 - Machine: ${mach.nproc} CPUs (${mach.cpu}), ${mach.memGB} GB RAM, Linux ${mach.kernel}; shared with other work while measured.
 - Load average (1/5/15 min) at start ${mach.loadStart}, at end ${mach.loadEnd}: timings on a shared 2-CPU machine vary by up to 2x between runs.
 - certshark ${mach.commit}, dist/ built ${mach.built}; Node ${mach.node}; ${mach.tshark.replace(/\.$/, '')}.
-- Each cell is the median wall time of ${RUNS} run(s) (tshark on mixed4x.pcap: ${TSHARK_4X_RUNS}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
+- Each cell is the median wall time of ${RUNS} run(s) (tshark on mixed4x.pcap: ${Math.min(RUNS, TSHARK_4X_RUNS)}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
 - certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
 - tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of the reference extraction used for the corpus expectations; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
 - "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
-- Speedup = tshark seconds / certshark seconds.
+- The runs alternate (certshark, tshark, certshark, ...) so that both tools meet the same machine load; speedup = the median over runs of tshark seconds / certshark seconds of the same pair${rows.map((r) => r.ratios?.length ? ` (${r.name}: ${r.ratios.map((x) => x.toFixed(1)).join(', ')})` : '').join('')}.
 - Targets (issue 3): at least 25x tshark on mixed.pcap, peak RSS at most 200 MB and flat with size. ${targets(rows)}
   Profile with \`node --cpu-prof bin/certshark scan --json FILE\`, then \`node bench/profile-summary.mjs CPU.*.cpuprofile\`.
 ${found.map((f) => `- ${f}`).join('\n')}
