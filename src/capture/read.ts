@@ -29,14 +29,16 @@ interface RawSource {
  * the page cache, 128 KiB reads cost 0.18 s of kernel time where 4 MiB reads cost 0.55 s (the copy stays in the
  * CPU cache, and the parser then finds the bytes there too), and an asynchronous read per 128 KiB would cost more
  * in promise and thread-pool hand-offs than it saves. readCapture gives the event loop a turn every few chunks.
+ * A path that is not a regular file (a FIFO, `<(tcpdump -w -)`, a device) is read asynchronously: its data comes
+ * when the writer sends it, and a synchronous read would freeze the interactive view until then.
  */
-function fileSource(fh: FileHandle, total: number, fresh: () => boolean): RawSource {
+function fileSource(fh: FileHandle, total: number, fresh: () => boolean, regular: boolean): RawSource {
   const reused = new Uint8Array(LIMITS.readChunkBytes);
   return {
     total,
     async next() {
       const buf = fresh() ? new Uint8Array(LIMITS.readChunkBytes) : reused;
-      const n = readSync(fh.fd, buf, 0, buf.length, null);
+      const n = regular ? readSync(fh.fd, buf, 0, buf.length, null) : (await fh.read(buf, 0, buf.length, null)).bytesRead;
       if (n === 0) return null;
       return buf.subarray(0, n);
     },
@@ -81,6 +83,7 @@ export async function readCapture(
   const name = source === '-' ? 'stdin' : source;
   let raw: RawSource;
   let gzip = false;
+  let regular = false;
   if (source === '-') {
     raw = streamSource(process.stdin);
   } else {
@@ -95,11 +98,12 @@ export async function readCapture(
       const st = await fh.stat();
       if (st.isDirectory()) throw new CaptureError(`${name}: is a directory`);
       size = st.size;
+      regular = st.isFile();
     } catch (e) {
       await fh.close().catch(() => undefined);
       throw e instanceof CaptureError ? e : new CaptureError(`${name}: ${osReason(e)}`);
     }
-    raw = fileSource(fh, size, () => gzip);
+    raw = fileSource(fh, size, () => gzip, regular);
   }
 
   const parser = new CaptureParser(sink);
@@ -125,7 +129,7 @@ export async function readCapture(
         progress();
         if (parser.done) break;
         opts.signal?.throwIfAborted();
-        if (source === '-' || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
+        if (!regular || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
         try {
           chunk = await raw.next();
         } catch (e) {

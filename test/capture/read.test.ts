@@ -107,6 +107,33 @@ describe('readCapture', () => {
     expect(e.name).toBe('AbortError');
   });
 
+  it.skipIf(!hasTool('mkfifo'))('a FIFO (`<(tcpdump -w -)`) is read as its writer sends, without blocking the event loop', async () => {
+    const fifo = join(dir, 'live.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const whole = pcapFile({ le: true }, PKTS);
+    // Cut inside a record: the reader must wait for the rest of it.
+    const half = Math.floor(whole.length / 2);
+    // A writer that sends the first half of the capture, waits, then sends the rest.
+    const script =
+      `const fs=require('fs');const b=Buffer.from(process.argv[2],'hex');const fd=fs.openSync(process.argv[1],'w');` +
+      `fs.writeSync(fd,b.subarray(0,${half}));setTimeout(()=>{fs.writeSync(fd,b.subarray(${half}));fs.closeSync(fd)},400);`;
+    const { spawn } = await import('node:child_process');
+    const writer = spawn(process.execPath, ['-e', script, fifo, Buffer.from(whole).toString('hex')], { stdio: 'ignore' });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const frames: number[] = [];
+    try {
+      const result = await readCapture(fifo, { packet: (r) => frames.push(r.frame) });
+      expect(result.packets).toBe(PKTS.length);
+    } finally {
+      clearInterval(timer);
+      writer.kill();
+    }
+    expect(frames).toEqual(PKTS.map((_, i) => i + 1));
+    // The 400 ms pause of the writer left the event loop free: the 20 ms timer kept firing.
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
   it('missing, directory, empty and non-capture inputs are one-line CaptureErrors', async () => {
     const missing = await errorOf(readCapture(join(dir, 'nope.pcap'), { packet: () => undefined }));
     expect(missing).toBeInstanceOf(CaptureError);
