@@ -123,6 +123,23 @@ describe('TLS 1.2 over TCP', () => {
     expect(e.clientSentEmptyCertificate).toBe(true);
   });
 
+  it('CertificateRequests are decoded once per distinct message: equal bytes share the result, near-equal ones do not', () => {
+    // Same length, same middle and last bytes (what the memo looks up by), one letter apart near the start.
+    const request = (cn: string) =>
+      cat(vec(1, u8(1)), vec(2, be(0x0401, 2)), vec(2, cat(vec(2, derName([['2.5.4.3', cn], ['2.5.4.10', 'Same Org']])), vec(2, derName([['2.5.4.3', 'Second CA']])))));
+    const flow = (cn: string) => [
+      { dir: 0 as const, bytes: record(22, 0x0303, hs(1, clientHelloBody())) },
+      { dir: 1 as const, bytes: record(22, 0x0303, cat(hs(2, serverHelloBody()), hs(13, request(cn)), hs(14, new Uint8Array(0)))) },
+    ];
+    expect(request('Alpha CA').length).toBe(request('Bravo CA').length);
+    const a1 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
+    const b = run(flow('Bravo CA')).handshakes[0]!.certificateRequest!;
+    const a2 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
+    expect(a1.authorities).toEqual(['O=Same Org,CN=Alpha CA', 'CN=Second CA']);
+    expect(b.authorities).toEqual(['O=Same Org,CN=Bravo CA', 'CN=Second CA']);
+    expect(a2.authorities).toBe(a1.authorities);
+  });
+
   it('TLS 1.0 CertificateRequest has no signature_algorithms', () => {
     const certReq = cat(vec(1, u8(1)), vec(2, new Uint8Array(0)));
     const steps = [
