@@ -86,64 +86,63 @@ function iso(ts: number): string {
 }
 
 /**
- * A server asks every client for a certificate with the same CertificateRequest: its CA list is decoded once per
- * distinct message (found again by length, a few bytes and a full comparison) and the result shared. Bounded.
+ * Values computed from bytes that come back in every handshake of a busy capture (the same certificates, the same
+ * CertificateRequest), found again by their length, a key from a few of their bytes (the last four sit inside a
+ * certificate's signature, so as good as random) and a full byte comparison; the first sight keeps a copy of the
+ * bytes. Bounded: cleared when full. Content-addressed, so sharing between flows and captures is safe.
  */
-const requests = new Map<number, { body: Uint8Array; form: string; r: ReturnType<typeof parseCertificateRequest> }[]>();
-let requestsCount = 0;
-const REQUESTS_MAX = 256;
-/** Larger requests (thousands of CA names) are decoded each time rather than kept. */
+class BytesMemo<T> {
+  private readonly table = new Map<number, { bytes: Uint8Array; value: T }[]>();
+  private count = 0;
+  constructor(private readonly max: number) {}
+
+  /** The value for these bytes; `make` computes it from the kept copy the first time. */
+  get(d: Uint8Array, make: (kept: Uint8Array) => T): T {
+    const n = d.length;
+    const mid = n >>> 1;
+    const sample = n >= 4 ? ((d[n - 4]! << 24) | (d[n - 3]! << 16) | (d[n - 2]! << 8) | d[n - 1]!) ^ (d[mid]! << 8) : 0;
+    const key = (sample ^ Math.imul(n, 0x9e3779b1)) >>> 0;
+    let bucket = this.table.get(key);
+    if (bucket) for (const e of bucket) if (e.bytes.length === n && Buffer.compare(e.bytes, d) === 0) return e.value;
+    const bytes = d.slice();
+    const value = make(bytes);
+    if (this.count >= this.max) {
+      this.table.clear();
+      this.count = 0;
+      bucket = undefined;
+    }
+    if (bucket) bucket.push({ bytes, value });
+    else this.table.set(key, [{ bytes, value }]);
+    this.count++;
+    return value;
+  }
+}
+
+/**
+ * A server asks every client for a certificate with the same CertificateRequest: its CA list is decoded once per
+ * distinct message (and form) and the result shared. Larger requests (thousands of CA names) are decoded each time
+ * rather than kept.
+ */
+type CertificateRequestResult = ReturnType<typeof parseCertificateRequest>;
+type RequestForm = '1.0' | '1.2' | '1.3';
+const requests = new BytesMemo<Partial<Record<RequestForm, CertificateRequestResult>>>(256);
 const REQUEST_MEMO_BYTES = 16 * 1024;
 
-function certificateRequestOf(d: Uint8Array, form: '1.0' | '1.2' | '1.3'): ReturnType<typeof parseCertificateRequest> {
-  const n = d.length;
-  if (n > REQUEST_MEMO_BYTES) return parseCertificateRequest(d, form);
-  const mid = n >>> 1;
-  const key = n >= 8 ? ((d[n - 1]! | (d[n - 2]! << 8) | (d[mid]! << 16) | (d[mid + 1]! << 24)) ^ Math.imul(n, 0x9e3779b1)) >>> 0 : n;
-  const bucket = requests.get(key);
-  if (bucket) for (const e of bucket) if (e.form === form && e.body.length === n && Buffer.compare(e.body, d) === 0) return e.r;
-  const r = parseCertificateRequest(d, form);
-  if (requestsCount >= REQUESTS_MAX) {
-    requests.clear();
-    requestsCount = 0;
-  }
-  const e = { body: d.slice(), form, r };
-  if (bucket) bucket.push(e);
-  else requests.set(key, [e]);
-  requestsCount++;
-  return r;
+function certificateRequestOf(d: Uint8Array, form: RequestForm): CertificateRequestResult {
+  if (d.length > REQUEST_MEMO_BYTES) return parseCertificateRequest(d, form);
+  const byForm = requests.get(d, () => ({}));
+  return (byForm[form] ??= parseCertificateRequest(d, form));
 }
 
 function sha256hex(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/**
- * The same few certificates come back in every handshake of a busy capture. Each DER seen is kept once with its
- * SHA-256, found again by its length and last four bytes (inside the signature, so as good as random) and a full
- * byte comparison: a repeated certificate costs neither a copy nor a hash. Bounded; content-addressed, so sharing
- * it between flows and captures is safe.
- */
-const interned = new Map<number, { der: Uint8Array; sha: string }[]>();
-let internedCount = 0;
-const INTERNED_MAX = 20_000;
+/** Each certificate DER seen is kept once with its SHA-256: a repeated certificate costs neither a copy nor a hash. */
+const interned = new BytesMemo<{ der: Uint8Array; sha: string }>(20_000);
 
 function internCertificate(d: Uint8Array): { der: Uint8Array; sha: string } {
-  const n = d.length;
-  const tail = n >= 4 ? ((d[n - 4]! << 24) | (d[n - 3]! << 16) | (d[n - 2]! << 8) | d[n - 1]!) >>> 0 : 0;
-  const key = (tail ^ Math.imul(n, 0x9e3779b1)) >>> 0;
-  const bucket = interned.get(key);
-  if (bucket) for (const e of bucket) if (e.der.length === n && Buffer.compare(e.der, d) === 0) return e;
-  const der = d.slice();
-  const e = { der, sha: sha256hex(der) };
-  if (internedCount >= INTERNED_MAX) {
-    interned.clear();
-    internedCount = 0;
-  }
-  if (bucket && interned.has(key)) bucket.push(e);
-  else interned.set(key, [e]);
-  internedCount++;
-  return e;
+  return interned.get(d, (der) => ({ der, sha: sha256hex(der) }));
 }
 
 export class TlsConn {
