@@ -79,20 +79,21 @@ function oidString(b: Uint8Array, s: number, e: number): Result<string> {
   return ok([...head, ...parts.slice(1)].join('.'));
 }
 
-/**
- * Byte-per-character (ISO 8859-1). Not TextDecoder('latin1'): WHATWG maps that label to windows-1252, and src/x509
- * decodes byte for byte.
- */
+/** Byte-per-character (ISO 8859-1). Not TextDecoder('latin1'): WHATWG maps that label to windows-1252. */
 function latin1(v: Uint8Array): string {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
 }
 
-/** Buffer's decoder, as src/x509 uses: a TextDecoder would also drop a leading byte-order mark. */
+/** Buffer's decoder: a TextDecoder would also drop a leading byte-order mark. */
 function utf8(v: Uint8Array): string {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
 }
 
-function decodeString(tag: number, v: Uint8Array): string | null {
+/**
+ * Decode a directory string (X.520 DirectoryString and friends); null when the type is not a string type. Used for
+ * names in certificates (src/x509) and in CertificateRequests alike.
+ */
+export function decodeString(tag: number, v: Uint8Array): string | null {
   switch (tag) {
     case 0x0c: // UTF8String
       return utf8(v);
@@ -103,8 +104,8 @@ function decodeString(tag: number, v: Uint8Array): string | null {
     case 0x12: // NumericString
       return latin1(v);
     case 0x1e: {
-      // BMPString (UCS-2 big-endian), unit by unit like src/x509 so both give the same string even for lone
-      // surrogates (a UTF-16 decoder would turn those into U+FFFD).
+      // BMPString (UCS-2 big-endian), unit by unit: lone surrogates stay as they are (a UTF-16 decoder would turn
+      // them into U+FFFD).
       if (v.length % 2) return null;
       let s = '';
       for (let i = 0; i < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);

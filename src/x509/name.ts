@@ -1,52 +1,9 @@
 import { children, oidToString, readTlv, toHex } from './der.js';
 import { DN_ATTRS, OID } from './oids.js';
+// One decoder and one RFC 4514 escaping for names, whether they come from a certificate or a CertificateRequest.
+import { decodeString, escapeDnValue } from '../tls/dn.js';
 
-/** Decode a directory string (X.520 DirectoryString and friends); null when the type is not a string type. */
-export function decodeString(tag: number, c: Uint8Array): string | null {
-  const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-  switch (tag) {
-    case 0x0c: // UTF8String
-      return b.toString('utf8');
-    case 0x13: // PrintableString
-    case 0x16: // IA5String
-    case 0x1a: // VisibleString
-    case 0x12: // NumericString
-      return b.toString('latin1');
-    case 0x14: // TeletexString: in practice Latin-1 (what OpenSSL and browsers assume)
-      return b.toString('latin1');
-    case 0x1e: { // BMPString: UCS-2 big endian
-      if (c.length % 2) return null;
-      let s = '';
-      for (let i = 0; i < c.length; i += 2) s += String.fromCharCode((c[i]! << 8) | c[i + 1]!);
-      return s;
-    }
-    case 0x1c: { // UniversalString: UCS-4 big endian
-      if (c.length % 4) return null;
-      let s = '';
-      for (let i = 0; i < c.length; i += 4) {
-        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
-        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
-}
-
-/** RFC 4514 §2.4 escaping; control characters become \XX so wire strings never reach a terminal raw. */
-function escapeValue(v: string): string {
-  let out = '';
-  for (let i = 0; i < v.length; i++) {
-    const ch = v[i]!;
-    const code = ch.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f) out += '\\' + code.toString(16).padStart(2, '0').toUpperCase();
-    else if (',+"\\<>;='.includes(ch)) out += '\\' + ch;
-    else if ((i === 0 && (ch === '#' || ch === ' ')) || (i === v.length - 1 && ch === ' ')) out += '\\' + ch;
-    else out += ch;
-  }
-  return out;
-}
+export { decodeString };
 
 export interface ParsedName {
   /** RFC 4514 string: RDNs in reverse order of the encoding, comma separated. */
@@ -78,7 +35,7 @@ export function parseName(raw: Uint8Array): ParsedName {
       const value = str ?? '#' + toHex(f[1]!.raw);
       attrs.push({ type, value });
       if (oid === OID.commonName && str !== null) cn = str;
-      rdnParts.push(`${type}=${str === null ? value : escapeValue(value)}`);
+      rdnParts.push(`${type}=${str === null ? value : escapeDnValue(value)}`);
     }
     parts.push(rdnParts.join('+'));
   }
