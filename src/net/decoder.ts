@@ -339,16 +339,9 @@ export class NetDecoder {
     // Total length 0: a TSO/GSO segment captured before the NIC filled it in; trust the captured length.
     if (total === 0) total = end - off;
     else if (total < ihl) return this.skip('malformed-ip');
-    const cap = end - off;
-    let ipEnd: number;
-    let missing: number;
-    if (cap >= total) {
-      ipEnd = off + total; // trims Ethernet padding and trailers
-      missing = 0;
-    } else {
-      ipEnd = end;
-      missing = total - cap;
-    }
+    // The packet ends at its length (trimming Ethernet padding and trailers), or where the snaplen cut it.
+    const ipEnd = Math.min(end, off + total);
+    const missing = off + total - ipEnd;
     const s4 = this.src4;
     const d4 = this.dst4;
     for (let i = 0; i < 4; i++) {
@@ -376,16 +369,8 @@ export class NetDecoder {
     const plen = (d[off + 4] << 8) | d[off + 5];
     // Payload length 0: a jumbogram (RFC 2675) or a GSO segment; trust the captured length.
     const total = plen === 0 ? end - off : 40 + plen;
-    const cap = end - off;
-    let ipEnd: number;
-    let missing: number;
-    if (cap >= total) {
-      ipEnd = off + total;
-      missing = 0;
-    } else {
-      ipEnd = end;
-      missing = total - cap;
-    }
+    const ipEnd = Math.min(end, off + total);
+    const missing = off + total - ipEnd;
     const s6 = this.src6;
     const d6 = this.dst6;
     for (let i = 0; i < 16; i++) {
