@@ -6,6 +6,23 @@ import { dnToString } from './dn.js';
 import { certTypeName, isGrease, sigAlgName, versionRank } from './names.js';
 import { EMPTY, fail, ok, Reader, type Fail, type Result } from './result.js';
 
+/**
+ * Walks an extensions block (RFC 8446 4.2): `each(type, data, end)` for every extension, `end` being the offset in
+ * `exts` just after its data. Returns the first failure `each` returns, or a truncated block's failure with its
+ * offset counted from `base` (where `exts` starts in the message body), or null.
+ */
+function eachExtension(exts: Uint8Array, base: number, each: (type: number, data: Uint8Array, end: number) => Fail | void): Fail | null {
+  const e = new Reader(exts);
+  while (e.remaining > 0 && !e.failed) {
+    const type = e.u16('extension type');
+    const data = e.vec(2, 'extension data');
+    if (e.failed) break;
+    const f = each(type, data, e.pos);
+    if (f) return f;
+  }
+  return e.failed ? fail(e.failed.kind, base + e.failed.offset, e.failed.what) : null;
+}
+
 export interface ClientHelloInfo {
   legacyVersion: number;
   random: Uint8Array;
@@ -74,11 +91,7 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
   if (r.remaining === 0) return ok(info); // extensions are optional (SSL 3.0, old clients)
   const exts = r.vec(2, 'extensions');
   if (r.failed) return r.failed;
-  const e = new Reader(exts);
-  while (e.remaining > 0 && !e.failed) {
-    const type = e.u16('extension type');
-    const data = e.vec(2, 'extension data');
-    if (e.failed) break;
+  const bad = eachExtension(exts, body.length - exts.length, (type, data) => {
     const x = new Reader(data);
     if (type === 0) {
       // server_name, RFC 6066 section 3: first host_name entry
@@ -107,8 +120,8 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
         if (!isGrease(ver)) info.supportedVersions.push(ver);
       }
     }
-  }
-  if (e.failed) return fail(e.failed.kind, body.length - exts.length + e.failed.offset, e.failed.what);
+  });
+  if (bad) return bad;
   let best = -1;
   for (const v of info.supportedVersions) {
     const rank = versionRank(v);
@@ -145,19 +158,15 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
   if (r.remaining === 0) return ok(info);
   const exts = r.vec(2, 'extensions');
   if (r.failed) return r.failed;
-  const e = new Reader(exts);
-  while (e.remaining > 0 && !e.failed) {
-    const type = e.u16('extension type');
-    const data = e.vec(2, 'extension data');
-    if (!e.failed && type === 43) {
+  const bad = eachExtension(exts, body.length - exts.length, (type, data) => {
+    if (type === 43) {
       if (data.length !== 2) return fail('malformed', body.length - r.remaining, 'supported_versions');
       info.version = (data[0]! << 8) | data[1]!;
-    } else if (!e.failed && type === 22) {
+    } else if (type === 22) {
       info.encryptThenMac = true;
     }
-  }
-  if (e.failed) return fail(e.failed.kind, body.length - exts.length + e.failed.offset, e.failed.what);
-  return ok(info);
+  });
+  return bad ?? ok(info);
 }
 
 /** RFC 6347 4.2.1 HelloVerifyRequest: server_version, cookie. */
@@ -242,24 +251,21 @@ export function parseCertificateRequest(body: Uint8Array, form: '1.0' | '1.2' | 
     const exts = r.vec(2, 'extensions');
     if (r.failed) return r.failed;
     const base = r.pos - exts.length;
-    const e = new Reader(exts);
-    while (e.remaining > 0 && !e.failed) {
-      const type = e.u16('extension type');
-      const data = e.vec(2, 'extension data');
-      if (e.failed) break;
+    const bad = eachExtension(exts, base, (type, data, end) => {
       const x = new Reader(data);
+      const at = base + end - data.length;
       if (type === 13) {
         const list = x.vec(2, 'supported_signature_algorithms');
-        if (x.failed || list.length % 2) return fail('malformed', base + e.pos - data.length, 'signature_algorithms');
+        if (x.failed || list.length % 2) return fail('malformed', at, 'signature_algorithms');
         out.sigAlgs = sigAlgList(list);
       } else if (type === 47) {
         const list = x.vec(2, 'certificate_authorities');
-        if (x.failed) return fail('malformed', base + e.pos - data.length, 'certificate_authorities');
-        const a = parseAuthorities(list, out, base + e.pos - data.length + 2);
+        if (x.failed) return fail('malformed', at, 'certificate_authorities');
+        const a = parseAuthorities(list, out, at + 2);
         if (!a.ok) return a;
       }
-    }
-    if (e.failed) return fail(e.failed.kind, base + e.failed.offset, e.failed.what);
+    });
+    if (bad) return bad;
   } else {
     const types = r.vec(1, 'certificate_types');
     for (const t of types) out.types.push(certTypeName(t));
