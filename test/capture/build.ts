@@ -3,6 +3,7 @@
  * classic pcap (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-04.html) and
  * pcapng (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html).
  */
+import { concatBytes } from '../bytes.js';
 
 export interface Pkt {
   sec: number;
@@ -44,15 +45,7 @@ class W {
   }
 }
 
-export function concat(...arrs: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(arrs.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrs) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
-}
+export const concat: (...arrs: Uint8Array[]) => Uint8Array = concatBytes;
 
 /** Classic pcap: magic a1b2c3d4 (µs) or a1b23c4d (ns), version 2.4, snaplen, link type; 16-byte record headers. */
 export function pcapFile(opts: { le: boolean; ns?: boolean; linkType?: number; snaplen?: number }, pkts: Pkt[]): Uint8Array {

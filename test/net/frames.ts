@@ -1,17 +1,9 @@
 /** Frame builders for net decoder tests, each following the RFC / format named in its comment. */
+import { concatBytes } from '../bytes.js';
 
 export type Bytes = Uint8Array;
 
-export function cat(...parts: (Bytes | number[])[]): Bytes {
-  const arrs = parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrs.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrs) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
-}
+export const cat: (...parts: (Bytes | number[])[]) => Bytes = concatBytes;
 
 export const be16 = (v: number): number[] => [(v >>> 8) & 0xff, v & 0xff];
 export const be32 = (v: number): number[] => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];

@@ -2,6 +2,7 @@
  * Test helper: runs a real TLS session between Node's own client and server (OpenSSL underneath) over an
  * in-memory duplex pair, taps the raw bytes each side writes, and collects the client's key log lines.
  */
+import { concatBytes } from '../bytes.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,5 +184,5 @@ export function serverHelloSuite(body: Uint8Array): number {
 }
 
 export function concat(parts: Uint8Array[]): Uint8Array {
-  return Uint8Array.from(Buffer.concat(parts));
+  return concatBytes(...parts);
 }

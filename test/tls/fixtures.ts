@@ -7,17 +7,10 @@ import type { Handshake } from '../../src/model.js';
 import type { Dir, FlowInfo } from '../../src/tcp/types.js';
 import { createTlsConsumer } from '../../src/tls/index.js';
 import type { KeyProvider } from '../../src/tls/types.js';
+import { concatBytes } from '../bytes.js';
 
 export const u8 = (...a: number[]): Uint8Array => Uint8Array.from(a);
-export const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+export const cat: (...parts: Uint8Array[]) => Uint8Array = concatBytes;
 export const be = (v: number, n: number): Uint8Array => {
   const out = new Uint8Array(n);
   for (let i = n - 1; i >= 0; i--) {
