@@ -4,31 +4,15 @@
  * is absent (it is not part of the repository).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { scanCaptures } from '../../src/session.js';
+import { expectedRows } from '../corpus.js';
 
 const CORPUS = resolve(__dirname, '../../../shared/corpus');
 const have = existsSync(join(CORPUS, 'EXPECTED.tsv'));
 const BIN = resolve(__dirname, '../../bin/certshark');
-
-interface Row {
-  file: string;
-  count: number;
-  hashes: string[];
-}
-
-function expected(): Row[] {
-  return readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [file, count, hashes] = l.split('\t');
-      return { file: file!, count: Number(count), hashes: (hashes ?? '').split(/\s+/).filter(Boolean) };
-    });
-}
 
 function allFiles(dir: string): string[] {
   const out: string[] = [];
@@ -47,7 +31,7 @@ async function certsOf(file: string): Promise<Set<string>> {
 
 describe.skipIf(!have)('corpus parity with tshark', () => {
   it('finds every certificate tshark finds (EXPECTED.tsv)', async () => {
-    const rows = expected();
+    const rows = expectedRows();
     let want = 0;
     const missing: string[] = [];
     for (const row of rows) {

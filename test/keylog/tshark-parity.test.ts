@@ -6,10 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chainSet, CORPUS, haveCorpus, haveTshark, RENEG, ROOT, scanJson, type ScanJson } from './helpers.js';
+import { expectedByFile } from '../corpus.js';
 
 /** Certificates of every Certificate message tshark decodes (TLS and DTLS), as SHA-256 of the DER. */
 function tsharkCerts(file: string, keylog?: string): Set<string> {
@@ -67,21 +67,12 @@ describe.skipIf(!haveTshark)('same certificates as tshark with the same key log'
   });
 });
 
-/** EXPECTED.tsv: file, count, space-separated SHA-256 list (tshark's extraction). */
-function expectedTsv(): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const line of readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').split('\n').slice(1)) {
-    const [file, , list] = line.split('\t');
-    if (file) m.set(file, (list ?? '').trim().split(/\s+/).filter(Boolean));
-  }
-  return m;
-}
 
 describe.skipIf(!haveCorpus)('corpus: DTLS and TLS 1.3 traces', () => {
   const tls = (n: string): string => join(CORPUS, 'zeek/tls', n);
 
   it('DTLS 1.0, 1.2 and WebRTC (DTLS over a STUN-multiplexed port): the certificates EXPECTED.tsv lists', () => {
-    const exp = expectedTsv();
+    const exp = expectedByFile();
     const names = ['dtls1_0.pcap', 'dtls1_2.pcap', 'webrtc-stun.pcap'];
     const j = scanJson(names.map(tls));
     names.forEach((n, i) => {
@@ -107,7 +98,7 @@ describe.skipIf(!haveCorpus)('corpus: DTLS and TLS 1.3 traces', () => {
   });
 
   it('TLS 1.3 traces (ECH, X25519Kyber768, drafts 16-23, wolfSSL, PSK): encrypted handshakes, not errors', () => {
-    const exp = expectedTsv();
+    const exp = expectedByFile();
     const names = [
       'tls13-ech.pcap',
       'chrome-1250-tls-x25519-kyber.pcap',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FlowTracker } from '../../src/tcp/index.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../../src/tcp/types.js';
 import { pcapPackets } from './mini-decode.js';
+import { expectedByFile } from '../corpus.js';
 
 /**
  * Real captures (Zeek's test traces, see ../shared/corpus/README.md) through the tracker. A certificate is found
@@ -63,14 +64,6 @@ function handshakeBytes(s: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
-function expected(): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const line of readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').split('\n').slice(1)) {
-    const [file, , hashes] = line.split('\t');
-    if (file) m.set(file, (hashes ?? '').trim().split(/\s+/).filter(Boolean));
-  }
-  return m;
-}
 
 function run(file: string): { flows: Collector[]; hashes: Set<string>; tracker: FlowTracker } {
   const flows: Collector[] = [];
@@ -102,7 +95,7 @@ describe.skipIf(!have)('reference captures', () => {
     'zeek/other/smtp.pcap',
   ];
   it.each(files)('%s: every certificate tshark extracts is whole in a reassembled stream', (file) => {
-    const want = expected().get(file)!;
+    const want = expectedByFile().get(file)!;
     expect(want.length).toBeGreaterThan(0);
     const { hashes, tracker } = run(file);
     for (const h of want) expect(hashes.has(h), h).toBe(true);
@@ -113,7 +106,7 @@ describe.skipIf(!have)('reference captures', () => {
   it('every Ethernet pcap in the corpus: flows ended once, nothing left buffered, certificates whole', () => {
     let checked = 0;
     const missed: string[] = [];
-    for (const [file, want] of expected()) {
+    for (const [file, want] of expectedByFile()) {
       if (!/\.pcap(\.gz)?$/.test(file)) continue;
       const { hashes, tracker, flows } = run(file);
       if (tracker.stats.packets === 0) continue; // another link type: not for this reader

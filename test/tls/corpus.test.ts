@@ -3,7 +3,7 @@
  * src/capture -> src/net -> src/tcp -> src/tls. Compared with EXPECTED.tsv (tshark's extraction) and the
  * corpus README's known cases. Skipped when the corpus is absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
@@ -11,17 +11,12 @@ import type { Handshake } from '../../src/model.js';
 import { NetDecoder } from '../../src/net/index.js';
 import { FlowTracker } from '../../src/tcp/index.js';
 import { createTlsConsumer } from '../../src/tls/index.js';
+import { expectedByFile } from '../corpus.js';
 
 const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
 const have = existsSync(join(CORPUS, 'EXPECTED.tsv'));
 
-const expected = new Map<string, string[]>();
-if (have) {
-  for (const line of readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').split('\n').slice(1)) {
-    const [file, , shas] = line.split('\t');
-    if (file) expected.set(file, (shas ?? '').split(' ').filter(Boolean));
-  }
-}
+const expected = have ? expectedByFile() : new Map<string, string[]>();
 
 async function scan(file: string): Promise<{ hs: Handshake[]; certs: Map<string, Uint8Array> }> {
   const hs: Handshake[] = [];
