@@ -1,0 +1,68 @@
+/** Option values turned into what the commands use: trust options, failure level, colour, handshake selection. */
+import { compileFilter, type CertLookup } from '../report/index.js';
+import type { Handshake, Severity } from '../model.js';
+import type { TrustOptions } from './trust-wiring.js';
+import type { Io, Values } from './args.js';
+import { UsageError } from './usage-error.js';
+
+export function color(values: Values, io: Io): boolean {
+  return !values['no-color'] && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !!io.stdout.isTTY;
+}
+
+export function trustOptions(values: Values): TrustOptions {
+  const profile = values.profile ?? 'web';
+  if (profile !== 'web' && profile !== 'anyconnect' && profile !== 'expressway')
+    throw new UsageError(`unknown profile '${profile}': use web, anyconnect or expressway`);
+  let at: TrustOptions['at'] = 'capture';
+  if (values.at !== undefined && values.at !== 'capture') {
+    if (values.at === 'now') at = 'now';
+    else {
+      const d = new Date(values.at);
+      if (Number.isNaN(d.getTime())) throw new UsageError(`--at wants capture, now or an ISO date such as 2026-01-31T12:00:00Z, not '${values.at}'`);
+      at = d;
+    }
+  }
+  const role = values.role;
+  if (role !== undefined && role !== 'server' && role !== 'client') throw new UsageError(`--role is server or client, not '${role}'`);
+  return {
+    ca: values.ca ?? [],
+    systemCa: !!values['system-ca'],
+    publicRoots: !values['no-public-roots'],
+    profile,
+    at,
+    host: values.host,
+    role,
+  };
+}
+
+export function failLevel(values: Values): Severity | undefined {
+  const f = values['fail-on'];
+  if (f === undefined) return undefined;
+  if (f !== 'error' && f !== 'warning') throw new UsageError(`--fail-on is error or warning, not '${f}'`);
+  return f;
+}
+
+export type Selector = (h: Handshake, certs: CertLookup) => boolean;
+
+export function handshakeSelector(values: Values): Selector | undefined {
+  const preds: Selector[] = [];
+  if (values.filter !== undefined) {
+    const f = compileFilter(values.filter);
+    if (f.error) throw new UsageError(`--filter: ${f.error}`);
+    preds.push(f.test);
+  }
+  if (values.sni !== undefined) {
+    const want = values.sni.toLowerCase();
+    preds.push((h) => (h.sni ?? '').toLowerCase() === want);
+  }
+  if (values.handshake !== undefined) {
+    const ids = new Set<number>();
+    for (const s of values.handshake.flatMap((x) => x.split(','))) {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--handshake wants a handshake number such as 3, not '${s}'`);
+      ids.add(n);
+    }
+    preds.push((h) => ids.has(h.id));
+  }
+  return preds.length ? (h, certs) => preds.every((p) => p(h, certs)) : undefined;
+}
