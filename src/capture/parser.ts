@@ -130,7 +130,9 @@ export class CaptureParser {
           message:
             need > 0
               ? `file ends inside a ${what}: ${this.carryLen} of ${need} bytes`
-              : `file ends inside a ${what} header: ${this.carryLen} bytes`,
+              : what === 'file header'
+                ? `file ends inside the file header: ${this.carryLen} bytes`
+                : `file ends inside a ${what} header: ${this.carryLen} bytes`,
         };
       }
     }

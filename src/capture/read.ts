@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { LIMITS } from '../limits.js';
 import { addNote } from '../model.js';
 import { CaptureParser } from './parser.js';
-import { CaptureError, type CaptureReadResult, type CaptureSink, type ReadCaptureOptions } from './types.js';
+import { CaptureError, type CaptureReadResult, type CaptureSink, type CaptureStream, type ReadCaptureOptions } from './types.js';
 
 /** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory (ENOENT)". */
 function osReason(e: unknown): string {
@@ -14,6 +14,20 @@ function osReason(e: unknown): string {
   const m = /^[A-Z0-9_]+: ([^,]+)/.exec(err?.message ?? '');
   if (m && err.code) return `${m[1]} (${err.code})`;
   return err?.message ?? String(e);
+}
+
+/** Resolves with null as soon as `signal` aborts, so a read pending on a quiet pipe does not hold the run. */
+function abortable<T>(p: Promise<T | null>, signal: AbortSignal | undefined): Promise<T | null> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 /** A source of raw (possibly compressed) chunks. `fresh` chunks may be kept; others are reused buffers. */
@@ -59,7 +73,10 @@ function streamSource(stream: NodeJS.ReadableStream): RawSource {
       }
     },
     async close() {
-      await it.return?.();
+      // Not awaited: the iterator is an async generator, so return() would wait behind a read still pending on a
+      // quiet pipe (a stopped live capture with nothing matching its filter) and hold the run forever.
+      (stream as Readable).destroy?.();
+      void it.return?.()?.catch(() => undefined);
     },
   };
 }
@@ -76,15 +93,17 @@ const YIELD_EVERY_CHUNKS = 32;
  * capture. A file cut mid-record or corrupt is not an error: the result says `truncated` and keeps what was read.
  */
 export async function readCapture(
-  source: string,
+  source: string | CaptureStream,
   sink: CaptureSink,
   opts: ReadCaptureOptions = {},
 ): Promise<CaptureReadResult> {
-  const name = source === '-' ? 'stdin' : source;
+  const name = typeof source !== 'string' ? source.name : source === '-' ? 'stdin' : source;
   let raw: RawSource;
   let gzip = false;
   let regular = false;
-  if (source === '-') {
+  if (typeof source !== 'string') {
+    raw = streamSource(source.stream);
+  } else if (source === '-') {
     raw = streamSource(process.stdin);
   } else {
     let fh: FileHandle;
@@ -108,16 +127,38 @@ export async function readCapture(
 
   const parser = new CaptureParser(sink);
   const notes: string[] = [];
+  const signal = opts.signal;
   let bytes = 0;
+  let opened = false;
   let truncatedGzip: { atOffset: number; message: string } | undefined;
   const progress = (): void => opts.onProgress?.(bytes, raw.total);
-  try {
-    let first: Uint8Array | null;
+  const markOpen = (): void => {
+    if (opened) return;
+    opened = true;
+    opts.onOpen?.(!regular);
+  };
+  // Every raw chunk goes to the -w copy before it is parsed, so the copy holds what was read even if parsing stops.
+  const copy = (c: Uint8Array): void => {
+    if (opts.copyTo === undefined) return;
     try {
-      first = await raw.next();
+      for (let off = 0; off < c.length; ) off += writeSync(opts.copyTo, c, off);
+    } catch (e) {
+      throw new CaptureError(`cannot write the copy of the capture: ${osReason(e)}`);
+    }
+  };
+  const nextRaw = async (): Promise<Uint8Array | null> => {
+    let c: Uint8Array | null;
+    try {
+      c = await abortable(raw.next(), signal);
     } catch (e) {
       throw new CaptureError(`${name}: ${osReason(e)}`);
     }
+    if (c !== null) copy(c);
+    return c;
+  };
+  try {
+    const first = await nextRaw();
+    if (first === null && signal?.aborted) return stoppedEmpty();
     if (first === null) throw new CaptureError('empty file');
     gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
     if (!gzip) {
@@ -126,15 +167,12 @@ export async function readCapture(
       while (chunk !== null) {
         bytes += chunk.length;
         parser.push(chunk);
+        markOpen();
         progress();
-        if (parser.done) break;
-        opts.signal?.throwIfAborted();
+        if (parser.done || signal?.aborted) break;
         if (!regular || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
-        try {
-          chunk = await raw.next();
-        } catch (e) {
-          throw new CaptureError(`${name}: ${osReason(e)}`);
-        }
+        if (signal?.aborted) break;
+        chunk = await nextRaw();
       }
     } else {
       // The first chunk came from a reused buffer; copy it because zlib holds its input asynchronously.
@@ -146,7 +184,7 @@ export async function readCapture(
         for (;;) {
           let c: Uint8Array | null;
           try {
-            c = await raw.next();
+            c = await nextRaw();
           } catch (e) {
             readError = e;
             throw e;
@@ -161,14 +199,14 @@ export async function readCapture(
       try {
         for await (const out of inflated as AsyncIterable<Uint8Array>) {
           parser.push(out);
+          markOpen();
           progress();
-          if (parser.done) break;
-          opts.signal?.throwIfAborted();
+          if (parser.done || signal?.aborted) break;
           await yieldTurn();
         }
       } catch (e) {
-        if (e instanceof CaptureError || (e as Error)?.name === 'AbortError') throw e;
-        if (readError !== undefined) throw new CaptureError(`${name}: ${osReason(readError)}`);
+        if (e instanceof CaptureError) throw e;
+        if (readError !== undefined) throw readError instanceof CaptureError ? readError : new CaptureError(`${name}: ${osReason(readError)}`);
         // A cut or damaged gzip stream: keep what was inflated, say where the compressed data went wrong.
         const msg = `gzip data ends or is damaged (${(e as Error)?.message ?? e})`;
         truncatedGzip = { atOffset: bytes, message: msg };
@@ -187,9 +225,19 @@ export async function readCapture(
     bytes,
     notes: [...info.notes, ...notes],
   };
+  if (signal?.aborted) {
+    // The cut is ours (the run was stopped), not a damaged file: a record half read is simply not reported.
+    result.stopped = true;
+    delete result.truncated;
+  }
   // A record cut by the end of the inflated data is reported at its decompressed offset; a gzip error is
   // reported as well (in notes) when the record framing did not already say it.
   if (!result.truncated && truncatedGzip) result.truncated = truncatedGzip;
   progress();
   return result;
+}
+
+/** The result of a read stopped before any byte arrived: nothing was read, which is not an error. */
+function stoppedEmpty(): CaptureReadResult {
+  return { format: '', linkTypes: [], linkTypeNumbers: [], packets: 0, notes: [], bytes: 0, stopped: true };
 }

@@ -52,9 +52,31 @@ export interface CaptureEndInfo {
 export interface CaptureReadResult extends CaptureEndInfo {
   /** Bytes read from the source (compressed bytes for a gzip file). */
   bytes: number;
+  /** Reading was stopped through the signal before the input ended. */
+  stopped?: boolean;
 }
 
 export interface ReadCaptureOptions {
   onProgress?(bytesRead: number, totalBytes?: number): void;
+  /**
+   * Stops reading: the capture read so far is kept and the result says `stopped` (Ctrl-C, `-c`, `-a duration:`,
+   * the interactive view closed). A read waiting on a quiet pipe is abandoned at once.
+   */
   signal?: AbortSignal;
+  /**
+   * Called once, when the first bytes have arrived and were recognised as a capture: `streaming` is true for a
+   * source whose data comes as a writer sends it (stdin, a FIFO, a capture child), false for a regular file.
+   */
+  onOpen?(streaming: boolean): void;
+  /**
+   * Every byte read from the source is also written here, synchronously as it arrives, before it is parsed
+   * (`-w FILE`): a copy of the raw capture that holds everything read even when the run is ended abruptly.
+   */
+  copyTo?: number;
+}
+
+/** A capture arriving on a stream (a capture child's stdout), named for messages. */
+export interface CaptureStream {
+  name: string;
+  stream: NodeJS.ReadableStream;
 }

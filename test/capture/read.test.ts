@@ -100,11 +100,18 @@ describe('readCapture', () => {
     expect(bad).toBe(0);
   });
 
-  it('stops when aborted', async () => {
+  it('stops when aborted, keeping what was read', async () => {
     const ac = new AbortController();
     ac.abort();
-    const e = await errorOf(readCapture(join(dir, 'a.pcap'), { packet: () => undefined }, { signal: ac.signal }));
-    expect(e.name).toBe('AbortError');
+    const before = await readCapture(join(dir, 'a.pcap'), { packet: () => undefined }, { signal: ac.signal });
+    expect(before).toMatchObject({ stopped: true, packets: 0, bytes: 0 });
+    // Aborted by the first packet: the rest of the file is not delivered, and the cut is not called a truncation.
+    const late = new AbortController();
+    let delivered = 0;
+    const r = await readCapture(join(dir, 'a.pcap'), { packet: () => void (++delivered === 1 && late.abort()) }, { signal: late.signal });
+    expect(r.stopped).toBe(true);
+    expect(r.truncated).toBeUndefined();
+    expect(delivered).toBeGreaterThanOrEqual(1);
   });
 
   it.skipIf(!hasTool('mkfifo'))('a FIFO (`<(tcpdump -w -)`) is read as its writer sends, without blocking the event loop', async () => {
