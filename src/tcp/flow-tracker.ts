@@ -193,6 +193,29 @@ export class FlowTracker implements StreamHost {
     this.current = null;
   }
 
+  /**
+   * Live input: the consumers of flows without a packet since frame `frame` are told they have been idle for
+   * `seconds`. The least-recently-seen list is walked from its oldest end, so the walk stops at the first flow seen
+   * after `frame`; src/session.ts maps wall-clock time to frame numbers.
+   */
+  idle(frame: number, seconds: number): void {
+    let next: Flow | null;
+    for (let f = this.oldest; f !== null && f.lastFrame <= frame; f = next) {
+      next = f.newer;
+      const c = f.consumer;
+      if (f.skip || f.ended || c.idle === undefined) continue;
+      this.current = f;
+      try {
+        c.idle(seconds);
+        if (c.done) this.goQuiet(f);
+      } catch {
+        this.stats.consumerErrors++;
+        this.goQuiet(f);
+      }
+    }
+    this.current = null;
+  }
+
   // StreamHost: counters fed by the half-streams.
   buffered(n: number): void {
     const s = this.stats;

@@ -36,6 +36,12 @@ export interface FlowConsumer {
    * reported at most once per direction.
    */
   note?(dir: Dir, code: string, frame: number): void;
+  /**
+   * Optional, live input only: no packet of this flow has arrived for `seconds` of wall-clock time while the flow is
+   * still open. A consumer may report what it holds now instead of waiting for the flow to end (a failed handshake
+   * on a connection the peers leave open).
+   */
+  idle?(seconds: number): void;
   readonly done: boolean;
 }
 

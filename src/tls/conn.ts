@@ -65,6 +65,11 @@ class Builder {
   }
 }
 
+/** Live input: seconds without packets after which a handshake ended by a fatal alert is reported. */
+export const IDLE_AFTER_ALERT_S = 0.5;
+/** Live input: seconds without packets after which a handshake stalled past the server's flight is reported. */
+export const IDLE_STALLED_S = 3;
+
 const SERVER_TYPES = new Set([2, 3, 4, 8, 12, 13, 14, 22]);
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
@@ -688,6 +693,26 @@ export class TlsConn {
       );
       this.emit();
     }
+    this.done = true;
+  }
+
+  /**
+   * Live input, the flow quiet for `seconds`: a handshake that a fatal alert ended is reported after
+   * IDLE_AFTER_ALERT_S (the connection is over, RFC 8446 6.2, whether or not the peers close it); one that stalled
+   * after the server's flight (a client showing "Untrusted Server Certificate" and waiting for its user) after
+   * IDLE_STALLED_S, with a note, and the flow is not followed further, so the rest cannot make a second, partial
+   * handshake out of it. A file is never read this way: its flows end when the capture does.
+   */
+  idle(seconds: number): void {
+    const b = this.cur;
+    if (this.done || !b || b.emitted) return;
+    if (b.fatal) {
+      if (seconds >= IDLE_AFTER_ALERT_S) this.emit();
+      return;
+    }
+    if (seconds < IDLE_STALLED_S || !b.hasServerHello) return;
+    b.note(`reported while the flow was still open, after ${seconds} s without packets; later packets of this flow were not read`);
+    this.emit();
     this.done = true;
   }
 

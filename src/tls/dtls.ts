@@ -153,6 +153,10 @@ export class DtlsConsumer implements FlowConsumer {
     this.conn.framer = this.reasm;
   }
 
+  idle(seconds: number): void {
+    this.conn.idle(seconds);
+  }
+
   get done(): boolean {
     return this.failed || this.conn.done;
   }

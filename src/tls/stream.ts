@@ -100,6 +100,10 @@ export class TlsStreamConsumer implements FlowConsumer {
     );
   }
 
+  idle(seconds: number): void {
+    this.conn.idle(seconds);
+  }
+
   get done(): boolean {
     if (this.failed || this.conn.done) return true;
     const [a, b] = this.d;
