@@ -132,6 +132,8 @@ export interface CaptureSummary {
   skipped?: Record<string, number>;
   /** Set when the file could not be read at all (not a capture, missing): the one-line reason. */
   error?: string;
+  /** Set when reading was stopped before the input ended (Ctrl-C, `-c`, `-a duration:`): why. */
+  stopped?: string;
 }
 
 export interface ScanResult {

@@ -9,7 +9,7 @@ import { createTlsConsumer } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
 import { parseCertificate, type ParsedCertificate } from './x509/index.js';
-import type { CaptureRecord } from './capture/types.js';
+import type { CaptureRecord, CaptureStream } from './capture/types.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Verdict } from './model.js';
 import { addNote } from './model.js';
 import { LIMITS } from './limits.js';
@@ -30,6 +30,17 @@ export interface SessionOptions {
    */
   onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
   retain?: boolean;
+  /** Called once per capture when its first bytes arrived and were recognised (see readCapture's onOpen). */
+  onOpen?: (streaming: boolean) => void;
+  /**
+   * Called a few times a second while a streaming input (stdin, FIFO, capture child) is read, after handshakes of
+   * idle flows were reported: the moment for a writer to flush what it holds, however quiet the input is.
+   */
+  onTick?: () => void;
+  /** Stop after this many packets (`-c N`), over all captures. */
+  maxPackets?: number;
+  /** Raw bytes of the (single) capture are copied to this file descriptor as they are read (`-w FILE`). */
+  copyTo?: number;
 }
 
 export interface SessionResult extends ScanResult {
@@ -43,7 +54,22 @@ const DSB_TLS_KEY_LOG = 0x544c534b;
 /** Internal errors per capture kept as notes at most this many times; the rest are counted. */
 const MAX_INTERNAL_NOTES = 5;
 
-export async function scanCaptures(files: string[], opts: SessionOptions = {}): Promise<SessionResult> {
+/** A tick of the live clock: how often idle flows are looked at and output is flushed. */
+const TICK_MS = 200;
+
+/**
+ * Live input: how long a flow must be without packets before its consumer hears of it (and the seconds it is
+ * told). The first is what puts a handshake ended by an alert on screen within a second of its last packet.
+ */
+const IDLE_STEPS_S = [0.5, 3] as const;
+
+/** Why a stop signal fired, for the capture summary ('stopped: …'). */
+function stopReason(signal: AbortSignal): string {
+  const r = signal.reason as unknown;
+  return typeof r === 'string' ? r : 'stopped';
+}
+
+export async function scanCaptures(files: Array<string | CaptureStream>, opts: SessionOptions = {}): Promise<SessionResult> {
   const parsed = new Map<string, ParsedCertificate>();
   const certificates: CertificateInfo[] = [];
   const handshakes: Handshake[] = [];
@@ -70,8 +96,21 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
     listener.onHandshakes(hs, cs);
   };
 
+  // -c N: the session stops itself once it has seen N packets, through the same signal as Ctrl-C.
+  // (One controller that the caller's signal forwards to: signals made by AbortSignal.any can be collected on
+  // Node 20 before they fire.)
+  const countStop = new AbortController();
+  const signal = countStop.signal;
+  const outer = opts.signal;
+  const forward = () => countStop.abort(outer!.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  let totalPackets = 0;
+
   for (let ci = 0; ci < files.length; ci++) {
-    const file = files[ci]!;
+    if (signal.aborted) break;
+    const input = files[ci]!;
+    const file = typeof input === 'string' ? input : input.name;
     const summary: CaptureSummary = { file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [] };
     captures.push(summary);
 
@@ -125,7 +164,9 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
         summary.notes.push(`key log embedded in the capture: ${log.sessions.size} session(s)`);
       },
       packet(rec: CaptureRecord) {
+        if (signal.aborted) return;
         packets++;
+        if (opts.maxPackets !== undefined && ++totalPackets >= opts.maxPackets) countStop.abort(`${opts.maxPackets} packets captured (-c)`);
         // DESIGN.md style 3: no exception escapes a packet.
         try {
           const p = net.decode(rec);
@@ -135,23 +176,71 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
         }
       },
     };
+    // Live input: a clock, independent of the data, reports handshakes of flows gone quiet and flushes the
+    // listener and the writers, so a handshake shows within a second of its last packet however quiet the pipe
+    // then stays. Wall-clock instants are mapped to frame numbers: a flow whose last frame is at most the frame
+    // count of `step` seconds ago has been idle at least that long.
+    let clock: NodeJS.Timeout | undefined;
+    const seen: Array<{ at: number; frames: number }> = [];
+    const tick = () => {
+      const now = Date.now();
+      seen.push({ at: now, frames: packets });
+      while (seen.length > 1 && now - seen[1]!.at >= IDLE_STEPS_S[IDLE_STEPS_S.length - 1]! * 1000) seen.shift();
+      for (const step of IDLE_STEPS_S) {
+        let frames = -1;
+        for (const s of seen) if (now - s.at >= step * 1000) frames = s.frames;
+        if (frames > 0) {
+          try {
+            tracker.idle(frames, step);
+          } catch (e) {
+            internalError('idle flows', frames, e);
+          }
+        }
+      }
+      flush(true);
+      opts.onTick?.();
+    };
     try {
-      const res = await readCapture(file, packetSink, {
-        signal: opts.signal,
+      const res = await readCapture(input, packetSink, {
+        signal,
+        copyTo: opts.copyTo,
+        onOpen: (streaming) => {
+          if (streaming) clock = setInterval(tick, TICK_MS);
+          opts.onOpen?.(streaming);
+        },
         onProgress: (bytesRead, totalBytes) => {
           listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakeCount });
           flush(false);
         },
       });
+
       summary.format = res.format;
       summary.linkTypes = res.linkTypes;
       summary.packets = res.packets;
+      // Nothing to read in it: a file cut inside its header, or one that holds a header and no packet. Said as an
+      // unreadable input (one line, exit 2), not as a capture with no handshakes. A live capture stopped before any
+      // packet came is not this: it was quiet.
+      if (res.packets === 0 && !res.stopped) {
+        const t = res.truncated;
+        summary.error = t
+          ? t.atOffset === 0
+            ? `not a complete capture: ${t.message}`
+            : `no packets: ${t.message}`
+          : `the ${res.format || 'capture'} file holds no packets (only its header)`;
+      }
+      if (res.stopped) {
+        summary.stopped = stopReason(signal);
+        // The reader may have parsed a few records past the stop; only those delivered count.
+        summary.packets = packets;
+      }
       summary.bytes = res.bytes;
       if (res.truncated) summary.truncated = res.truncated;
       summary.notes.push(...res.notes);
     } catch (e) {
       if (e instanceof CaptureError) summary.error = e.message;
       else summary.error = `could not read capture: ${(e as Error)?.message ?? String(e)}`;
+    } finally {
+      if (clock) clearInterval(clock);
     }
     try {
       tracker.finish();
@@ -164,6 +253,7 @@ export async function scanCaptures(files: string[], opts: SessionOptions = {}): 
     if (Object.keys(skipped).length > 0) summary.skipped = skipped;
     flush(true);
   }
+  outer?.removeEventListener('abort', forward);
   handshakes.sort((a, b) => a.id - b.id);
   const result: SessionResult = { certshark: VERSION, captures, handshakes, certificates, parsed };
   listener?.onDone?.(toScanResult(result));

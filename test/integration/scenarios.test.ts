@@ -48,7 +48,7 @@ describe('scenario captures', () => {
         host: o.host,
       });
       const keys = await loadKeys(o.keylog ? join(DIR, o.keylog) : undefined, true);
-      const r = await scanCaptures([join(DIR, exp.capture)], { judge: trust.judge, keys });
+      const r = await scanCaptures([join(DIR, exp.capture)], { judge: trust.judge, keys: keys?.provider });
       const cap = r.captures[0]!;
       expect(cap.error).toBeUndefined();
       if (exp.format) expect(cap.format).toBe(exp.format);

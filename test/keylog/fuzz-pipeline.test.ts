@@ -246,6 +246,12 @@ describe('decryption path under hostile input, whole pipeline (tls13-keylog capt
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: firstPacket, max: capture.length - 1 }), async (cut) => {
         const r = await scan(capture.subarray(0, cut), keylogText);
+        // Cut before the first packet ended: there is nothing to scan, and the one-line reason says so.
+        if (r.captures[0]!.packets === 0) {
+          expect(r.captures[0]!.error).toMatch(/^no packets: file ends inside a block/);
+          expect(r.handshakes).toEqual([]);
+          return;
+        }
         checkClean(r);
         const ports = byPort(r);
         for (const [port, h] of ports) {
