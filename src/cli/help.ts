@@ -1,28 +1,123 @@
-/** The texts `--help` prints. */
+/** The texts `--help` prints: the overview, and one per command (`certshark scan --help`). */
 import { VERSION } from '../session.js';
+
+const TRUST_OPTIONS = `trust options (scan, export, the view, check):
+  --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
+  --system-ca            add the operating system's CA store
+  --no-public-roots      trust only what --ca / --system-ca give
+  --profile NAME         web (default), anyconnect, expressway
+  --at WHEN              judge validity at: capture (default), now, or an ISO date
+  --host NAME            name to check the server certificate against (default: the SNI)
+`;
+
+const INPUT_OPTIONS = `input:
+  CAPTURE                a pcap or pcapng file, gzip-compressed or not; - for standard input
+  -r FILE                the same as CAPTURE (tshark's spelling)
+  -i IFACE               capture live from an interface (through dumpcap, else tcpdump)
+  -f BPF                 capture filter for -i, passed to the capture tool unchanged ('tcp port 7001')
+  -w FILE                also keep the raw capture read (from -i or a pipe) in FILE; never overwrites
+  -c N                   stop after N packets
+  -a duration:SECONDS    stop after SECONDS (also -a packets:N)
+  -D                     list the interfaces -i can capture on
+  --keylog FILE          NSS key log (also SSLKEYLOGFILE) to decrypt TLS 1.3 certificates
+`;
+
+const SELECT_OPTIONS = `selection:
+  --filter EXPR, -Y EXPR only handshakes matching, e.g. "port 7001", "sni vpn", "bad", "not ok"
+`;
+
+const EXIT_CODES = `exit codes:
+  0  ran (also: q in the view, or the reader of the output went away, as with | head)
+  2  bad usage or unreadable input (one line on stderr)
+  3  --fail-on hit
+  130  stopped with Ctrl-C (what was read so far is reported)
+`;
 
 export const HELP = `certshark ${VERSION}: TLS certificates out of packet captures, and why a peer would or would not trust them
 
 usage:
   certshark [CAPTURE|-] [options]            interactive view on a terminal, else the text report
+  certshark -i IFACE [-f BPF] [-w FILE]      the same, capturing live
   certshark scan CAPTURE... [--json]         report every handshake, chain and verdict
-  certshark export CAPTURE --out DIR [--der] [--chains] [--sni NAME] [--handshake N] [--filter EXPR]
-  certshark check CERT_FILE... [--host NAME] [--role server|client] [--json]
+  certshark export CAPTURE --out DIR         write the certificates and chains as PEM or DER files
+  certshark check CERT_FILE...               judge certificate files without a capture
+  certshark COMMAND --help                   the options of one command
 
-options:
-  --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
-  --system-ca            add the operating system's CA store
-  --no-public-roots      trust only what --ca / --system-ca give
-  --keylog FILE          NSS key log (also SSLKEYLOGFILE) to decrypt TLS 1.3 certificates
-  --profile NAME         web (default), anyconnect, expressway
-  --at WHEN              judge validity at: capture (default), now, or an ISO date
-  --host NAME            name to check the server certificate against (default: the SNI)
-  --filter EXPR          only handshakes matching, e.g. "port 7001", "sni vpn", "bad", "not ok"
-  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning)
-  --json                 one JSON document on stdout
-  --verbose              list every verdict, also the ok ones
-  --no-color             no colours (also NO_COLOR)
+${INPUT_OPTIONS}
+${SELECT_OPTIONS}
+${TRUST_OPTIONS}
+output:
+  --no-color             no colours (also NO_COLOR); bold and reverse video stay
   -h, --help             this text;  -V, --version  the version
 
-CAPTURE is a pcap or pcapng file, gzip-compressed or not, or - for standard input (tcpdump -w - | certshark -).
-`;
+Live: certshark -i eth0 -f 'tcp port 7001' -w zone.pcapng, or from another host:
+  ssh root@expe tcpdump -U -w - port 7001 | certshark -
+(-U makes tcpdump write each packet as it is captured instead of when its buffer fills.)
+
+${EXIT_CODES}`;
+
+export const SCAN_HELP = `usage: certshark scan CAPTURE... [options]
+       certshark scan -i IFACE [-f BPF] [-w FILE] [-c N] [-a duration:SECONDS] [options]
+
+Reports every TLS handshake of the captures: peers, SNI, version, cipher, the chains each side sent, alerts, and
+the trust verdicts. Handshakes are written as they finish (completion order, not id order: sort by id if you need
+it), so memory stays flat on large captures and a live capture shows them as they happen.
+
+output:
+  --json                 one JSON document: {certshark, handshakes[], certificates[], captures[]}
+  --verbose, -v          list every verdict, also the ok ones
+  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning); a capture cut short
+                         counts as a warning
+  --no-color             no colours (also NO_COLOR)
+
+${INPUT_OPTIONS}
+${SELECT_OPTIONS}
+${TRUST_OPTIONS}
+${EXIT_CODES}`;
+
+export const EXPORT_HELP = `usage: certshark export CAPTURE --out DIR [options]
+
+Writes the certificates of the selected handshakes into DIR (created if needed), one file per certificate named
+after the handshake and the certificate, or with --chains one PEM bundle per distinct chain. Existing files are
+never overwritten: an identical file is kept, a different one gets a new name.
+
+options:
+  --out DIR, -o DIR      the folder to write into (required)
+  --der                  DER files instead of PEM (single certificates only)
+  --chains               one PEM bundle per distinct chain, leaf first, as the peer sent it
+  --sni NAME             only handshakes whose SNI is NAME
+  --handshake N          only handshake number N (repeatable, or N,M)
+  --filter EXPR, -Y EXPR only handshakes matching EXPR (see certshark --help)
+  --keylog FILE          NSS key log to decrypt TLS 1.3 certificates
+
+${TRUST_OPTIONS}
+${EXIT_CODES}`;
+
+export const CHECK_HELP = `usage: certshark check CERT_FILE... [options]
+
+Judges certificate files as a peer would, without a capture: the files' certificates are the chain (leaf first, any
+order), completed from the trusted CAs. Validity is judged now unless --at says otherwise.
+
+options:
+  --role ROLE            judge as the certificate of a server (default) or a client
+  --host NAME            the name the certificate must be valid for
+  --json                 the verdicts as JSON
+  --verbose, -v          list every verdict, also the ok ones
+  --fail-on LEVEL        exit 3 when a verdict of LEVEL (error or warning) is found
+
+${TRUST_OPTIONS}
+${EXIT_CODES}`;
+
+/** The help text of a command, or the overview. */
+export function helpFor(command: string | undefined): string {
+  switch (command) {
+    case 'scan':
+      return SCAN_HELP;
+    case 'export':
+      return EXPORT_HELP;
+    case 'check':
+      return CHECK_HELP;
+    default:
+      return HELP;
+  }
+}

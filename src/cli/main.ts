@@ -7,11 +7,12 @@ import { VERSION } from '../session.js';
 import { escapeTerminal } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 import { defaultIo, parse, type Io } from './args.js';
-import { HELP } from './help.js';
+import { helpFor } from './help.js';
 import { cmdScan } from './scan-command.js';
 import { cmdExport } from './export-command.js';
 import { cmdCheck } from './check-command.js';
 import { cmdView } from './view-command.js';
+import { listInterfaces } from './live.js';
 
 export type { Io } from './args.js';
 
@@ -31,7 +32,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(helpFor(positionals[0]));
     return 0;
   }
   if (values.version) {
@@ -47,10 +48,13 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'check':
       return cmdCheck(positionals.slice(1), values, io);
     case 'help':
-      io.stdout.write(HELP);
+      io.stdout.write(helpFor(positionals[1]));
       return 0;
     case undefined:
-      throw new UsageError('no capture given', 'usage: certshark CAPTURE | certshark scan CAPTURE... (see certshark --help)');
+      if (values['list-interfaces']) return listInterfaces(io);
+      if (values.interface === undefined && values.read === undefined)
+        throw new UsageError('no capture given', 'usage: certshark CAPTURE | certshark -i IFACE | certshark scan CAPTURE... (see certshark --help)');
+      return cmdView([], values, io);
     default:
       return cmdView(positionals, values, io);
   }

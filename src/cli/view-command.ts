@@ -1,13 +1,14 @@
-/** `certshark CAPTURE` on a terminal: the interactive view (the text report otherwise). */
+/** `certshark CAPTURE` (or `-i IFACE`) on a terminal: the interactive view (the text report otherwise). */
 import { openSync } from 'node:fs';
 import { ReadStream as TtyReadStream } from 'node:tty';
-import { scanCaptures, toScanResult } from '../session.js';
-import { buildTrust } from './trust-wiring.js';
-import { loadKeys } from './keys.js';
+import { toScanResult, type SessionResult } from '../session.js';
+import type { CertificateInfo, Handshake, ScanListener, ScanProgress, ScanResult } from '../model.js';
+import { escapeTerminal } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 import type { Io, Values } from './args.js';
-import { trustOptions } from './options.js';
-import { cmdScan } from './scan-command.js';
+import { color } from './options.js';
+import { cmdScan, scanInputs } from './scan-command.js';
+import { openInputs } from './inputs.js';
 
 function openTty(): NodeJS.ReadStream | undefined {
   try {
@@ -17,28 +18,105 @@ function openTty(): NodeJS.ReadStream | undefined {
   }
 }
 
+/**
+ * Holds the session's events until the view subscribes: the scan starts before the view (whose terminal is taken
+ * over only once capture bytes have arrived), and nothing it reported meanwhile is lost.
+ */
+class ListenerRelay implements ScanListener {
+  private target?: ScanListener;
+  private queue: Array<(l: ScanListener) => void> = [];
+  private send(f: (l: ScanListener) => void): void {
+    if (this.target) f(this.target);
+    else this.queue.push(f);
+  }
+  attach(l: ScanListener): void {
+    this.target = l;
+    for (const f of this.queue) f(l);
+    this.queue = [];
+  }
+  onProgress = (p: ScanProgress) => this.send((l) => l.onProgress?.(p));
+  onHandshakes = (h: Handshake[], c: CertificateInfo[]) => this.send((l) => l.onHandshakes?.(h, c));
+  onStatus = (text: string, tone?: 'info' | 'error') =>
+    this.send((l) => (l as { onStatus?: (t: string, tone?: 'info' | 'error') => void }).onStatus?.(text, tone));
+}
+
+/** How long a quiet pipe may stay quiet before the terminal says what certshark is waiting for. */
+const WAITING_HINT_MS = 1500;
+
 export async function cmdView(files: string[], values: Values, io: Io): Promise<number> {
   if (!io.stdout.isTTY || values.json) return cmdScan(files, values, io);
-  if (files.length !== 1) throw new UsageError('the interactive view opens one capture; use scan for several');
-  // Keys come from the terminal. When the capture itself arrives on stdin (tcpdump -w - | certshark -), read the
-  // keys from /dev/tty instead; without a terminal at all, print the report.
-  let keyboard: NodeJS.ReadStream | undefined = process.stdin.isTTY ? process.stdin : undefined;
-  if (files[0] === '-' || !keyboard) keyboard = openTty();
-  if (!keyboard) return cmdScan(files, values, io);
-  const trustOpts = trustOptions(values);
+  const inputs = openInputs(files, values, { many: false });
+  const fromStdin = inputs.sources[0] === '-';
+  // Keys come from the terminal. When the capture itself arrives on stdin (tcpdump -w - | certshark -), they are
+  // read from /dev/tty instead; without a terminal at all, the report is printed.
+  if (!process.stdin.isTTY && !fromStdin && !openTtyCheck()) {
+    inputs.close();
+    return cmdScan(files, values, io);
+  }
+  const relay = new ListenerRelay();
+  if (inputs.live) inputs.live.onStatus = (line) => relay.onStatus(line);
+  let opened!: () => void;
+  const firstBytes = new Promise<void>((r) => (opened = r));
+  const scan: Promise<SessionResult> = scanInputs(inputs, values, io, { listener: relay, onOpen: () => opened() });
+  // The terminal is taken over only once the first capture bytes have arrived: a password prompt upstream
+  // (sudo tcpdump … | certshark -) reads the same terminal until then, and an input that is not a capture at all
+  // gets one line on stderr, not a full-screen view.
+  let hint: NodeJS.Timeout | undefined;
+  if (fromStdin || inputs.live) {
+    hint = setTimeout(() => {
+      const what = inputs.live ? `${inputs.live.tool.name} on ${inputs.live.iface}` : 'standard input';
+      io.stderr.write(`certshark: waiting for capture data from ${escapeTerminal(what)} (Ctrl-C to stop)\n`);
+    }, WAITING_HINT_MS);
+  }
+  const onSigint = () => inputs.stop.abort('interrupted (Ctrl-C)');
+  process.once('SIGINT', onSigint);
+  const first = await Promise.race([firstBytes.then(() => 'open' as const), scan.then(() => 'done' as const, () => 'done' as const)]);
+  if (hint) clearTimeout(hint);
+  process.off('SIGINT', onSigint);
+  if (first === 'done') {
+    const r = await scan;
+    const errors = r.captures.filter((c) => c.error);
+    for (const c of errors) {
+      const msg = c.error!.startsWith(c.file) ? c.error! : `${c.file}: ${c.error}`;
+      io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
+    }
+    if (errors.length) return 2;
+    if (inputs.stop.signal.aborted) return 130;
+  }
+  const keyboard: NodeJS.ReadStream | undefined = process.stdin.isTTY && !fromStdin ? process.stdin : openTty();
+  if (!keyboard) throw new UsageError('no terminal to read keys from; use certshark scan');
   // The TUI is loaded lazily, only for a terminal (DESIGN.md style 9).
   const { runTui } = await import('../tui/index.js');
-  return runTui({
-    title: files[0]!,
-    exportDir: values.out,
-    stdin: keyboard,
-    start: async (listener) => {
-      const trust = await buildTrust(trustOpts);
-      const keys = await loadKeys(values.keylog ?? io.env.SSLKEYLOGFILE, values.keylog !== undefined);
-      const r = await scanCaptures(files, { judge: trust.judge, keys, listener });
-      const errors = r.captures.filter((c) => c.error).map((c) => `${c.file}: ${c.error}`);
-      if (errors.length) listener.onError?.(errors.join('; '));
-      return toScanResult(r);
-    },
-  });
+  let code: number;
+  try {
+    code = await runTui({
+      title: inputs.title,
+      exportDir: values.out,
+      stdin: keyboard,
+      color: color(values, io),
+      start: async (listener) => {
+        relay.attach(listener);
+        const r = await scan;
+        const errors = r.captures.filter((c) => c.error).map((c) => (c.error!.startsWith(c.file) ? c.error! : `${c.file}: ${c.error}`));
+        if (errors.length) listener.onError?.(errors.join('; '));
+        return toScanResult(r) as ScanResult;
+      },
+    } as Parameters<typeof runTui>[0]);
+  } finally {
+    // q or Ctrl-C: the view is gone, so is the run. Reading stops, the capture child is ended (what it captured
+    // stays in the -w file), and the CLI's caller exits without waiting for a pipe that may never close.
+    inputs.stop.abort('view closed');
+    inputs.close();
+    keyboard.destroy?.();
+    // Reaped here, so no exited child is left behind for the shell to find.
+    if (inputs.live) await Promise.race([inputs.live.exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
+  return code;
+}
+
+/** Whether a terminal can be opened for the keys (the capture is on stdin, or stdin is not a terminal). */
+function openTtyCheck(): boolean {
+  const t = openTty();
+  t?.destroy();
+  return t !== undefined;
 }

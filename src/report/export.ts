@@ -6,7 +6,7 @@ import { sanitizeFileName } from './sanitize.js';
 export interface ExportOptions {
   /** Write DER (.cer) instead of PEM (.pem). Single certificates only. */
   der?: boolean;
-  /** One PEM bundle per handshake side (the chain as presented) instead of one file per certificate. */
+  /** One PEM bundle per distinct chain and side (as presented) instead of one file per certificate. */
   chains?: boolean;
   /** Only handshakes passing this predicate (SNI, handshake number, filter expression). */
   select?: (h: Handshake) => boolean;
@@ -40,10 +40,16 @@ export function planExport(result: ScanResult, opts: ExportOptions = {}): Export
   const handshakes = result.handshakes.filter((h) => (opts.select ? opts.select(h) : true));
   const files: ExportFile[] = [];
   if (opts.chains) {
+    // One file per distinct chain and side: a server presents the same chain in every handshake, and 300
+    // handshakes of one Expressway are one chain to upload, named after the first handshake that presented it.
+    const chains = new Set<string>();
     for (const h of handshakes) {
       for (const side of ['server', 'client'] as const) {
         const chain = side === 'server' ? h.serverChain : h.clientChain;
         if (chain.length === 0) continue;
+        const key = `${side}:${chain.join(',')}`;
+        if (chains.has(key)) continue;
+        chains.add(key);
         const peer = side === 'server' ? h.sni ?? h.server.ip : h.client.ip;
         const name = `hs${h.id}_${sanitizeFileName(peer, 'peer', 60)}_${side}-chain.pem`;
         const text = chain.map((sha) => bySha.get(sha)).filter((c): c is CertificateInfo => !!c).map(pemBody).join('');

@@ -86,7 +86,8 @@ export function renderHandshakeText(h: Handshake, cert: (sha256: string) => Cert
   }
   for (const a of h.alerts) {
     const dir = a.from === 'client' ? 'client → server' : 'server → client';
-    out.push(`    alert ${dir}: ${a.levelName} ${a.descriptionName} (frame ${a.frame})`);
+    // An encrypted alert has neither a level nor a description to print: it is one opaque record.
+    out.push(a.encrypted ? `    alert ${dir}: encrypted (frame ${a.frame})` : `    alert ${dir}: ${a.levelName} ${a.descriptionName} (frame ${a.frame})`);
   }
   out.push(...verdictLines(o, h.verdicts ?? [], '    '));
   for (const n of h.notes) out.push(`    note: ${esc(n)}`);
@@ -104,6 +105,7 @@ export function renderCapturesText(captures: CaptureSummary[], o: TextOptions): 
         `  ${c.format}  ${c.linkTypes.join(',') || 'no link types'}  ${c.packets} packets  ${c.bytes} bytes`,
     );
     if (c.truncated) out.push(`  ${paint(o, 'warning', '! truncated')}: ${esc(c.truncated.message)}`);
+    if (c.stopped) out.push(`  stopped: ${esc(c.stopped)}`);
     for (const n of c.notes) out.push(`  note: ${esc(n)}`);
   }
   return out.length ? out.join('\n') + '\n' : '';
@@ -113,23 +115,32 @@ export interface Tally {
   handshakes: number;
   certificates: number;
   bySeverity: Record<Severity, number>;
+  /** Handshakes whose certificates stayed encrypted (TLS 1.3 without a key log): nothing was judged. */
+  encrypted: number;
 }
 
 export function newTally(): Tally {
-  return { handshakes: 0, certificates: 0, bySeverity: { ok: 0, info: 0, warning: 0, error: 0 } };
+  return { handshakes: 0, certificates: 0, bySeverity: { ok: 0, info: 0, warning: 0, error: 0 }, encrypted: 0 };
+}
+
+/** A handshake none of whose certificates could be read: it is counted apart, not as ok. */
+export function unjudged(h: Handshake): boolean {
+  return h.encrypted && h.serverChain.length === 0 && h.clientChain.length === 0;
 }
 
 export function tallyHandshake(t: Tally, h: Handshake): void {
   t.handshakes++;
-  t.bySeverity[worstSeverity(h)]++;
+  const sev = worstSeverity(h);
+  if (unjudged(h) && (sev === 'ok' || sev === 'info')) t.encrypted++;
+  else t.bySeverity[sev]++;
 }
 
+/** The last line: handshakes by their worst verdict, then the certificates they presented. */
 export function renderTallyText(t: Tally): string {
   const c = t.bySeverity;
-  return (
-    `${t.handshakes} handshake(s), ${t.certificates} unique certificate(s): ` +
-    `${c.error} with errors, ${c.warning} with warnings, ${c.ok + c.info} ok\n`
-  );
+  const parts = [`${c.error} with errors`, `${c.warning} with warnings`, `${c.ok + c.info} ok`];
+  if (t.encrypted) parts.push(`${t.encrypted} encrypted (certificates not readable, not judged)`);
+  return `${t.handshakes} handshake(s): ${parts.join(', ')}; ${t.certificates} unique certificate(s)\n`;
 }
 
 /** The whole report at once: handshakes, then the captures they came from, then the totals. */

@@ -37,7 +37,7 @@ function alertVerdicts(h: Handshake, ctx: TrustContext, leafOf: (r: Role) => Par
     const Sender = capital(who(sender, ctx.profile, h));
     const otherName = sideName(other, ctx.profile);
     if (a.encrypted) {
-      out.push(verdict('alert-other', 'handshake', `${Sender} sent an encrypted alert at frame ${a.frame}${a.descriptionName ? ` (probably ${clean(a.descriptionName)})` : ''}; its content cannot be read without the session keys.`,
+      out.push(verdict('alert-other', 'handshake', `${Sender} sent an encrypted alert at frame ${a.frame}${a.descriptionName && a.descriptionName !== 'encrypted' ? ` (probably ${clean(a.descriptionName)})` : ''}; its content cannot be read without the session keys.`,
         'Capture with a key log (SSLKEYLOGFILE or -keylogfile) and pass it with --keylog to read it.'));
       continue;
     }

@@ -165,7 +165,7 @@ describe('export', () => {
     // Node 20's recursive mkdir never returns under /proc; the export creates folders one level at a time.
     const r = spawnSync(process.execPath, [BIN, 'export', HEALTHY, '--out', '/proc/certshark-nope/x'], { encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^certshark: cannot write to \/proc\/certshark-nope\/x: ENOENT\n$/);
+    expect(r.stderr).toMatch(/^certshark: cannot write to \/proc\/certshark-nope\/x: no such file or directory \(ENOENT\)\n$/);
   });
 
   it('--chains writes one bundle per side, --der writes DER', () => {
