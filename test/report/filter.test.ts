@@ -525,3 +525,21 @@ describe('the field table', () => {
     expect(lines.every((l) => l.length > col && l[col - 1] === ' ' && l[col - 2] === ' ')).toBe(true);
   });
 });
+
+describe('the README', () => {
+  const readme = readFileSync(join(CAPTURES, '../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Filter expressions'), readme.indexOf('Live from tcpdump'));
+  it('gives examples that compile', () => {
+    const ex = section.slice(section.indexOf('Examples:')).replace(/\n/g, ' ');
+    const exprs = [...ex.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    expect(exprs.length).toBeGreaterThanOrEqual(5);
+    for (const e of exprs) expect(compileFilter(e).error, e).toBeUndefined();
+  });
+  it('lists only fields that exist, and every field of the table', () => {
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const listed = rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    const names = FILTER_FIELDS.map((f) => f.name);
+    for (const n of listed) expect(names, n).toContain(n);
+    for (const n of names) expect(listed, n).toContain(n);
+  });
+});
