@@ -1,170 +1,90 @@
 /**
- * The handshake filter language shared by `--filter` and the interactive `/`, in the words the engineers use:
- * `port 7001`, `sni vpn`, `ip 10.0.0.1` (a trailing dot or colon makes a prefix), `host vcse`, `cn Example`,
- * `code missing-intermediate` (or the bare code), `bad` / `warn` / `ok` / `info` (the worst verdict), `alert`,
- * `tcp`, `dtls`, `mtls`, `encrypted`, and free text (SNI, addresses, ports, version, cipher, ALPN, verdict codes,
- * alert names, certificate names). Terms are ANDed; `!term` or `not term` negates one. Case-insensitive.
+ * The handshake filter language shared by `--filter`/`-Y` and the interactive `/` (README "Filter expressions"):
+ * Wireshark's display-filter grammar over certshark's handshakes, with certshark's own short words kept.
+ *
+ * - Logic: `and`/`&&`, `or`/`||`, `not`/`!`, parentheses; `not` binds tightest, then `and`, then `or`; terms side
+ *   by side are ANDed (`port 7001 bad`).
+ * - Comparisons: `FIELD OP VALUE` with `==`/`eq`, `!=`/`ne`, `<` `<=` `>` `>=` (`lt` ...), `contains`,
+ *   `matches`/`~` (a JavaScript regular expression, case-insensitive), `FIELD in {A B}`; a Wireshark field alone
+ *   tests that it has a value. Values are words or "quoted strings". Fields: filter-fields.ts.
+ * - certshark's words: `port 7001`, `ip 10.77.0.0/24` (or `ip 10.0.` as a prefix), `host X`, `sni X`, `cn X`,
+ *   `code X`; `bad` `warn` `ok` `info` `alert` `tcp` `udp`/`dtls` `mtls` `encrypted`; a bare verdict code; and
+ *   free text (SNI, addresses, ports, version, cipher, ALPN, verdict codes, alert names, certificate names).
+ *
+ * A word before an operator must be a field. A lone dotted word is a field when it names one (`ip.addr` tests
+ * presence), a mistake when it starts like one (`tls.sni`: an error that says to quote it), and otherwise free text,
+ * so host names work unquoted (`vpn.example.com`). Case never matters.
  */
-import type { CertificateInfo, Handshake, Severity, Verdict } from '../model.js';
-import { VERDICT_CODES } from '../trust/codes.js';
+import { tokenize, FilterError, type Token } from './filter-lexer.js';
+import { parseFilter } from './filter-parser.js';
+import { escapeTerminal } from './escape.js';
+import type { HandshakePredicate } from './filter-words.js';
 
-/** `info` ranks below `ok`: it judges nothing, so a trusted chain with a remark is still OK. */
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, ok: 1, warning: 2, error: 3 };
-
-/** Worst severity among verdicts (of one subject when given), or undefined when there are none. */
-export function worstVerdictSeverity(verdicts: readonly Verdict[] | undefined, subject?: string): Severity | undefined {
-  if (!verdicts) return undefined;
-  let worst: Severity | undefined;
-  for (const v of verdicts) {
-    if (subject !== undefined && v.subject !== subject) continue;
-    if (worst === undefined || SEVERITY_RANK[v.severity] > SEVERITY_RANK[worst]) worst = v.severity;
-  }
-  return worst;
-}
-
-/** A handshake's badge: its worst verdict, `ok` when it has none. */
-export function worstSeverity(h: Handshake): Severity {
-  return worstVerdictSeverity(h.verdicts) ?? 'ok';
-}
-
-/** A Map of certificates by SHA-256, or anything that looks one up. */
-export type CertLookup = { get(sha256: string): CertificateInfo | undefined };
-export type HandshakePredicate = (h: Handshake, certs: CertLookup) => boolean;
-
-type Term = (h: Handshake, certs: CertLookup) => boolean;
-
-const KEYWORDS_WITH_ARG = new Set(['port', 'ip', 'host', 'sni', 'cn', 'code']);
-const EXAMPLES: Record<string, string> = {
-  port: '7001', ip: '10.0.0.1', host: 'vpn.example.com', sni: 'vpn', cn: 'Example', code: 'missing-intermediate',
-};
+export { SEVERITY_RANK, worstSeverity, worstVerdictSeverity } from './severity.js';
+export type { CertLookup, HandshakePredicate } from './filter-words.js';
+export { FILTER_FIELDS, filterFieldLines, type FilterField } from './filter-fields.js';
 
 export interface CompiledFilter {
+  /** The filter; when `error` is set it matches nothing, so a caller that forgets to check shows no wrong rows. */
   test: HandshakePredicate;
-  /** Normalised text, for the status line. */
+  /** The text with runs of blanks outside strings made one, for the status line. */
   text: string;
   /**
-   * What is wrong with the expression, if anything (`port` without a number, a keyword without its value). The
-   * interactive filter still filters as typed; the command line refuses it.
+   * What is wrong with the expression, one line (unknown field, syntax, missing operand, unbalanced parenthesis,
+   * bad number, port, address or regular expression). The command line refuses the expression (exit 2); the
+   * interactive view keeps the rows of the last expression that compiled and shows this beside the prompt.
    */
   error?: string;
+  /** With `error`: 0-based column in the text as given (counted in code points) where the mistake starts. */
+  position?: number;
+  /** With `error`: how many columns the mistake spans (at least 1; a missing operand at the end is 1). */
+  length?: number;
 }
+
+const NOTHING: HandshakePredicate = () => false;
 
 export function compileFilter(text: string): CompiledFilter {
-  const tokens = text.trim().toLowerCase().split(/\s+/).filter((t) => t !== '');
-  const terms: Term[] = [];
-  let error: string | undefined;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+    return { test: parseFilter(tokens), text: normalise(text, tokens) };
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e;
+    const position = columns(text, e.start);
+    const length = Math.max(1, columns(text, e.end) - position);
+    return { test: NOTHING, text: text.trim().replace(/\s+/g, ' '), error: e.message, position, length };
+  }
+}
+
+/** `error (column N)`, 1-based for people, terminal-safe: the one line the CLI prints after `--filter: `. */
+export function formatFilterError(f: CompiledFilter): string {
+  if (f.error === undefined) return '';
+  return escapeTerminal(f.position === undefined ? f.error : `${f.error} (column ${f.position + 1})`);
+}
+
+/**
+ * The expression and a caret line under the mistake (`^~~~`), terminal-safe (an escaped control character widens
+ * the line, and the caret moves with it), for a report that may take three lines.
+ */
+export function filterErrorCaret(text: string, f: CompiledFilter): [string, string] {
+  const cps = Array.from(text);
+  const pos = Math.min(f.position ?? 0, cps.length);
+  const before = Array.from(escapeTerminal(cps.slice(0, pos).join(''))).length;
+  const span = Array.from(escapeTerminal(cps.slice(pos, pos + (f.length ?? 1)).join(''))).length;
+  return [escapeTerminal(text), ' '.repeat(before) + '^' + '~'.repeat(Math.max(0, span - 1))];
+}
+
+function columns(text: string, utf16: number): number {
+  return Array.from(text.slice(0, utf16)).length;
+}
+
+function normalise(text: string, tokens: Token[]): string {
+  let out = '';
   for (let i = 0; i < tokens.length; i++) {
-    let tok = tokens[i]!;
-    let negate = false;
-    if (tok === 'not' && i + 1 < tokens.length) {
-      negate = true;
-      tok = tokens[++i]!;
-    } else if (tok === 'not') {
-      error ??= "'not' needs a term after it";
-    } else if (tok.startsWith('!') && tok.length > 1) {
-      negate = true;
-      tok = tok.slice(1);
-    }
-    let term: Term;
-    if (KEYWORDS_WITH_ARG.has(tok) && i + 1 < tokens.length) {
-      const arg = tokens[++i]!;
-      if (tok === 'port' && !/^\d{1,5}$/.test(arg)) error ??= `'port' needs a number from 0 to 65535, not '${arg}'`;
-      term = keywordTerm(tok, arg);
-    } else {
-      if (KEYWORDS_WITH_ARG.has(tok)) error ??= `'${tok}' needs a value, e.g. '${tok} ${EXAMPLES[tok]}'`;
-      term = wordTerm(tok);
-    }
-    terms.push(negate ? (h, c) => !term(h, c) : term);
-  }
-  const test: HandshakePredicate =
-    terms.length === 0 ? () => true : (h, c) => terms.every((t) => t(h, c));
-  return error === undefined ? { test, text: tokens.join(' ') } : { test, text: tokens.join(' '), error };
-}
-
-function keywordTerm(kw: string, arg: string): Term {
-  switch (kw) {
-    case 'port': {
-      const p = Number(arg);
-      return (h) => h.client.port === p || h.server.port === p;
-    }
-    case 'ip': {
-      // A trailing dot or colon means a prefix (`ip 10.0.0.`), otherwise the address must be equal.
-      const prefix = arg.endsWith('.') || arg.endsWith(':');
-      return (h) => {
-        const c = h.client.ip.toLowerCase();
-        const s = h.server.ip.toLowerCase();
-        return prefix ? c.startsWith(arg) || s.startsWith(arg) : c === arg || s === arg;
-      };
-    }
-    case 'sni':
-      return (h) => h.sni !== undefined && h.sni.toLowerCase().includes(arg);
-    case 'cn':
-      return (h, certs) => chainNames(h, certs, false).some((n) => n.includes(arg));
-    case 'host':
-      return (h, certs) =>
-        (h.sni !== undefined && h.sni.toLowerCase().includes(arg)) ||
-        h.server.ip.toLowerCase().includes(arg) ||
-        h.client.ip.toLowerCase().includes(arg) ||
-        chainNames(h, certs, true).some((n) => n.includes(arg));
-    default: // code
-      return (h) => (h.verdicts ?? []).some((v) => v.code === arg);
-  }
-}
-
-function wordTerm(w: string): Term {
-  switch (w) {
-    case 'bad':
-    case 'error':
-    case 'errors':
-      return (h) => worstVerdictSeverity(h.verdicts) === 'error';
-    case 'warn':
-    case 'warning':
-    case 'warnings':
-      return (h) => worstVerdictSeverity(h.verdicts) === 'warning';
-    case 'ok':
-    case 'good':
-      return (h) => worstVerdictSeverity(h.verdicts) === 'ok';
-    case 'info':
-      return (h) => worstVerdictSeverity(h.verdicts) === 'info';
-    case 'alert':
-    case 'alerts':
-      return (h) => h.alerts.length > 0;
-    case 'tcp':
-      return (h) => h.transport === 'tcp';
-    case 'udp':
-    case 'dtls':
-      return (h) => h.transport === 'udp';
-    case 'mtls':
-      return (h) => h.clientChain.length > 0 || h.certificateRequest !== undefined;
-    case 'encrypted':
-      return (h) => h.encrypted;
-  }
-  if (Object.prototype.hasOwnProperty.call(VERDICT_CODES, w)) {
-    return (h) => (h.verdicts ?? []).some((v) => v.code === w);
-  }
-  return (h, certs) => freeText(h, certs, w);
-}
-
-function chainNames(h: Handshake, certs: CertLookup, withSans: boolean): string[] {
-  const out: string[] = [];
-  for (const chain of [h.serverChain, h.clientChain]) {
-    for (const sha of chain) {
-      const c = certs.get(sha);
-      if (!c) continue;
-      if (c.subjectCN) out.push(c.subjectCN.toLowerCase());
-      if (withSans) for (const s of c.sans ?? []) out.push(s.value.toLowerCase());
-    }
+    const t = tokens[i]!;
+    if (t.kind === 'end') break;
+    if (i > 0 && t.start > tokens[i - 1]!.end) out += ' ';
+    out += text.slice(t.start, t.end);
   }
   return out;
-}
-
-function freeText(h: Handshake, certs: CertLookup, w: string): boolean {
-  if (h.sni?.toLowerCase().includes(w)) return true;
-  if (h.client.ip.toLowerCase().includes(w) || h.server.ip.toLowerCase().includes(w)) return true;
-  if (String(h.server.port) === w || String(h.client.port) === w) return true;
-  if (h.version?.toLowerCase().includes(w) || h.cipher?.toLowerCase().includes(w)) return true;
-  if (h.alpn?.some((a) => a.toLowerCase().includes(w))) return true;
-  if (h.verdicts?.some((v) => v.code.includes(w))) return true;
-  if (h.alerts.some((a) => a.descriptionName.toLowerCase().includes(w))) return true;
-  return chainNames(h, certs, true).some((n) => n.includes(w));
 }

@@ -1,6 +1,9 @@
 export { escapeTerminal } from './escape.js';
 export { sanitizeFileName } from './sanitize.js';
-export { compileFilter, worstSeverity, worstVerdictSeverity, SEVERITY_RANK, type CompiledFilter, type CertLookup } from './filter.js';
+export {
+  compileFilter, formatFilterError, filterErrorCaret, filterFieldLines, FILTER_FIELDS, worstSeverity, worstVerdictSeverity, SEVERITY_RANK,
+  type CompiledFilter, type CertLookup, type FilterField,
+} from './filter.js';
 export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile, type ExportOptions, type ExportOutcome } from './export.js';
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
 export { renderJson, JsonStreamWriter } from './json.js';

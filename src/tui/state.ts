@@ -45,7 +45,10 @@ export interface TuiState {
   error?: string;
   captures: CaptureSummary[];
   filterText: string;
+  /** The filter the rows are derived from: the last text that compiled. */
   filter: CompiledFilter;
+  /** Set while filterText does not compile (typing `ip.addr ==`): shown beside the prompt; the rows keep `filter`. */
+  filterError?: { message: string; position: number };
   sort: SortSpec;
   group: boolean;
   expanded: ReadonlySet<string>;
@@ -188,6 +191,16 @@ function scrolled(s: TuiState): TuiState {
 
 function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, n));
+}
+
+/**
+ * The filter text as typed. While it does not compile (half typed: `ip.addr ==`) the rows stay those of the last
+ * text that did, rather than none or all, and the error is kept for the prompt.
+ */
+function withFilterText(s: TuiState, text: string): TuiState {
+  const f = compileFilter(text);
+  if (f.error !== undefined) return { ...s, filterText: text, filterError: { message: f.error, position: f.position ?? 0 } };
+  return rederive({ ...s, filterText: text, filter: f, filterError: undefined });
 }
 
 /** Re-derive the rows after the filter, sort, grouping or data changed, keeping the selected handshake. */
@@ -353,16 +366,17 @@ export function reducer(s: TuiState, a: Action): TuiState {
       return { ...s, mode: { kind: 'filter', before: s.filterText } };
     case 'filter-change': {
       if (a.text === s.filterText) return s;
-      return rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
+      return withFilterText(s, a.text);
     }
     case 'filter-apply': {
-      const next = a.text === s.filterText ? s : rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
-      return { ...next, mode: { kind: 'normal' } };
+      const next = a.text === s.filterText ? s : withFilterText(s, a.text);
+      // An expression with a mistake is not applied: the prompt stays open with the error beside it.
+      return next.filterError ? next : { ...next, mode: { kind: 'normal' } };
     }
     case 'filter-cancel': {
       if (s.mode.kind !== 'filter') return s;
       const before = s.mode.before;
-      const next = before === s.filterText ? s : rederive({ ...s, filterText: before, filter: compileFilter(before) });
+      const next = before === s.filterText ? s : withFilterText(s, before);
       return { ...next, mode: { kind: 'normal' } };
     }
     case 'export-open': {

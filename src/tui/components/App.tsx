@@ -277,6 +277,12 @@ export function App(props: AppProps): React.JSX.Element {
 
   let bottom: React.JSX.Element;
   if (state.mode.kind === 'filter') {
+    // A mistake in the expression shows on the prompt's line, right of what is typed; the list meanwhile keeps
+    // the rows of the last expression that compiled, so half-typed `ip.addr ==` neither empties it nor unfilters it.
+    const err = state.filterError;
+    const errText = err ? ` ✗ ${escapeControl(err.message)} (column ${err.position + 1})` : '';
+    const room = columns - 1 - Math.max(24, Array.from(line.value).length + 2);
+    const errWidth = err ? Math.max(0, Math.min(Array.from(errText).length, room)) : 0;
     bottom = (
       <Box width={columns} height={1} overflow="hidden">
         <Box flexShrink={0}>
@@ -284,9 +290,14 @@ export function App(props: AppProps): React.JSX.Element {
         </Box>
         <LineInput
           line={line}
-          width={columns - 1}
+          width={columns - 1 - errWidth}
           placeholder="port 7001 · sni vpn · bad · ip 10.0.0.1 · free text   (Enter apply, Esc cancel)"
         />
+        {errWidth > 0 && (
+          <Box flexShrink={0}>
+            <Lines lines={[[{ text: fit(errText, errWidth), color: 'red', bold: true }]]} height={1} width={errWidth} />
+          </Box>
+        )}
       </Box>
     );
   } else if (state.mode.kind === 'export') {
