@@ -1,5 +1,6 @@
 /** The texts `--help` prints: the overview, and one per command (`certshark scan --help`). */
 import { VERSION } from '../session.js';
+import { filterFieldLines } from '../report/index.js';
 
 const TRUST_OPTIONS = `trust options (scan, export, the view, check):
   --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
@@ -42,6 +43,7 @@ usage:
   certshark export CAPTURE --out DIR         write the certificates and chains as PEM or DER files
   certshark check CERT_FILE...               judge certificate files without a capture
   certshark COMMAND --help                   the options of one command
+  certshark help filter                      the display filter's grammar and fields
 
 ${INPUT_OPTIONS}
 ${SELECT_OPTIONS}
@@ -108,6 +110,18 @@ options:
 ${TRUST_OPTIONS}
 ${EXIT_CODES}`;
 
+export const FILTER_HELP = (): string => `The display filter (--filter EXPR, -Y EXPR, and / in the interactive view) selects handshakes.
+
+  terms:      port 7001   ip 10.77.0.0/24   sni vpn   cn Example   code missing-intermediate
+              bad  warn  ok  info  alert  mtls  tcp  udp  dtls  encrypted   or any word (free text)
+  fields:     ip.addr == 10.77.0.1   tcp.port in {443 7001}   tls.handshake.extensions_server_name contains "vpn"
+  operators:  == != < <= > >= (eq ne lt le gt ge)  contains  matches "regex"  in {…}
+  logic:      and &&   or ||   not !   ( )     terms side by side are ANDed; not > and > or
+
+fields:
+${filterFieldLines().map((l) => `  ${l}`).join('\n')}
+`;
+
 /** The help text of a command, or the overview. */
 export function helpFor(command: string | undefined): string {
   switch (command) {
@@ -117,6 +131,8 @@ export function helpFor(command: string | undefined): string {
       return EXPORT_HELP;
     case 'check':
       return CHECK_HELP;
+    case 'filter':
+      return FILTER_HELP();
     default:
       return HELP;
   }

@@ -1,5 +1,5 @@
 /** Option values turned into what the commands use: trust options, failure level, colour, handshake selection. */
-import { compileFilter, type CertLookup } from '../report/index.js';
+import { compileFilter, filterErrorCaret, formatFilterError, type CertLookup } from '../report/index.js';
 import type { Handshake, Severity } from '../model.js';
 import type { TrustOptions } from './trust-wiring.js';
 import type { Io, Values } from './args.js';
@@ -46,9 +46,13 @@ export type Selector = (h: Handshake, certs: CertLookup) => boolean;
 
 export function handshakeSelector(values: Values): Selector | undefined {
   const preds: Selector[] = [];
-  if (values.filter !== undefined) {
-    const f = compileFilter(values.filter);
-    if (f.error) throw new UsageError(`--filter: ${f.error}`);
+  const text = displayFilter(values);
+  if (text !== undefined) {
+    const f = compileFilter(text);
+    if (f.error) {
+      const [line, caret] = filterErrorCaret(text, f);
+      throw new UsageError(`${values.filter !== undefined ? '--filter' : '-Y'}: ${formatFilterError(f)}`, `  ${line}\n  ${caret}\n(certshark help filter lists the fields)`);
+    }
     preds.push(f.test);
   }
   if (values.sni !== undefined) {
@@ -65,4 +69,11 @@ export function handshakeSelector(values: Values): Selector | undefined {
     preds.push((h) => ids.has(h.id));
   }
   return preds.length ? (h, certs) => preds.every((p) => p(h, certs)) : undefined;
+}
+
+/** The display filter: --filter or tshark's -Y (one grammar, src/report/filter.ts). */
+export function displayFilter(values: Values): string | undefined {
+  if (values.filter !== undefined && values['display-filter'] !== undefined)
+    throw new UsageError('give the display filter once: --filter or -Y (join expressions with and)');
+  return values.filter ?? values['display-filter'];
 }
