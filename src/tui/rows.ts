@@ -98,12 +98,15 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   const idx: number[] = [];
   for (let i = 0; i < handshakes.length; i++) if (spec.filter(handshakes[i]!, certs)) idx.push(i);
   const { key, desc } = spec.sort;
-  if (key !== 'no' || desc) {
-    idx.sort((i, j) => {
-      const d = compareHandshakes(key, handshakes[i]!, handshakes[j]!);
-      return desc ? -d : d;
-    });
-  }
+  // Handshakes arrive in the order they finish, not by number (a slow handshake #3 finishes after #4): even the
+  // default order, number ascending, is a sort. Skipped when the arrival order already is the sorted one.
+  const cmp = (i: number, j: number) => {
+    const d = compareHandshakes(key, handshakes[i]!, handshakes[j]!);
+    return desc ? -d : d;
+  };
+  let sorted = true;
+  for (let k = 1; k < idx.length && sorted; k++) if (cmp(idx[k - 1]!, idx[k]!) > 0) sorted = false;
+  if (!sorted) idx.sort(cmp);
   if (!spec.group) return idx.map((hs) => ({ hs, count: 1 }));
   const groups = new Map<string, number[]>();
   const order: string[] = [];
@@ -128,7 +131,11 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   return rows;
 }
 
-/** Rows for handshakes appended to the end, when the order is arrival order and nothing is grouped. */
+/**
+ * The rows after handshakes were appended to the array, when the order is number ascending and nothing is grouped:
+ * the new rows are sorted and merged in (one pass over the existing rows, no full sort per batch), so a handshake
+ * that finished late still lands at its number.
+ */
 export function appendRows(
   rows: readonly ListRow[],
   handshakes: readonly Handshake[],
@@ -136,7 +143,19 @@ export function appendRows(
   certs: CertLookup,
   filter: HandshakePredicate,
 ): ListRow[] {
-  const out = rows.slice();
-  for (let i = from; i < handshakes.length; i++) if (filter(handshakes[i]!, certs)) out.push({ hs: i, count: 1 });
+  const added: ListRow[] = [];
+  for (let i = from; i < handshakes.length; i++) if (filter(handshakes[i]!, certs)) added.push({ hs: i, count: 1 });
+  if (added.length === 0) return rows.slice();
+  const id = (r: ListRow) => handshakes[r.hs]!.id;
+  added.sort((a, b) => id(a) - id(b));
+  const last = rows.at(-1);
+  if (last === undefined || id(last) < id(added[0]!)) return rows.concat(added);
+  const out: ListRow[] = new Array(rows.length + added.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < rows.length && j < added.length) out[k++] = id(rows[i]!) <= id(added[j]!) ? rows[i++]! : added[j++]!;
+  while (i < rows.length) out[k++] = rows[i++]!;
+  while (j < added.length) out[k++] = added[j++]!;
   return out;
 }

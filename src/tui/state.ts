@@ -281,7 +281,11 @@ export function reducer(s: TuiState, a: Action): TuiState {
       // certificate arrives after its handshake; the final batch re-derives everything anyway.
       if (ordered && !replaced && !a.done) {
         const rows = appendRows(s.rows, handshakes, s.handshakes.length, certs, s.filter.test);
-        return scrolled({ ...next, rows });
+        // A late handshake merged in above the cursor shifts the rows: the cursor stays on its handshake.
+        const prev = s.rows[s.cursor];
+        let cursor = s.cursor;
+        if (prev !== undefined && rows[cursor]?.hs !== prev.hs) cursor = rows.findIndex((r) => r.hs === prev.hs);
+        return scrolled({ ...next, rows, cursor });
       }
       return rederive(next);
     }

@@ -243,3 +243,29 @@ describe('ScanFeed', () => {
     expect(feed.drain()).toMatchObject({ error: 'not a capture file' });
   });
 });
+
+describe('list order', () => {
+  // Handshakes reach the view in the order they finish: #3, slow, after #4.
+  const [h1, h2, h3, h4] = HANDSHAKES;
+  it('sorts by number ascending as the No.▲ header says, although #3 arrives after #4', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40 });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h1!, h2!, h4!], certificates: CERTS });
+    s = apply(s, { type: 'end' });
+    expect(selectedHandshake(s)?.id).toBe(4);
+    s = reducer(s, { type: 'scan-batch', handshakes: [h3!], certificates: [] });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+    // The cursor stays on the handshake it was on, not on the row index.
+    expect(selectedHandshake(s)?.id).toBe(4);
+    s = apply(s, { type: 'sort-reverse' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([4, 3, 2, 1]);
+    s = apply(s, { type: 'sort-reverse' }, { type: 'group-toggle' }, { type: 'group-toggle' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps number order when one batch holds its handshakes out of order', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40 });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h2!, h1!], certificates: CERTS });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h4!, h3!], certificates: [] });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+  });
+});
