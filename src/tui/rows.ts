@@ -25,6 +25,12 @@ export interface ListRow {
   group?: string;
   /** A member shown under its expanded group. */
   member?: boolean;
+  /**
+   * On a group row: the member with the worst verdict and the first member with an alert, when not the first
+   * member. The row shows their badge and alert: one warning among ten identical handshakes must not hide.
+   */
+  worst?: number;
+  alerted?: number;
 }
 
 export function groupKey(h: Handshake): string {
@@ -87,6 +93,11 @@ export function compareHandshakes(key: SortKey, a: Handshake, b: Handshake): num
   return d !== 0 ? d : a.id - b.id;
 }
 
+function severityRank(h: Handshake): number {
+  const sev = worstSeverity(h.verdicts);
+  return sev === undefined ? -1 : SEVERITY_RANK[sev];
+}
+
 export interface RowSpec {
   filter: HandshakePredicate;
   sort: SortSpec;
@@ -123,7 +134,22 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   const rows: ListRow[] = [];
   for (const k of order) {
     const g = groups.get(k)!;
-    rows.push({ hs: g[0]!, count: g.length, group: k });
+    const row: ListRow = { hs: g[0]!, count: g.length, group: k };
+    if (g.length > 1) {
+      let worst = g[0]!;
+      let rank = severityRank(handshakes[worst]!);
+      for (const m of g) {
+        const r = severityRank(handshakes[m]!);
+        if (r > rank) {
+          worst = m;
+          rank = r;
+        }
+      }
+      if (worst !== row.hs) row.worst = worst;
+      const alerted = g.find((m) => handshakes[m]!.alerts.length > 0);
+      if (alerted !== undefined && alerted !== row.hs) row.alerted = alerted;
+    }
+    rows.push(row);
     if (g.length > 1 && spec.expanded.has(k)) {
       for (const m of g) rows.push({ hs: m, count: 1, group: k, member: true });
     }

@@ -198,6 +198,22 @@ describe('App', () => {
     expect(r.frame()).toMatch(/└6 09:15:11\.250/);
   });
 
+  it('a group row shows the worst verdict and an alert of its members, not only the first one\'s', async () => {
+    const many = manyHandshakes(50);
+    many[26] = {
+      ...many[26]!,
+      verdicts: [...(many[26]!.verdicts ?? []), { code: 'expires-soon', severity: 'warning', subject: 'server', message: 'expires in 10 days' }],
+      alerts: [{ from: 'client', level: 2, levelName: 'fatal', description: 46, descriptionName: 'certificate_unknown', frame: 99 }],
+    };
+    const r = app(loaded(many));
+    await keys(r, 'g');
+    expect(r.frame()).toMatch(/\(10×\) 2 09:15:12\.250 .* 2\/1 +! WARN +C:certificat/);
+    await keys(r, 'j', '\r');
+    // Expanded, each member shows its own badge again.
+    expect(r.frame()).toMatch(/└2 09:15:12\.250 .* 2\/1 +✓ OK/);
+    expect(r.frame()).toMatch(/└27 09:15:\d\d\.250 .* 2\/1 +! WARN +C:certificat/);
+  });
+
   it('shows hostile subject and SNI with their control characters escaped', async () => {
     const r = app(loaded());
     await keys(r, 'G');

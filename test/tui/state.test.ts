@@ -269,3 +269,24 @@ describe('list order', () => {
     expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('grouped rows', () => {
+  // Ten identical healthy traversal handshakes (#2, #7, …, #47), of which #27 got a warning and an alert.
+  const many = manyHandshakes(50);
+  const odd = 26;
+  many[odd] = {
+    ...many[odd]!,
+    verdicts: [...(many[odd]!.verdicts ?? []), { code: 'expires-soon', severity: 'warning', subject: 'server', message: 'expires in 10 days' }],
+    alerts: [{ from: 'client', level: 2, levelName: 'fatal', description: 46, descriptionName: 'certificate_unknown', frame: 99 }],
+  };
+  it('a group row names the member with the worst verdict and the first one with an alert', () => {
+    const s = apply(loaded(many), { type: 'group-toggle' });
+    const g = s.rows.find((r) => s.handshakes[r.hs]!.id === 2)!;
+    expect(g.count).toBe(10);
+    expect(g.worst).toBe(odd);
+    expect(g.alerted).toBe(odd);
+    // A group whose first member is already the worst names nobody else.
+    const first = s.rows.find((r) => s.handshakes[r.hs]!.id === 1)!;
+    expect(first.worst).toBeUndefined();
+  });
+});

@@ -154,18 +154,21 @@ export function HandshakeList({ state, height, width }: { state: TuiState; heigh
     const marked = [...h.serverChain, ...h.clientChain].some((x) => state.marks.has(x));
     const lead = (selected ? '>' : ' ') + (marked ? '*' : ' ');
     const segs: Line = [{ text: lead, bold: true, inverse: selected && focused }];
+    // A group row shows its worst member's badge and its first alert (rows.ts).
+    const badgeOf = row.worst === undefined || row.member ? h : state.handshakes[row.worst]!;
+    const alertOf = row.alerted === undefined || row.member ? h : state.handshakes[row.alerted]!;
     cols.forEach((c, k) => {
-      let v = c.value(h);
+      const isVerdict = c.title === 'Verdict';
+      const isAlert = c.title === 'Alerts';
+      let v = c.value(isVerdict ? badgeOf : isAlert ? alertOf : h);
       if (k === 0 && row.count > 1) v = `(${row.count}×) ${v}`;
       if (k === 0 && row.member) v = `└${v}`;
       const text = (k === 0 ? '' : ' ') + cell(v, c.width, c.align === 'right' ? 'right' : 'left');
-      const isVerdict = c.title === 'Verdict';
-      const isAlert = c.title === 'Alerts' && h.alerts.length > 0;
       segs.push({
         text,
         inverse: selected && focused,
         bold: selected || isVerdict,
-        color: isVerdict ? handshakeBadge(h).color : isAlert ? 'red' : undefined,
+        color: isVerdict ? handshakeBadge(badgeOf).color : isAlert && alertOf.alerts.length > 0 ? 'red' : undefined,
       });
     });
     lines.push(segs);
