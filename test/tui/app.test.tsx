@@ -1,5 +1,5 @@
 import React from 'react';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -12,7 +12,18 @@ import { layout } from '../../src/tui/layout.js';
 import { ASA, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
 import { loaded, result, tick, until } from './helpers.js';
 
-afterEach(() => cleanup());
+const dirs: string[] = [];
+/** A temporary export folder, removed after the test. */
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  cleanup();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 // Ink and chalk may add SGR colour codes; the assertions are about the text the user reads.
 // eslint-disable-next-line no-control-regex
@@ -243,7 +254,7 @@ describe('App', () => {
   });
 
   it('e exports to the proposed path, never overwrites without asking, E writes the bundle', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+    const dir = tempDir();
     const s = { ...loaded(), exportDir: dir };
     const r = app(s);
     await keys(r, 'e');
@@ -284,8 +295,28 @@ describe('App', () => {
     ]);
   });
 
+  it('the export path expands ~/ to the home directory, not a folder named ~', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'certshark-home-'));
+    const literal = join(process.cwd(), '~');
+    try {
+      const r = app({ ...loaded(), exportDir: home }, { effects: { homeDir: () => home } });
+      await keys(r, 'e', '\u0015', '~/certs/leaf.pem', '\r');
+      await waitFor(() => r.frame().includes('wrote 1 certificate'));
+      expect(r.frame()).toContain(`wrote 1 certificate to ${join(home, 'certs', 'leaf.pem')}`);
+      expect(readFileSync(join(home, 'certs', 'leaf.pem'), 'utf8')).toBe(LEAF.pem);
+      expect(existsSync(literal)).toBe(false);
+      // ~user is not guessed at: the prompt stays open with the reason.
+      await keys(r, 'e', '\u0015', '~root/x.pem', '\r');
+      expect(r.frame()).toContain('export: ~root: only ~ and ~/ are expanded; give the full path');
+      expect(r.frame()).toContain('Export 1 certificate as PEM to:');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(literal, { recursive: true, force: true });
+    }
+  });
+
   it('Esc cancels an export without writing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+    const dir = tempDir();
     const r = app({ ...loaded(), exportDir: dir });
     await keys(r, 'e', '\u001B');
     await tick(30);

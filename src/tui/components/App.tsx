@@ -1,7 +1,8 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, useApp, useInput, type Key } from 'ink';
 import { escapeControl } from '../escape.js';
-import { pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
+import { homedir } from 'node:os';
+import { expandHome, pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
 import { fit, type Line } from '../format.js';
 import { currentLayout, exportSelection, initialState, reducer, selectedCert, type Action, type TuiState } from '../state.js';
@@ -19,12 +20,15 @@ export interface TuiEffects {
   /** Write raw bytes to the terminal (OSC 52). */
   writeTerminal(data: string): void;
   quit(code: number): void;
+  /** The home directory `~` stands for at the export prompt. */
+  homeDir(): string;
 }
 
 export const defaultEffects = (stdout: NodeJS.WriteStream, quit: (code: number) => void): TuiEffects => ({
   writeFile: writeExport,
   writeTerminal: (d) => stdout.write(d),
   quit,
+  homeDir: homedir,
 });
 
 export interface AppProps {
@@ -98,6 +102,7 @@ export function App(props: AppProps): React.JSX.Element {
   const effects: TuiEffects = {
     writeFile: props.effects?.writeFile ?? writeExport,
     writeTerminal: props.effects?.writeTerminal ?? (() => {}),
+    homeDir: props.effects?.homeDir ?? homedir,
     quit:
       props.effects?.quit ??
       (() => {
@@ -131,11 +136,14 @@ export function App(props: AppProps): React.JSX.Element {
     };
   }, [props.feed, props.flushMs]);
 
-  const doExport = async (path: string, overwrite: boolean) => {
+  const doExport = async (typed: string, overwrite: boolean) => {
     const s = liveRef.current;
     if (s.mode.kind !== 'export' && s.mode.kind !== 'confirm-overwrite') return;
     const req = s.mode.request;
-    if (path.trim() === '') return;
+    if (typed.trim() === '') return;
+    const target = expandHome(typed, effects.homeDir());
+    if ('error' in target) return act({ type: 'message', text: `export: ${target.error}`, tone: 'error' });
+    const path = target.path;
     const data = pemBundle(req.shas, s.certs);
     const r = await effects.writeFile(path, data, overwrite);
     if (r.ok) act({ type: 'export-done', path, count: req.shas.length });
