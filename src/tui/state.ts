@@ -373,14 +373,15 @@ export function reducer(s: TuiState, a: Action): TuiState {
       const shas = (a.bundle ? bundleSelection(s) : exportSelection(s)).filter((x) => s.certs.get(x)?.pem);
       if (shas.length === 0) return { ...s, message: { text: 'nothing to export: no certificate selected', tone: 'error' } };
       const request = { shas, bundle: a.bundle };
-      return { ...s, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
+      // The status line under a prompt is about this export: an earlier "wrote …" would read as its outcome.
+      return { ...s, message: undefined, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
     }
     case 'export-exists':
       if (s.mode.kind !== 'export') return s;
-      return { ...s, mode: { kind: 'confirm-overwrite', request: s.mode.request, path: a.path } };
+      return { ...s, message: undefined, mode: { kind: 'confirm-overwrite', request: s.mode.request, path: a.path } };
     case 'export-edit':
       if (s.mode.kind !== 'confirm-overwrite') return s;
-      return { ...s, mode: { kind: 'export', request: s.mode.request, path: s.mode.path } };
+      return { ...s, message: undefined, mode: { kind: 'export', request: s.mode.request, path: s.mode.path } };
     case 'export-cancel':
       return { ...s, mode: { kind: 'normal' }, message: { text: 'export cancelled', tone: 'info' } };
     case 'export-done':

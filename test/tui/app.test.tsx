@@ -315,6 +315,45 @@ describe('App', () => {
     }
   });
 
+  it('n at the overwrite question goes back to the path, editable, with no stale status and no "n" in the name', async () => {
+    const dir = tempDir();
+    const r = app({ ...loaded(), exportDir: dir });
+    const file = join(dir, 'vcse.example.com.pem');
+    await keys(r, 'e', '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    await keys(r, 'e', '\r');
+    await waitFor(() => r.frame().includes('Overwrite? (y/n'));
+    await keys(r, 'n');
+    const lines = r.frame().split('\n');
+    expect(lines[39]!.trimEnd()).toBe(`Export 1 certificate as PEM to: ${file}`);
+    expect(r.frame()).not.toContain('wrote 1 certificate');
+    // The next keys edit the name: the path ends in .pem, not .pemn.
+    await keys(r, '\u007F\u007F\u007F\u007F-new.pem', '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    expect(r.frame()).toContain(`wrote 1 certificate to ${join(dir, 'vcse.example.com-new.pem')}`);
+  });
+
+  it('keys typed while the export is written wait for its outcome: "Enter n" answers the overwrite question', async () => {
+    let finish: (o: { ok: false; exists: true }) => void = () => {};
+    const writes: string[] = [];
+    const writeFile = (path: string) => {
+      writes.push(path);
+      return new Promise<{ ok: false; exists: true }>((res) => (finish = res));
+    };
+    const r = app(loaded(), { effects: { writeFile } });
+    await keys(r, 'e', '\r');
+    expect(writes).toEqual(['/tmp/out/vcse.example.com.pem']);
+    // The "n" arrives before the file system answered that the file exists.
+    r.stdin.write('n');
+    await tick(30);
+    finish({ ok: false, exists: true });
+    await waitFor(() => r.frame().includes('Export 1 certificate as PEM to:'));
+    await tick(30);
+    const last = r.frame().split('\n')[39]!;
+    expect(last.trimEnd()).toBe('Export 1 certificate as PEM to: /tmp/out/vcse.example.com.pem');
+    expect(r.frame()).not.toContain('Overwrite?');
+  });
+
   it('Esc cancels an export without writing', async () => {
     const dir = tempDir();
     const r = app({ ...loaded(), exportDir: dir });

@@ -165,6 +165,11 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     await waitScreen(s, (x) => x.includes('Export 1 certificate as PEM to:'), 'the export prompt again');
     keys(s, 'Enter');
     await waitScreen(s, (x) => x.includes('exists. Overwrite? (y/n'), 'the overwrite question');
+    // n: back at the path, editable, without the earlier "wrote …" as if it were this export's outcome.
+    keys(s, 'n');
+    scr = await waitScreen(s, (x) => !x.includes('Overwrite?') && x.includes('Export 1 certificate as PEM to:'), 'the path prompt again');
+    expect(scr).not.toContain('wrote 1 certificate');
+    expect(scr).toContain(`Export 1 certificate as PEM to: ${pem}\n`);
     keys(s, 'Escape');
     await waitScreen(s, (x) => x.includes('export cancelled'), 'the export cancelled');
 

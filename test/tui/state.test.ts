@@ -199,6 +199,18 @@ describe('reducer', () => {
     expect(s.message?.tone).toBe('error');
   });
 
+  it('an export prompt or the overwrite question never shows the previous export\'s status', () => {
+    let s = apply(loaded(), { type: 'export-open', bundle: false }, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
+    expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
+    s = apply(s, { type: 'export-open', bundle: false });
+    expect(s.message).toBeUndefined();
+    s = apply(s, { type: 'message', text: 'wrote 1 certificate to /tmp/out/a.pem' }, { type: 'export-exists', path: '/tmp/out/a.pem' });
+    expect(s.message).toBeUndefined();
+    s = apply(s, { type: 'message', text: 'wrote 1 certificate to /tmp/out/a.pem' }, { type: 'export-edit' });
+    expect(s.message).toBeUndefined();
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/a.pem' });
+  });
+
   it('derives the proposed export name from a hostile CN only through the sanitiser', () => {
     const evil = { ...loaded(), exportDir: '/tmp/out' };
     const s = apply(evil, { type: 'end' }, { type: 'export-open', bundle: false });

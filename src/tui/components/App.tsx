@@ -136,6 +136,10 @@ export function App(props: AppProps): React.JSX.Element {
     };
   }, [props.feed, props.flushMs]);
 
+  // Keys typed while an export is being written wait for its outcome: a quick "Enter n" must answer the overwrite
+  // question that the write is about to ask, not add an "n" to the file name still in the prompt.
+  const heldRef = useRef<{ input: string; key: Key }[] | undefined>(undefined);
+
   const doExport = async (typed: string, overwrite: boolean) => {
     const s = liveRef.current;
     if (s.mode.kind !== 'export' && s.mode.kind !== 'confirm-overwrite') return;
@@ -145,10 +149,19 @@ export function App(props: AppProps): React.JSX.Element {
     if ('error' in target) return act({ type: 'message', text: `export: ${target.error}`, tone: 'error' });
     const path = target.path;
     const data = pemBundle(req.shas, s.certs);
-    const r = await effects.writeFile(path, data, overwrite);
+    heldRef.current = [];
+    let r: WriteOutcome;
+    try {
+      r = await effects.writeFile(path, data, overwrite);
+    } catch (e) {
+      r = { ok: false, exists: false, message: (e as Error).message };
+    }
     if (r.ok) act({ type: 'export-done', path, count: req.shas.length });
     else if (r.exists) act({ type: 'export-exists', path });
     else act({ type: 'message', text: `export failed: ${r.message}`, tone: 'error' });
+    const held = heldRef.current ?? [];
+    heldRef.current = undefined;
+    for (const k of held) onKey(k.input, k.key);
   };
 
   /** Feeds a key to the prompt's line; true when it was Enter. */
@@ -162,6 +175,10 @@ export function App(props: AppProps): React.JSX.Element {
     const s = liveRef.current;
     const mode = s.mode.kind;
     if (key.ctrl && input === 'c') return effects.quit(130);
+    if (heldRef.current !== undefined) {
+      heldRef.current.push({ input, key });
+      return;
+    }
     if (mode === 'help') return act({ type: 'help-toggle' });
     if (mode === 'confirm-overwrite') {
       if (input === 'y' || input === 'Y') {
@@ -222,9 +239,11 @@ export function App(props: AppProps): React.JSX.Element {
   };
   useInput((input, key) => {
     // Ink delivers plain text that arrived in one read as one event: "\t\r" after a fast Tab Enter over SSH,
-    // "jjj", or "/port 7001\r". Outside a prompt each character is a key of its own, and once one opens a prompt
-    // the rest goes to it (the live state routes each character).
-    if (liveRef.current.mode.kind === 'normal' && Array.from(input).length > 1 && !key.ctrl && !key.meta) {
+    // "jjj", "/port 7001\r", or "n" and what follows it at the overwrite question. Outside a text prompt each
+    // character is a key of its own, and once one opens a prompt the rest goes to it (the live state routes each
+    // character).
+    const k = liveRef.current.mode.kind;
+    if (k !== 'filter' && k !== 'export' && Array.from(input).length > 1 && !key.ctrl && !key.meta) {
       for (const ch of input) {
         if (ch === '\t') onKey('', { ...NO_KEY, tab: true });
         else if (ch === '\r' || ch === '\n') onKey('', { ...NO_KEY, return: true });
