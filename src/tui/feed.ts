@@ -3,12 +3,13 @@
  * The session already batches; this merges whatever arrived since the last flush into one `scan-batch`, so the
  * rows are re-derived at most once per flush however the events were split. One instance per run.
  */
-import type { CertificateInfo, Handshake, ScanListener, ScanProgress, ScanResult } from '../model.js';
+import type { CertificateInfo, Handshake, ScanListener, ScanProgress, ScanResult, TrustPaths } from '../model.js';
 import type { Action } from './state.js';
 
 export class ScanFeed {
   private handshakes: Handshake[] = [];
   private certificates: CertificateInfo[] = [];
+  private paths: TrustPaths[] = [];
   private progress?: ScanProgress;
   private progressEvents = 0;
   private done?: ScanResult;
@@ -19,6 +20,12 @@ export class ScanFeed {
     onProgress: (p) => {
       this.progress = p;
       this.progressEvents++;
+      this.wake?.(false);
+    },
+    onTrustPaths: (paths, storeCertificates) => {
+      for (const p of paths) this.paths.push(p);
+      // Trust-store certificates are certificates like the others for the view; the paths say where they are.
+      for (const c of storeCertificates) this.certificates.push(c);
       this.wake?.(false);
     },
     onHandshakes: (hs, certs) => {
@@ -49,6 +56,7 @@ export class ScanFeed {
     return (
       this.handshakes.length > 0 ||
       this.certificates.length > 0 ||
+      this.paths.length > 0 ||
       this.progressEvents > 0 ||
       this.done !== undefined ||
       this.error !== undefined
@@ -62,6 +70,7 @@ export class ScanFeed {
       type: 'scan-batch',
       handshakes: this.handshakes,
       certificates: this.certificates,
+      paths: this.paths,
       progress: this.progress,
       progressEvents: this.progressEvents,
       done: this.done,
@@ -69,6 +78,7 @@ export class ScanFeed {
     };
     this.handshakes = [];
     this.certificates = [];
+    this.paths = [];
     this.progressEvents = 0;
     this.done = undefined;
     this.error = undefined;

@@ -4,8 +4,9 @@
  * reads the clock or touches the file system, so every behaviour is tested by feeding actions.
  */
 import * as path from 'node:path';
-import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult } from '../model.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult, TrustPaths } from '../model.js';
 import { buildChainView, certNodes, chainLineCount, selectableCerts } from './chain.js';
+import { PathIndex } from './trust-paths.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
 // File names from certificate names go through the one sanitiser, in src/report (DESIGN.md error policy).
 import { sanitizeFileName } from '../report/sanitize.js';
@@ -13,11 +14,17 @@ import { layout, type Layout, type Pane, type Viewport } from './layout.js';
 import { appendRows, deriveRows, SORT_KEYS, type ListRow, type SortSpec } from './rows.js';
 import { detailsLineCount } from './details.js';
 
+/**
+ * What an export writes: `e` the marked certificates (or the selected one); `E` the selected side's chain as built,
+ * leaf to root, with the trust store's CAs (what a trusted CA list needs); `W` that chain as the peer sent it, in
+ * its order (what the peer did).
+ */
+export type ExportKind = 'selection' | 'built' | 'sent';
+
 export interface ExportRequest {
   /** Certificates to write, in order. */
   shas: string[];
-  /** `E`: the whole chain as one bundle. */
-  bundle: boolean;
+  kind: ExportKind;
 }
 
 export type Mode =
@@ -38,6 +45,8 @@ export interface TuiState {
   viewport: Viewport;
   handshakes: Handshake[];
   certs: ReadonlyMap<string, CertificateInfo>;
+  /** The path each handshake's chains were judged on, by handshake id (when the session reported them). */
+  paths: PathIndex;
   progress?: ScanProgress;
   /** Progress events seen: drives the spinner when the total size is unknown (stdin). */
   ticks: number;
@@ -67,6 +76,7 @@ export type Action =
       type: 'scan-batch';
       handshakes: Handshake[];
       certificates: CertificateInfo[];
+      paths?: TrustPaths[];
       progress?: ScanProgress;
       progressEvents?: number;
       done?: ScanResult;
@@ -89,7 +99,7 @@ export type Action =
   | { type: 'filter-change'; text: string }
   | { type: 'filter-apply'; text: string }
   | { type: 'filter-cancel' }
-  | { type: 'export-open'; bundle: boolean }
+  | { type: 'export-open'; what: ExportKind }
   | { type: 'export-exists'; path: string }
   | { type: 'export-edit' }
   | { type: 'export-cancel' }
@@ -111,6 +121,7 @@ export function initialState(o: InitOptions): TuiState {
     viewport: { columns: o.columns, rows: o.rows },
     handshakes: [],
     certs: new Map(),
+    paths: PathIndex.EMPTY,
     ticks: 0,
     done: false,
     captures: [],
@@ -131,7 +142,7 @@ export function initialState(o: InitOptions): TuiState {
 }
 
 export function currentLayout(s: TuiState): Layout {
-  return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs));
+  return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs, s.paths));
 }
 
 export function selectedHandshake(s: TuiState): Handshake | undefined {
@@ -141,7 +152,7 @@ export function selectedHandshake(s: TuiState): Handshake | undefined {
 
 /** The certificate under the chain cursor (the server leaf by default). */
 export function selectedCert(s: TuiState): string | undefined {
-  const shas = selectableCerts(selectedHandshake(s), s.certs);
+  const shas = selectableCerts(selectedHandshake(s), s.certs, s.paths);
   return shas[Math.min(s.chainCursor, shas.length - 1)];
 }
 
@@ -152,13 +163,30 @@ export function exportSelection(s: TuiState): string[] {
   return sel === undefined ? [] : [sel];
 }
 
-/** What `E` acts on: the chain (leaf → root, as the pane shows it) holding the selected certificate. */
-export function bundleSelection(s: TuiState): string[] {
+/** The side whose chain `E` and `W` export: the one holding the chain cursor. */
+function selectedSide(s: TuiState, h: Handshake): 'server' | 'client' {
+  const server = certNodes(buildChainView(h, 'server', s.certs, s.paths)).length;
+  return s.chainCursor >= server && h.clientChain.length > 0 ? 'client' : 'server';
+}
+
+/**
+ * What `E` acts on: the chain holding the selected certificate as built, leaf → root as the pane shows it: the
+ * certificates sent on the path and the trust store's CAs above them; certificates sent but not on the path are
+ * not part of it.
+ */
+export function builtChainSelection(s: TuiState): string[] {
   const h = selectedHandshake(s);
   if (!h) return [];
-  const server = certNodes(buildChainView(h, 'server', s.certs)).map((n) => n.sha256);
-  const client = certNodes(buildChainView(h, 'client', s.certs)).map((n) => n.sha256);
-  return s.chainCursor >= server.length && client.length > 0 ? client : server;
+  return certNodes(buildChainView(h, selectedSide(s, h), s.certs, s.paths))
+    .filter((n) => !n.unused)
+    .map((n) => n.sha256);
+}
+
+/** What `W` acts on: the same side's chain exactly as the peer sent it, in its order. */
+export function sentChainSelection(s: TuiState): string[] {
+  const h = selectedHandshake(s);
+  if (!h) return [];
+  return selectedSide(s, h) === 'client' ? [...h.clientChain] : [...h.serverChain];
 }
 
 /** The proposed export path: the export folder plus a name derived from the leaf's CN through the sanitiser. */
@@ -166,7 +194,8 @@ export function proposeExportPath(s: TuiState, req: ExportRequest): string {
   const first = req.shas[0] === undefined ? undefined : s.certs.get(req.shas[0]);
   const base = sanitizeFileName(first?.subjectCN ?? first?.sha256.slice(0, 16) ?? 'certificate');
   let name: string;
-  if (req.bundle) name = `${base}-chain.pem`;
+  if (req.kind === 'built') name = `${base}-chain.pem`;
+  else if (req.kind === 'sent') name = `${base}-as-sent.pem`;
   else if (req.shas.length > 1) name = `${base}-and-${req.shas.length - 1}-more.pem`;
   else name = `${base}.pem`;
   return path.join(s.exportDir, name);
@@ -226,7 +255,7 @@ function moveIn(s: TuiState, delta: number): TuiState {
     case 'list':
       return selectRow(s, s.cursor + delta);
     case 'chain': {
-      const n = selectableCerts(selectedHandshake(s), s.certs).length;
+      const n = selectableCerts(selectedHandshake(s), s.certs, s.paths).length;
       const c = clamp(s.chainCursor + delta, 0, Math.max(0, n - 1));
       return c === s.chainCursor ? s : { ...s, chainCursor: c, detailsScroll: 0 };
     }
@@ -256,6 +285,7 @@ export function reducer(s: TuiState, a: Action): TuiState {
         ticks: s.ticks + (a.progressEvents ?? (a.progress ? 1 : 0)),
         error: a.error ?? s.error,
       };
+      if (a.paths && a.paths.length > 0) next = { ...next, paths: s.paths.with(a.paths) };
       let certs = s.certs;
       const newCerts = [...a.certificates, ...(a.done?.certificates ?? [])].filter((c) => !certs.has(c.sha256));
       if (newCerts.length > 0) {
@@ -370,9 +400,10 @@ export function reducer(s: TuiState, a: Action): TuiState {
       return { ...next, mode: { kind: 'normal' } };
     }
     case 'export-open': {
-      const shas = (a.bundle ? bundleSelection(s) : exportSelection(s)).filter((x) => s.certs.get(x)?.pem);
+      const pick = a.what === 'built' ? builtChainSelection(s) : a.what === 'sent' ? sentChainSelection(s) : exportSelection(s);
+      const shas = pick.filter((x) => s.certs.get(x)?.pem);
       if (shas.length === 0) return { ...s, message: { text: 'nothing to export: no certificate selected', tone: 'error' } };
-      const request = { shas, bundle: a.bundle };
+      const request: ExportRequest = { shas, kind: a.what };
       // The status line under a prompt is about this export: an earlier "wrote …" would read as its outcome.
       return { ...s, message: undefined, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
     }

@@ -10,7 +10,7 @@ import { ScanFeed } from '../../src/tui/feed.js';
 import type { TuiState } from '../../src/tui/state.js';
 import { layout } from '../../src/tui/layout.js';
 import { ASA, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
-import { loaded, result, tick, until } from './helpers.js';
+import { loaded, result, scanned, tick, until } from './helpers.js';
 
 const dirs: string[] = [];
 /** A temporary export folder, removed after the test. */
@@ -283,7 +283,7 @@ describe('App', () => {
 
     // E on the healthy handshake: leaf, issuing CA and the root from the store, leaf first.
     await keys(r, 'j', 'E');
-    expect(r.frame()).toContain('Export chain bundle (3 certificates) as PEM to:');
+    expect(r.frame()).toContain('Export chain as built (3 certificates) to:');
     await keys(r, '\r');
     await waitFor(() => r.frame().includes('wrote 3 certificates'));
     const bundle = readFileSync(join(dir, 'vcse.example.com-chain.pem'), 'utf8');
@@ -352,6 +352,28 @@ describe('App', () => {
     const last = r.frame().split('\n')[39]!;
     expect(last.trimEnd()).toBe('Export 1 certificate as PEM to: /tmp/out/vcse.example.com.pem');
     expect(r.frame()).not.toContain('Overwrite?');
+  });
+
+  it('E exports the chain as built (sent + trust store, leaf to root), W the chain as sent: a real scan with --ca', async () => {
+    const dir = tempDir();
+    const { state } = await scanned('traversal-missing-intermediate.pcap', ['root-ca.pem', 'issuing-ca.pem']);
+    const r = app({ ...state, exportDir: dir });
+    // The chain pane shows where each certificate came from.
+    expect(r.frame()).toMatch(/> \[wire #0\] expe\.example\.test  ← Example Test Issuing CA/);
+    expect(r.frame()).toMatch(/└─ \[store\] Example Test Issuing CA  ← Example Test Root CA/);
+    expect(r.frame()).toMatch(/└─ \[store\] Example Test Root CA  ← Example Test Root CA/);
+    await keys(r, 'E');
+    expect(r.frame()).toContain(`Export chain as built (3 certificates) to: ${join(dir, 'expe.example.test-chain.pem')}`);
+    await keys(r, '\r');
+    await waitFor(() => r.frame().includes('wrote 3 certificates'));
+    const cn = (pem: string) =>
+      (pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map((b) => new X509Certificate(b).subject.split('\n').find((l) => l.startsWith('CN=')));
+    expect(cn(readFileSync(join(dir, 'expe.example.test-chain.pem'), 'utf8'))).toEqual(['CN=expe.example.test', 'CN=Example Test Issuing CA', 'CN=Example Test Root CA']);
+    await keys(r, 'W');
+    expect(r.frame()).toContain(`Export chain as sent (1 certificate) to: ${join(dir, 'expe.example.test-as-sent.pem')}`);
+    await keys(r, '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    expect(cn(readFileSync(join(dir, 'expe.example.test-as-sent.pem'), 'utf8'))).toEqual(['CN=expe.example.test']);
   });
 
   it('Esc cancels an export without writing', async () => {

@@ -177,6 +177,34 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     expect(await waitGone(s, rc)).toBe(0);
   });
 
+  it('E exports the chain as built with the CAs from --ca, W the chain as sent; openssl reads both', async () => {
+    const out = join(dir, 'out-chain');
+    const rc = join(dir, 'rc-chain');
+    const s = start(`node bin/certshark ${CAPTURE} --ca captures/pki/root-ca.pem --ca captures/pki/issuing-ca.pem --profile expressway --out ${sh(out)}`, rc);
+    let scr = await waitScreen(s, (x) => x.includes('[store] Example Test Root CA'), 'the chain with the trust store CAs');
+    expect(scr).toMatch(/\[wire #0\] expe\.example\.test +← Example Test Issuing CA/);
+    expect(scr).toMatch(/└─ \[store\] Example Test Issuing CA +← Example Test Root CA/);
+    expect(scr).not.toContain('MISSING LINK');
+    const subjects = (file: string) => {
+      const p7 = spawnSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', file], { encoding: 'utf8' });
+      const list = spawnSync('openssl', ['pkcs7', '-print_certs', '-noout'], { input: p7.stdout, encoding: 'utf8' });
+      return list.stdout.split('\n').filter((l) => l.startsWith('subject=')).map((l) => /CN\s*=\s*([^,]+)/.exec(l)?.[1]);
+    };
+    keys(s, 'E');
+    scr = await waitScreen(s, (x) => x.includes('Export chain as built (3 certificates) to:'), 'the chain export prompt');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => x.includes('wrote 3 certificates'), 'the chain written');
+    const built = join(out, 'expe.example.test-chain.pem');
+    if (hasOpenssl) expect(subjects(built)).toEqual(['expe.example.test', 'Example Test Issuing CA', 'Example Test Root CA']);
+    keys(s, 'W');
+    await waitScreen(s, (x) => x.includes('Export chain as sent (1 certificate) to:'), 'the as-sent export prompt');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => x.includes('wrote 1 certificate'), 'the as-sent chain written');
+    if (hasOpenssl) expect(subjects(join(out, 'expe.example.test-as-sent.pem'))).toEqual(['expe.example.test']);
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+
   it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -), at 80x24', async () => {
     const rc = join(dir, 'rc-pipe');
     const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc, 80, 24);

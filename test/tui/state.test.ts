@@ -4,7 +4,7 @@ import { compileFilter } from '../../src/tui/filter.js';
 import { detailsLines } from '../../src/tui/details.js';
 import { ScanFeed } from '../../src/tui/feed.js';
 import {
-  bundleSelection,
+  builtChainSelection,
   exportSelection,
   initialState,
   reducer,
@@ -70,6 +70,28 @@ describe('chain view', () => {
   });
   it('a self-signed leaf is a one-node path', () => {
     expect(buildChainView(ANYCONNECT_SELF_SIGNED, 'server', certMap).nodes).toHaveLength(1);
+  });
+  it('shows the judged path as reported: sent, then the store; extra certificates sent after it', () => {
+    const h = { ...TRAVERSAL_OK, serverChain: [LEAF.sha256, ASA.sha256] };
+    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256] }]]);
+    const v = buildChainView(h, 'server', certMap, paths);
+    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}${n.unused ? ' unused' : ''}` : n.kind))).toEqual([
+      'wire:vcse.example.com',
+      'store:Example Issuing CA 1',
+      'store:Example Root CA',
+      'wire:ASA Temporary Self Signed Certificate unused',
+    ]);
+  });
+  it('a judged path that stops at a CA below the root names the root as not trusted (Expressway)', () => {
+    const h = {
+      ...TRAVERSAL_OK,
+      verdicts: [{ code: 'untrusted-root', severity: 'error' as const, subject: 'server', message: 'the root above it is not in the list' }],
+    };
+    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256] }]]);
+    expect(buildChainView(h, 'server', certMap, paths).nodes.at(-1)).toEqual({ kind: 'missing', depth: 2, issuer: 'Example Root CA', reason: 'untrusted-root' });
+    // Trusted at that CA (a web client trusts any anchor): nothing is missing.
+    const ok = { ...h, verdicts: [{ code: 'chain-trusted', severity: 'ok' as const, subject: 'server', message: 'trusted' }] };
+    expect(buildChainView(ok, 'server', certMap, paths).nodes.map((n) => n.kind)).toEqual(['cert', 'cert']);
   });
   it('a chain whose issuer is unknown to the verdicts says "not sent"', () => {
     const h = { ...TRAVERSAL_BROKEN, verdicts: [] };
@@ -171,7 +193,7 @@ describe('reducer', () => {
   it('Space marks certificates; export and copy act on marks or the selection', () => {
     let s = apply(loaded(), { type: 'move', delta: 1 });
     expect(exportSelection(s)).toEqual([LEAF.sha256]);
-    expect(bundleSelection(s)).toEqual([LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256]);
+    expect(builtChainSelection(s)).toEqual([LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256]);
     s = apply(s, { type: 'focus-next' }, { type: 'move', delta: 1 }, { type: 'toggle-mark' });
     expect([...s.marks]).toEqual([INTERMEDIATE.sha256]);
     expect(exportSelection(s)).toEqual([INTERMEDIATE.sha256]);
@@ -183,8 +205,8 @@ describe('reducer', () => {
   });
 
   it('export: proposes a sanitised path, asks before overwriting, can go back to editing', () => {
-    let s = apply(loaded(), { type: 'move', delta: 2 }, { type: 'export-open', bundle: false });
-    expect(s.mode).toEqual({ kind: 'export', request: { shas: [ASA.sha256], bundle: false }, path: '/tmp/out/ASA_Temporary_Self_Signed_Certificate.pem' });
+    let s = apply(loaded(), { type: 'move', delta: 2 }, { type: 'export-open', what: 'selection' });
+    expect(s.mode).toEqual({ kind: 'export', request: { shas: [ASA.sha256], kind: 'selection' }, path: '/tmp/out/ASA_Temporary_Self_Signed_Certificate.pem' });
     s = apply(s, { type: 'export-exists', path: '/tmp/out/a.pem' });
     expect(s.mode).toMatchObject({ kind: 'confirm-overwrite', path: '/tmp/out/a.pem' });
     s = apply(s, { type: 'export-edit' });
@@ -192,17 +214,17 @@ describe('reducer', () => {
     s = apply(s, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
     expect(s.mode.kind).toBe('normal');
     expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
-    s = apply(s, { type: 'move', delta: -2 }, { type: 'export-open', bundle: true });
-    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/vcse.example.com-chain.pem', request: { shas: [LEAF.sha256], bundle: true } });
-    s = apply(s, { type: 'export-cancel' }, { type: 'move', delta: 4 }, { type: 'export-open', bundle: false }); // TLS 1.3: nothing
+    s = apply(s, { type: 'move', delta: -2 }, { type: 'export-open', what: 'built' });
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/vcse.example.com-chain.pem', request: { shas: [LEAF.sha256], kind: 'built' } });
+    s = apply(s, { type: 'export-cancel' }, { type: 'move', delta: 4 }, { type: 'export-open', what: 'selection' }); // TLS 1.3: nothing
     expect(s.mode.kind).toBe('normal');
     expect(s.message?.tone).toBe('error');
   });
 
   it('an export prompt or the overwrite question never shows the previous export\'s status', () => {
-    let s = apply(loaded(), { type: 'export-open', bundle: false }, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
+    let s = apply(loaded(), { type: 'export-open', what: 'selection' }, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
     expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
-    s = apply(s, { type: 'export-open', bundle: false });
+    s = apply(s, { type: 'export-open', what: 'selection' });
     expect(s.message).toBeUndefined();
     s = apply(s, { type: 'message', text: 'wrote 1 certificate to /tmp/out/a.pem' }, { type: 'export-exists', path: '/tmp/out/a.pem' });
     expect(s.message).toBeUndefined();
@@ -213,7 +235,7 @@ describe('reducer', () => {
 
   it('derives the proposed export name from a hostile CN only through the sanitiser', () => {
     const evil = { ...loaded(), exportDir: '/tmp/out' };
-    const s = apply(evil, { type: 'end' }, { type: 'export-open', bundle: false });
+    const s = apply(evil, { type: 'end' }, { type: 'export-open', what: 'selection' });
     expect(s.mode.kind).toBe('export');
     const p = s.mode.kind === 'export' ? s.mode.path : '';
     expect(p.startsWith('/tmp/out/')).toBe(true);

@@ -223,8 +223,8 @@ export function App(props: AppProps): React.JSX.Element {
     if (input === 's') return act({ type: 'sort-next' });
     if (input === 'r') return act({ type: 'sort-reverse' });
     if (input === 'g') return act({ type: 'group-toggle' });
-    if (input === 'e' || input === 'E') {
-      act({ type: 'export-open', bundle: input === 'E' });
+    if (input === 'e' || input === 'E' || input === 'W') {
+      act({ type: 'export-open', what: input === 'E' ? 'built' : input === 'W' ? 'sent' : 'selection' });
       const m = liveRef.current.mode;
       if (m.kind === 'export') setLine(lineState(m.path));
       return;
@@ -318,8 +318,14 @@ export function App(props: AppProps): React.JSX.Element {
     );
   } else if (state.mode.kind === 'export') {
     const m = state.mode;
-    const what = m.request.bundle ? `chain bundle (${m.request.shas.length} certificates)` : `${m.request.shas.length} certificate${m.request.shas.length === 1 ? '' : 's'}`;
-    const prompt = `Export ${what} as PEM to: `;
+    const n = m.request.shas.length;
+    const count = `${n} certificate${n === 1 ? '' : 's'}`;
+    const prompt =
+      m.request.kind === 'built'
+        ? `Export chain as built (${count}) to: `
+        : m.request.kind === 'sent'
+          ? `Export chain as sent (${count}) to: `
+          : `Export ${count} as PEM to: `;
     const promptWidth = Math.min(columns - 10, prompt.length);
     bottom = (
       <Box width={columns} height={1} overflow="hidden">

@@ -83,7 +83,7 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
 /** The hints line for terminals narrower than KEY_HINTS: the keys an engineer needs first, q and ? last to go. */
 export const KEY_HINTS_SHORT = '↑↓ move  Tab pane  Enter zoom  / filter  e export  y copy  ? help  q quit';
 
-export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E chain  y copy  s sort  g group  ? help  q quit';
+export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E/W chain  y copy  s sort  g group  ? help  q quit';
 
 export const HELP_LINES: [string, string][] = [
   ['↑ ↓  j k', 'move in the focused pane (PgUp/PgDn, Home/End)'],
@@ -95,7 +95,8 @@ export const HELP_LINES: [string, string][] = [
   ['g', 'group duplicate handshakes (same server, same chain)'],
   ['Space', 'mark the certificate (in the list: the whole handshake\'s certificates); u clears marks'],
   ['e', 'export the marked certificates (or the selected one) as PEM; the path can be edited'],
-  ['E', 'export the selected chain, leaf to root, as one PEM bundle'],
+  ['E', 'export the selected chain as built, leaf to root: the certificates sent plus the CAs the trust store (--ca) added, as one PEM bundle (for a trusted CA list)'],
+  ['W', 'export the selected chain exactly as the peer sent it, in its order (what the peer sent)'],
   ['y', 'copy the PEM to the clipboard (OSC 52: works over SSH and in tmux with set-clipboard on)'],
   ['?', 'this help (any key closes it)'],
   ['q  Ctrl-C', 'quit'],
