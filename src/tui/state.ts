@@ -13,6 +13,7 @@ import { sanitizeFileName } from '../report/sanitize.js';
 import { layout, type Layout, type Pane, type Viewport } from './layout.js';
 import { appendRows, deriveRows, SORT_KEYS, type ListRow, type SortSpec } from './rows.js';
 import { detailsLineCount } from './details.js';
+import { helpScrollMax } from './help.js';
 
 /**
  * What an export writes: `e` the marked certificates (or the selected one); `E` the selected side's chain as built,
@@ -29,7 +30,8 @@ export interface ExportRequest {
 
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'help' }
+  /** `scroll`: the first help line shown, when the help does not fit the screen. */
+  | { kind: 'help'; scroll: number }
   | { kind: 'filter'; before: string }
   | { kind: 'export'; request: ExportRequest; path: string }
   | { kind: 'confirm-overwrite'; request: ExportRequest; path: string };
@@ -95,6 +97,7 @@ export type Action =
   | { type: 'sort-reverse' }
   | { type: 'group-toggle' }
   | { type: 'help-toggle' }
+  | { type: 'help-scroll'; delta: number }
   | { type: 'filter-open' }
   | { type: 'filter-change'; text: string }
   | { type: 'filter-apply'; text: string }
@@ -382,7 +385,13 @@ export function reducer(s: TuiState, a: Action): TuiState {
         message: { text: s.group ? 'grouping off' : 'grouped: same server and same chain', tone: 'info' },
       });
     case 'help-toggle':
-      return { ...s, mode: s.mode.kind === 'help' ? { kind: 'normal' } : { kind: 'help' } };
+      return { ...s, mode: s.mode.kind === 'help' ? { kind: 'normal' } : { kind: 'help', scroll: 0 } };
+    case 'help-scroll': {
+      if (s.mode.kind !== 'help') return s;
+      const max = helpScrollMax(s.viewport.columns, currentLayout(s).bodyRows);
+      const scroll = clamp(s.mode.scroll + a.delta, 0, max);
+      return scroll === s.mode.scroll ? s : { ...s, mode: { kind: 'help', scroll } };
+    }
     case 'filter-open':
       return { ...s, mode: { kind: 'filter', before: s.filterText } };
     case 'filter-change': {

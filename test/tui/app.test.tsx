@@ -62,10 +62,13 @@ describe('App', () => {
     expect(lines.every((l) => [...l].length <= 120)).toBe(true);
     expect(lines[0]).toContain('certshark  traversal.pcapng');
     expect(lines[0]).toContain('loaded');
-    expect(f).toMatch(/No\.▲ +Time +Client +Server +SNI +Proto +Version +Chain +Verdict +Alerts/);
-    expect(f).toMatch(/> +1 09:15:11\.250 +10\.0\.0\.5:51234 +→ 192\.0\.2\.10:7001 +vcse\.example\.com +TCP +TLS1\.2 +1\/0 +✗ BAD +C:unknown_ca/);
+    // The widest SNI (24 columns) and client address (19) leave no room for Proto, the least useful column (the
+    // version says DTLS too): it goes before anything is cut.
+    expect(f).toMatch(/No\.▲ +Time +Client +Server +SNI +Version +Chain +Verdict +Alerts/);
+    expect(f).toMatch(/> +1 09:15:11\.250 +10\.0\.0\.5:51234 +→ 192\.0\.2\.10:7001 +vcse\.example\.com +TLS1\.2 +1\/0 +✗ BAD +C:unknown_ca/);
+    expect(f).toContain('x\\x1b[31mred\\u{202e}evil ');
     expect(f).toMatch(/2 09:15:12\.250 .* 2\/1 +✓ OK/);
-    expect(f).toMatch(/4 .*DTLS +DTLS1\.2 +1\/0 +✗ BAD/);
+    expect(f).toMatch(/4 .*203\.0\.113\.1:443 +DTLS1\.2 +1\/0 +✗ BAD/);
     expect(f).toMatch(/5 .*TLS1\.3 +0\/0 +i INFO/);
     // chain pane: leaf, then the missing link the verdicts name
     expect(f).toContain('Server chain (1 sent) ✗ BAD missing-intermediate');
@@ -153,6 +156,47 @@ describe('App', () => {
     await keys(r, 'x');
     expect(r.frame()).not.toContain('certshark keys');
     expect(r.frame()).toContain('── Chain');
+  });
+
+  it('the help wraps at 80x24 instead of cutting lines, and scrolls when it does not fit', async () => {
+    const r = app(loaded(HANDSHAKES, 80, 24));
+    await keys(r, '?');
+    let lines = r.frame().split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines.every((l) => [...l].length <= 80)).toBe(true);
+    expect(lines.slice(1, 22).filter((l) => l.trimEnd().endsWith('…'))).toEqual([]);
+    // The filter entry goes on under its key rather than being cut at the edge.
+    expect(r.frame()).toMatch(/ {2}\/ {15}filter: port 7001, sni vpn, ip 10\.0\.0\.1, host vcse, cn\n {18}Example, bad, warn/);
+    expect(lines[23]).toMatch(/lines 1–21 of \d+ · ↑↓ PgUp PgDn scroll/);
+    expect(r.frame()).not.toContain('MISSING LINK what the peer failed to send');
+    await keys(r, '\u001B[6~'); // PgDn
+    expect(r.frame()).toMatch(/\[store\] from the trust store ·\n {18}MISSING LINK what the peer failed to send/);
+    expect(r.frame()).toContain('Badges');
+    await keys(r, 'k', 'x');
+    expect(r.frame()).not.toContain('Badges');
+    expect(r.frame()).toContain('No.▲');
+  });
+
+  it.each([
+    [60, 24],
+    [40, 10],
+    [30, 5],
+  ])('at %ix%i the frame fits the terminal: the title and the column header stay on top', async (columns, rows) => {
+    const r = app(loaded([TRAVERSAL_BROKEN], columns, rows));
+    const lines = r.frame().split('\n');
+    expect(lines).toHaveLength(rows);
+    expect(lines.every((l) => [...l].length <= columns)).toBe(true);
+    expect(lines[0]).toMatch(/^ certshark /);
+    expect(lines[0]).toContain('loaded');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ +Server +SNI +.*Verdict/);
+    expect(lines[2]).toMatch(/^> +1 192\.0\.2\S* +vcse\.\S* +(1\/0 +)?✗ BAD/);
+  });
+
+  it('at 60 columns the row keeps the SNI whole and drops Proto and Version', () => {
+    const r = app(loaded([TRAVERSAL_BROKEN], 60, 24));
+    const lines = r.frame().split('\n');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Chain Verdict$/);
+    expect(lines[2]).toMatch(/^> +1 192\.0\.2\.10:7001 +vcse\.example\.com +1\/0 +✗ BAD/);
   });
 
   it('redraws for the new size on resize', async () => {

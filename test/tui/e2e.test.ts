@@ -205,6 +205,50 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     expect(await waitGone(s, rc)).toBe(0);
   });
 
+  it('at 80x24 the help wraps and scrolls; at 60x24 the SNI stays whole; at 40x10 the title and header stay', async () => {
+    const cmd = `node bin/certshark ${CAPTURE} ${TRUST.join(' ')}`;
+    const a = start(cmd, join(dir, 'rc-help'), 80, 24);
+    await waitScreen(a, (x) => rowOf(x) !== undefined, 'the list at 80x24');
+    keys(a, '?');
+    let scr = await waitScreen(a, (x) => x.includes('certshark keys'), 'the help screen');
+    let lines = scr.split('\n');
+    expect(lines.slice(1, 22).filter((l) => l.trimEnd().endsWith('…'))).toEqual([]);
+    expect(scr).toMatch(/^ {18}Example, bad, warn, ok, alert, dtls, mtls, encrypted, a$/m);
+    expect(lines[23]).toMatch(/lines 1–21 of \d+ · ↑↓ PgUp PgDn scroll/);
+    keys(a, 'PageDown');
+    scr = await waitScreen(a, (x) => x.includes('MISSING LINK what the peer failed to send'), 'the end of the help');
+    expect(scr.split('\n')[0]).toContain('certshark  captures/traversal-missing-intermediate.pcap');
+    keys(a, 'x');
+    await waitScreen(a, (x) => rowOf(x) !== undefined, 'the list after the help');
+    keys(a, 'q');
+    expect(await waitGone(a, join(dir, 'rc-help'))).toBe(0);
+
+    const b = start(cmd, join(dir, 'rc-60'), 60, 24);
+    scr = await waitScreen(b, (x) => rowOf(x) !== undefined, 'the list at 60x24');
+    lines = scr.split('\n');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Chain Verdict *$/);
+    expect(rowOf(scr)).toMatch(/^> +1 10\.77\.0\.2:7001 expe\.example\.test +1\/0 +✗ BAD *$/);
+    keys(b, 'q');
+    expect(await waitGone(b, join(dir, 'rc-60'))).toBe(0);
+
+    const c = start(cmd, join(dir, 'rc-40'), 40, 10);
+    scr = await waitScreen(c, (x) => x.includes('BAD'), 'the list at 40x10');
+    lines = scr.split('\n');
+    expect(lines[0]).toMatch(/^ certshark  captures\/\S*… +loaded 2\.7 KiB *$/);
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Verdict *$/);
+    expect(lines[2]).toMatch(/^> +1 10\.77\.0\.2:7001 expe\.\S+ +✗ BAD *$/);
+    expect(lines.every((l) => Array.from(l).length <= 40)).toBe(true);
+    // Zooming and back does not scroll the title away either.
+    keys(c, 'Tab', 'Enter');
+    scr = await waitScreen(c, (x) => x.includes('Server chain (1 sent)') && !x.includes('No.▲'), 'the chain zoomed');
+    expect(scr.split('\n')[0]).toContain(' certshark ');
+    keys(c, 'Enter');
+    scr = await waitScreen(c, (x) => x.includes('No.▲'), 'the list again');
+    expect(scr.split('\n')[1]).toMatch(/No\.▲/);
+    keys(c, 'q');
+    expect(await waitGone(c, join(dir, 'rc-40'))).toBe(0);
+  });
+
   it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -), at 80x24', async () => {
     const rc = join(dir, 'rc-pipe');
     const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc, 80, 24);

@@ -12,7 +12,8 @@ import { DetailsPane } from './DetailsPane.js';
 import { HandshakeList } from './HandshakeList.js';
 import { ColorContext, Lines } from './Lines.js';
 import { LineInput } from './LineInput.js';
-import { HELP_LINES, KEY_HINTS, KEY_HINTS_SHORT, StatusBar, TitleBar } from './StatusBar.js';
+import { KEY_HINTS, KEY_HINTS_SHORT, StatusBar, TitleBar } from './StatusBar.js';
+import { helpLines } from '../help.js';
 
 /** The outside world, injected so tests can observe it and the reducer stays pure. */
 export interface TuiEffects {
@@ -179,7 +180,17 @@ export function App(props: AppProps): React.JSX.Element {
       heldRef.current.push({ input, key });
       return;
     }
-    if (mode === 'help') return act({ type: 'help-toggle' });
+    if (mode === 'help') {
+      // Scroll keys scroll a help longer than the screen; any other key closes it.
+      const page = Math.max(1, currentLayout(s).bodyRows - 1);
+      if (key.upArrow || input === 'k') return act({ type: 'help-scroll', delta: -1 });
+      if (key.downArrow || input === 'j') return act({ type: 'help-scroll', delta: 1 });
+      if (key.pageUp) return act({ type: 'help-scroll', delta: -page });
+      if (key.pageDown || input === ' ') return act({ type: 'help-scroll', delta: page });
+      if (key.home) return act({ type: 'help-scroll', delta: -Number.MAX_SAFE_INTEGER / 2 });
+      if (key.end || input === 'G') return act({ type: 'help-scroll', delta: Number.MAX_SAFE_INTEGER / 2 });
+      return act({ type: 'help-toggle' });
+    }
     if (mode === 'confirm-overwrite') {
       if (input === 'y' || input === 'Y') {
         if (s.mode.kind === 'confirm-overwrite') void doExport(s.mode.path, true);
@@ -257,17 +268,17 @@ export function App(props: AppProps): React.JSX.Element {
   });
 
   const mode = state.mode.kind;
-  const columns = Math.max(40, state.viewport.columns);
+  // The terminal's own width: drawing wider than it wraps every line and scrolls the title off the screen.
+  const columns = Math.max(1, state.viewport.columns);
   const lay = currentLayout(state);
   const sel = selectedCert(state);
   const selInfo = sel === undefined ? undefined : state.certs.get(sel);
   const detailsTitle = `Details${selInfo?.subjectCN ? ` — ${escapeControl(selInfo.subjectCN)}` : ''}`;
 
   let body: React.JSX.Element;
-  if (mode === 'help') {
-    const lines: Line[] = [[{ text: 'certshark keys', bold: true }], []];
-    for (const [k, v] of HELP_LINES) lines.push([{ text: '  ' + k.padEnd(16), bold: true, color: 'cyan' }, { text: v }]);
-    body = <Lines lines={lines} height={Math.max(10, state.viewport.rows) - 3} width={columns} />;
+  if (state.mode.kind === 'help') {
+    const lines = helpLines(columns);
+    body = <Lines lines={lines.slice(state.mode.scroll)} height={lay.bodyRows} width={columns} />;
   } else {
     const chain =
       lay.chainRows > 0 ? (
@@ -285,7 +296,10 @@ export function App(props: AppProps): React.JSX.Element {
       ) : null;
     body = (
       <>
-        {lay.listRows > 0 ? <HandshakeList state={state} height={lay.listRows} width={columns} /> : null}
+        {/* The column header stays even when no row fits (a very short terminal). */}
+        {lay.listRows > 0 || (state.zoom === undefined && lay.bodyRows > 0) ? (
+          <HandshakeList state={state} height={lay.listRows} width={columns} />
+        ) : null}
         {lay.detailsRight ? (
           <Box flexDirection="row">
             {chain}
@@ -343,6 +357,14 @@ export function App(props: AppProps): React.JSX.Element {
         width={columns}
       />
     );
+  } else if (state.mode.kind === 'help') {
+    const total = helpLines(columns).length;
+    const shown = Math.min(total, state.mode.scroll + lay.bodyRows);
+    const text =
+      total > lay.bodyRows
+        ? ` lines ${state.mode.scroll + 1}–${shown} of ${total} · ↑↓ PgUp PgDn scroll · any other key closes the help`
+        : ' any key closes the help';
+    bottom = <Lines lines={[[{ text, dim: true }]]} height={1} width={columns} />;
   } else {
     const hints = KEY_HINTS.length + 1 <= columns ? KEY_HINTS : KEY_HINTS_SHORT;
     bottom = <Lines lines={[[{ text: ' ' + hints, dim: true }]]} height={1} width={columns} />;
@@ -350,11 +372,11 @@ export function App(props: AppProps): React.JSX.Element {
 
   return (
     <ColorContext.Provider value={props.color ?? true}>
-      <Box flexDirection="column" width={columns}>
+      <Box flexDirection="column" width={columns} height={Math.max(1, state.viewport.rows)} overflow="hidden">
         <TitleBar state={state} width={columns} />
         {body}
-        <StatusBar state={state} width={columns} />
-        {bottom}
+        {lay.statusRows > 0 ? <StatusBar state={state} width={columns} /> : null}
+        {lay.hintRows > 0 ? bottom : null}
       </Box>
     </ColorContext.Provider>
   );

@@ -46,7 +46,11 @@ export function notesSummary(handshakes: readonly Handshake[], captureNotes: num
 
 export function TitleBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
   const right = progressText(state);
-  const left = ` certshark  ${escapeControl(state.title)}`;
+  let left = ` certshark  ${escapeControl(state.title)}`;
+  // A long capture name gives way to the progress (what is happening matters more than the whole path); the
+  // progress itself is cut only when even "certshark" would not fit beside it.
+  const room = width - Array.from(right).length - 2;
+  if (Array.from(left).length > room) left = fit(left, Math.max(12, room));
   const gap = Math.max(1, width - Array.from(left).length - Array.from(right).length - 1);
   const line: Line = [
     { text: left, bold: true, inverse: true },
@@ -84,23 +88,3 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
 export const KEY_HINTS_SHORT = '↑↓ move  Tab pane  Enter zoom  / filter  e export  y copy  ? help  q quit';
 
 export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E/W chain  y copy  s sort  g group  ? help  q quit';
-
-export const HELP_LINES: [string, string][] = [
-  ['↑ ↓  j k', 'move in the focused pane (PgUp/PgDn, Home/End)'],
-  ['Tab  Shift-Tab', 'cycle panes: handshakes → chain → details'],
-  ['Enter', 'expand: a grouped row, or the focused pane to the whole screen (again to go back)'],
-  ['/', 'filter: port 7001, sni vpn, ip 10.0.0.1, host vcse, cn Example, bad, warn, ok, alert,'],
-  ['', '  dtls, mtls, encrypted, a verdict code (missing-intermediate), free text; !term negates'],
-  ['s  r', 'sort by the next column; reverse the order'],
-  ['g', 'group duplicate handshakes (same server, same chain)'],
-  ['Space', 'mark the certificate (in the list: the whole handshake\'s certificates); u clears marks'],
-  ['e', 'export the marked certificates (or the selected one) as PEM; the path can be edited'],
-  ['E', 'export the selected chain as built, leaf to root: the certificates sent plus the CAs the trust store (--ca) added, as one PEM bundle (for a trusted CA list)'],
-  ['W', 'export the selected chain exactly as the peer sent it, in its order (what the peer sent)'],
-  ['y', 'copy the PEM to the clipboard (OSC 52: works over SSH and in tmux with set-clipboard on)'],
-  ['?', 'this help (any key closes it)'],
-  ['q  Ctrl-C', 'quit'],
-  ['', ''],
-  ['Badges', '✓ OK trusted · ✗ BAD an error · ! WARN a warning · i INFO remarks only · ? ENC encrypted'],
-  ['Chain', '[wire #n] sent by the peer · [store] from the trust store · MISSING LINK what the peer failed to send'],
-];
