@@ -114,10 +114,16 @@ export interface InitOptions {
   exportDir: string;
   columns: number;
   rows: number;
+  /** `--filter`: applied from the start, as the `/` prompt applies it. */
+  filter?: string;
 }
 
 export function initialState(o: InitOptions): TuiState {
-  const filter = compileFilter('');
+  const given = o.filter === undefined || o.filter.trim() === '' ? undefined : compileFilter(o.filter);
+  // The command line refuses a bad filter before the view opens; should one arrive all the same, the view shows
+  // why and every handshake rather than silently none.
+  const ok = given !== undefined && given.error === undefined;
+  const filter = ok ? given : compileFilter('');
   return {
     title: o.title,
     exportDir: o.exportDir,
@@ -128,7 +134,7 @@ export function initialState(o: InitOptions): TuiState {
     ticks: 0,
     done: false,
     captures: [],
-    filterText: '',
+    filterText: ok ? o.filter!.trim() : '',
     filter,
     sort: { key: 'no', desc: false },
     group: false,
@@ -141,6 +147,7 @@ export function initialState(o: InitOptions): TuiState {
     detailsScroll: 0,
     marks: new Set(),
     mode: { kind: 'normal' },
+    message: given?.error !== undefined ? { text: `filter not applied: ${given.error}`, tone: 'error' } : undefined,
   };
 }
 

@@ -447,6 +447,28 @@ describe('App', () => {
     expect(f).toContain('[wire #0] vcse.example.com');
   });
 
+  it('q quits at once while the scan is still running (the feed never finishes)', async () => {
+    const feed = new ScanFeed();
+    const codes: number[] = [];
+    const r = render(<App title="live" columns={100} rows={24} feed={feed} flushMs={5} effects={{ quit: (c) => codes.push(c) }} />);
+    feed.listener.onProgress?.({ file: '-', bytesRead: 4096, packets: 12, handshakes: 0 });
+    feed.listener.onHandshakes?.([TRAVERSAL_BROKEN], []);
+    await until(() => /> +1 +192\.0\.2\.10:7001/.test(plain(r.lastFrame())));
+    r.stdin.write('q');
+    expect(codes).toEqual([0]);
+  });
+
+  it('opens with the --filter given (initialFilter)', async () => {
+    const feed = new ScanFeed();
+    const r = render(<App title="t" columns={120} rows={40} feed={feed} flushMs={5} initialFilter="sni vpn" />);
+    feed.listener.onDone?.(result());
+    await until(() => plain(r.lastFrame()).includes('6 handshakes'));
+    const f = plain(r.lastFrame());
+    expect(f).toMatch(/> +3 .*vpn\.example\.net/);
+    expect(f).not.toContain('192.0.2.10:7001');
+    expect(f).toContain('6 handshakes (1 rows)');
+  });
+
   it('q quits with 0, and with 2 after a read error', async () => {
     const codes: number[] = [];
     const a = app(loaded(), { effects: { quit: (c) => codes.push(c) } });

@@ -63,6 +63,21 @@ async function waitScreen(name: string, cond: (s: string) => boolean, what: stri
   throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
 }
 
+/** One screen line with its attributes as SGR escapes (`-e`; a single-line range starts from plain attributes). */
+function styledLine(name: string, line: number): string {
+  return tmux('capture-pane', '-p', '-e', '-t', name, '-S', String(line), '-E', String(line)).stdout;
+}
+
+/** SGR parameters used anywhere in the text. */
+function sgr(text: string): Set<number> {
+  const out = new Set<number>();
+  // eslint-disable-next-line no-control-regex
+  for (const m of text.matchAll(/\x1b\[([0-9;]*)m/g)) for (const p of m[1]!.split(';')) out.add(Number(p || '0'));
+  return out;
+}
+/** Colour parameters (foreground, background, bright, 256/RGB), not the 39/49 resets. */
+const colours = (ps: Set<number>) => [...ps].filter((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 107));
+
 function keys(name: string, ...ks: string[]): void {
   const r = tmux('send-keys', '-t', name, ...ks);
   if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
@@ -247,6 +262,28 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     expect(scr.split('\n')[1]).toMatch(/No\.▲/);
     keys(c, 'q');
     expect(await waitGone(c, join(dir, 'rc-40'))).toBe(0);
+  });
+
+  it('without colour (--no-color, NO_COLOR) the selected row stays in reverse video', async () => {
+    const screens: Record<string, { row: string; all: string }> = {};
+    for (const [what, command] of [
+      ['--no-color', `node bin/certshark ${CAPTURE} ${TRUST.join(' ')} --no-color`],
+      ['NO_COLOR', `NO_COLOR=1 node bin/certshark ${CAPTURE} ${TRUST.join(' ')}`],
+    ] as const) {
+      const rc = join(dir, `rc-${what}`);
+      const s = start(command, rc, 80, 24);
+      await waitScreen(s, (x) => rowOf(x) !== undefined, `the list (${what})`);
+      screens[what] = { row: styledLine(s, 2), all: tmux('capture-pane', '-p', '-e', '-t', s).stdout };
+      keys(s, 'q');
+      expect(await waitGone(s, rc)).toBe(0);
+    }
+    for (const [what, { row }] of Object.entries(screens)) {
+      expect(row, what).toMatch(/> +1 10\.77\.0\.2:7001/);
+      // Reverse video and bold on the selected row: the selection shows as more than a ">".
+      expect(sgr(row).has(7), what).toBe(true);
+      expect(sgr(row).has(1), what).toBe(true);
+    }
+    expect(colours(sgr(screens['NO_COLOR']!.all))).toEqual([]);
   });
 
   it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -), at 80x24', async () => {

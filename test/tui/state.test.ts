@@ -324,3 +324,19 @@ describe('grouped rows', () => {
     expect(first.worst).toBeUndefined();
   });
 });
+
+describe('--filter', () => {
+  it('applies from the start, as the / prompt would', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40, filter: ' port 7001 ' });
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES, certificates: CERTS });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2]);
+    expect(s.filterText).toBe('port 7001');
+  });
+  it('a filter that does not compile is not applied, and the view says why', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40, filter: 'port' });
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES, certificates: CERTS });
+    expect(s.rows).toHaveLength(6);
+    expect(s.filterText).toBe('');
+    expect(s.message).toEqual({ text: "filter not applied: 'port' needs a value, e.g. 'port 7001'", tone: 'error' });
+  });
+});

@@ -42,6 +42,8 @@ export interface AppProps {
   effects?: Partial<TuiEffects>;
   /** Start from this state (tests, benchmarks); otherwise an empty one. */
   initial?: TuiState;
+  /** A filter to open with (`--filter`). */
+  initialFilter?: string;
   /** Milliseconds between feed flushes. */
   flushMs?: number;
 }
@@ -80,7 +82,9 @@ export function App(props: AppProps): React.JSX.Element {
   const [state, dispatch] = useReducer(
     reducer,
     props,
-    (p) => p.initial ?? initialState({ title: p.title, exportDir: p.exportDir ?? process.cwd(), columns: p.columns, rows: p.rows }),
+    (p) =>
+      p.initial ??
+      initialState({ title: p.title, exportDir: p.exportDir ?? process.cwd(), columns: p.columns, rows: p.rows, filter: p.initialFilter }),
   );
   // The state as of the last action dispatched, ahead of React's render: keys are routed by it, not by this
   // render's closure. Ink attaches the input handler in a passive effect after each render, so keys typed right
