@@ -32,7 +32,11 @@ export type Mode =
   | { kind: 'normal' }
   /** `scroll`: the first help line shown, when the help does not fit the screen. */
   | { kind: 'help'; scroll: number }
-  | { kind: 'filter'; before: string }
+  /**
+   * `before`: the filter to restore on Esc. `error`: what is wrong with the text typed so far; while it is set the
+   * list keeps the last filter that compiled (never a silent empty list) and Enter does not apply it.
+   */
+  | { kind: 'filter'; before: string; error?: string }
   | { kind: 'export'; request: ExportRequest; path: string }
   | { kind: 'confirm-overwrite'; request: ExportRequest; path: string };
 
@@ -402,11 +406,20 @@ export function reducer(s: TuiState, a: Action): TuiState {
     case 'filter-open':
       return { ...s, mode: { kind: 'filter', before: s.filterText } };
     case 'filter-change': {
-      if (a.text === s.filterText) return s;
-      return rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
+      if (s.mode.kind !== 'filter') return s;
+      const f = compileFilter(a.text);
+      if (f.error !== undefined) return { ...s, mode: { ...s.mode, error: f.error } };
+      const mode = { kind: 'filter' as const, before: s.mode.before };
+      if (a.text === s.filterText) return { ...s, mode };
+      return rederive({ ...s, filterText: a.text, filter: f, mode });
     }
     case 'filter-apply': {
-      const next = a.text === s.filterText ? s : rederive({ ...s, filterText: a.text, filter: compileFilter(a.text) });
+      const f = compileFilter(a.text);
+      if (f.error !== undefined) {
+        if (s.mode.kind !== 'filter') return s;
+        return { ...s, mode: { ...s.mode, error: f.error } };
+      }
+      const next = a.text === s.filterText ? s : rederive({ ...s, filterText: a.text, filter: f });
       return { ...next, mode: { kind: 'normal' } };
     }
     case 'filter-cancel': {

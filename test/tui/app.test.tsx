@@ -147,6 +147,24 @@ describe('App', () => {
     expect(r.frame()).toContain('filter: sni vpn');
   });
 
+  it('an invalid filter says why on the prompt line and keeps the rows (never a silent empty list)', async () => {
+    const r = app(loaded(HANDSHAKES, 80, 24));
+    await keys(r, '/', 'port 7001');
+    expect(r.frame()).toContain('6 handshakes (2 rows)');
+    await keys(r, 'x');
+    let lines = r.frame().split('\n');
+    expect(lines[23]).toMatch(/^\/port 7001x +✗ 'port' needs a number from 0 to 65535, not '7001x'/);
+    expect(r.frame()).toContain('6 handshakes (2 rows)');
+    expect(r.frame()).toContain('192.0.2.10:7001');
+    // Enter does not apply it; fixing the text does.
+    await keys(r, '\r');
+    expect(r.frame().split('\n')[23]).toMatch(/^\/port 7001x/);
+    await keys(r, '\u007F', '\r');
+    lines = r.frame().split('\n');
+    expect(lines[22]).toContain('filter: port 7001');
+    expect(lines[23]).not.toContain('✗');
+  });
+
   it('help opens with ? and closes with any key', async () => {
     const r = app(loaded(HANDSHAKES, 100, 30));
     await keys(r, '?');

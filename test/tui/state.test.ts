@@ -162,6 +162,23 @@ describe('reducer', () => {
     expect(selectedHandshake(s)?.id).toBe(3);
   });
 
+  it('while the typed filter does not compile the list keeps the last one that did, and Enter does not apply it', () => {
+    let s = apply(loaded(), { type: 'filter-open' }, { type: 'filter-change', text: 'port 7001' });
+    expect(s.rows).toHaveLength(2);
+    s = apply(s, { type: 'filter-change', text: 'port 70x' });
+    expect(s.mode).toEqual({ kind: 'filter', before: '', error: "'port' needs a number from 0 to 65535, not '70x'" });
+    expect(s.rows).toHaveLength(2);
+    expect(s.filterText).toBe('port 7001');
+    s = apply(s, { type: 'filter-apply', text: 'port 70x' });
+    expect(s.mode.kind).toBe('filter');
+    expect(s.rows).toHaveLength(2);
+    s = apply(s, { type: 'filter-change', text: 'port 443' });
+    expect(s.mode).toEqual({ kind: 'filter', before: '' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([3, 4, 5]);
+    s = apply(s, { type: 'filter-cancel' });
+    expect(s.rows).toHaveLength(6);
+  });
+
   it('sorts by the next column and reverses', () => {
     let s = apply(loaded(), { type: 'sort-next' }); // time
     expect(s.sort).toEqual({ key: 'time', desc: false });

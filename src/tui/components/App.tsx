@@ -322,6 +322,11 @@ export function App(props: AppProps): React.JSX.Element {
 
   let bottom: React.JSX.Element;
   if (state.mode.kind === 'filter') {
+    // A filter that does not compile says why on the prompt line, after what was typed; the list meanwhile keeps
+    // the last filter that did.
+    const err = state.mode.error === undefined ? '' : `  ✗ ${escapeControl(state.mode.error)} (Esc restores)`;
+    const typed = Array.from(line.value).length + 1;
+    const errWidth = err === '' ? 0 : Math.max(0, Math.min(Array.from(err).length, columns - 1 - Math.max(12, typed)));
     bottom = (
       <Box width={columns} height={1} overflow="hidden">
         <Box flexShrink={0}>
@@ -329,9 +334,14 @@ export function App(props: AppProps): React.JSX.Element {
         </Box>
         <LineInput
           line={line}
-          width={columns - 1}
+          width={columns - 1 - errWidth}
           placeholder="port 7001 · sni vpn · bad · ip 10.0.0.1 · free text   (Enter apply, Esc cancel)"
         />
+        {errWidth > 0 ? (
+          <Box flexShrink={0}>
+            <Lines lines={[[{ text: err, bold: true, color: 'red' }]]} height={1} width={errWidth} />
+          </Box>
+        ) : null}
       </Box>
     );
   } else if (state.mode.kind === 'export') {
