@@ -181,6 +181,11 @@ export interface ScanListener {
    * hold them; the interactive view shows and exports the chain as built with them.
    */
   onTrustPaths?(paths: TrustPaths[], storeCertificates: CertificateInfo[]): void;
+  /**
+   * A line from the capture process feeding the scan (dumpcap or tcpdump on stderr: "Capturing on 'lo'", a
+   * permission error). Subprocess text: shown escaped, and only the last line of it.
+   */
+  onStatus?(text: string, tone?: 'info' | 'error'): void;
   onDone?(result: ScanResult): void;
   /** The input could not be read at all (not a capture, missing file): one line. */
   onError?(message: string): void;

@@ -12,6 +12,7 @@ export class ScanFeed {
   private paths: TrustPaths[] = [];
   private progress?: ScanProgress;
   private progressEvents = 0;
+  private status?: { text: string; tone: 'info' | 'error' };
   private done?: ScanResult;
   private error?: string;
   private wake?: (urgent: boolean) => void;
@@ -32,6 +33,17 @@ export class ScanFeed {
       for (const h of hs) this.handshakes.push(h);
       for (const c of certs) this.certificates.push(c);
       this.wake?.(false);
+    },
+    onStatus: (text, tone) => {
+      // A subprocess writes what it likes: only its last non-empty line is kept (escaped when shown).
+      const last = text
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+        .at(-1);
+      if (last === undefined) return;
+      this.status = { text: last, tone: tone ?? 'info' };
+      this.wake?.(tone === 'error');
     },
     onDone: (r) => {
       this.done = r;
@@ -58,6 +70,7 @@ export class ScanFeed {
       this.certificates.length > 0 ||
       this.paths.length > 0 ||
       this.progressEvents > 0 ||
+      this.status !== undefined ||
       this.done !== undefined ||
       this.error !== undefined
     );
@@ -73,6 +86,7 @@ export class ScanFeed {
       paths: this.paths,
       progress: this.progress,
       progressEvents: this.progressEvents,
+      status: this.status,
       done: this.done,
       error: this.error,
     };
@@ -80,6 +94,7 @@ export class ScanFeed {
     this.certificates = [];
     this.paths = [];
     this.progressEvents = 0;
+    this.status = undefined;
     this.done = undefined;
     this.error = undefined;
     return a;

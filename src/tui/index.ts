@@ -70,6 +70,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const feed = new ScanFeed();
+  const startedAt = Date.now();
   let code = 0;
   const fullScreen = stdout.isTTY === true;
   if (fullScreen) stdout.write('\x1b[?1049h' + placeholderFrame(opts.title, stdout.columns || 80));
@@ -112,6 +113,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         exportDir: opts.exportDir ?? process.cwd(),
         color: opts.color ?? colorEnabled(opts.env ?? process.env),
         initialFilter: opts.initialFilter,
+        startedAt,
         effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },

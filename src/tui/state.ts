@@ -54,8 +54,12 @@ export interface TuiState {
   /** The path each handshake's chains were judged on, by handshake id (when the session reported them). */
   paths: PathIndex;
   progress?: ScanProgress;
-  /** Progress events seen: drives the spinner when the total size is unknown (stdin). */
+  /** Progress events and clock ticks seen: drive the spinner when the total size is unknown (stdin, live). */
   ticks: number;
+  /** Time since the view started, from the App's clock (the reducer reads no clock). */
+  elapsedMs: number;
+  /** The latest line from the capture process (ScanListener.onStatus). */
+  captureStatus?: Message;
   done: boolean;
   error?: string;
   captures: CaptureSummary[];
@@ -85,9 +89,12 @@ export type Action =
       paths?: TrustPaths[];
       progress?: ScanProgress;
       progressEvents?: number;
+      status?: Message;
       done?: ScanResult;
       error?: string;
     }
+  /** About once a second while the scan runs: the elapsed time and the spinner. */
+  | { type: 'clock'; elapsedMs: number }
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'move'; delta: number }
   | { type: 'page'; direction: 1 | -1 }
@@ -136,6 +143,7 @@ export function initialState(o: InitOptions): TuiState {
     certs: new Map(),
     paths: PathIndex.EMPTY,
     ticks: 0,
+    elapsedMs: 0,
     done: false,
     captures: [],
     filterText: ok ? o.filter!.trim() : '',
@@ -157,6 +165,16 @@ export function initialState(o: InitOptions): TuiState {
 
 export function currentLayout(s: TuiState): Layout {
   return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs, s.paths));
+}
+
+/** Input of unknown size, read as it comes: a pipe, stdin, a live capture (a file reports its size). */
+export function isStream(s: TuiState): boolean {
+  return s.progress !== undefined && s.progress.totalBytes === undefined;
+}
+
+/** Nothing read yet: no packet, no handshake (a pipe or a live capture still quiet). */
+export function waitingForPackets(s: TuiState): boolean {
+  return !s.done && s.error === undefined && s.handshakes.length === 0 && (s.progress?.packets ?? 0) === 0;
 }
 
 export function selectedHandshake(s: TuiState): Handshake | undefined {
@@ -298,6 +316,7 @@ export function reducer(s: TuiState, a: Action): TuiState {
         progress: a.progress ?? s.progress,
         ticks: s.ticks + (a.progressEvents ?? (a.progress ? 1 : 0)),
         error: a.error ?? s.error,
+        captureStatus: a.status ?? s.captureStatus,
       };
       if (a.paths && a.paths.length > 0) next = { ...next, paths: s.paths.with(a.paths) };
       let certs = s.certs;
@@ -312,8 +331,10 @@ export function reducer(s: TuiState, a: Action): TuiState {
       let replaced = false;
       if (a.done) {
         next = { ...next, done: true, captures: a.done.captures };
-        // The final result is authoritative when it differs from what the batches delivered.
-        if (a.done.handshakes.length !== handshakes.length) {
+        // The final result replaces the batches when it holds more (a listener that joined late). One that holds
+        // fewer is a scan that did not keep its handshakes (a long live capture, retain: false): the view keeps
+        // what it was shown.
+        if (a.done.handshakes.length > handshakes.length) {
           handshakes = a.done.handshakes;
           replaced = true;
         }
@@ -333,6 +354,9 @@ export function reducer(s: TuiState, a: Action): TuiState {
       }
       return rederive(next);
     }
+    case 'clock':
+      if (s.done || s.error !== undefined) return s;
+      return { ...s, elapsedMs: a.elapsedMs, ticks: s.ticks + 1 };
     case 'resize': {
       if (a.columns === s.viewport.columns && a.rows === s.viewport.rows) return s;
       return scrolled({ ...s, viewport: { columns: a.columns, rows: a.rows } });

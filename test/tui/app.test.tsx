@@ -9,7 +9,7 @@ import { App } from '../../src/tui/components/App.js';
 import { ScanFeed } from '../../src/tui/feed.js';
 import type { TuiState } from '../../src/tui/state.js';
 import { layout } from '../../src/tui/layout.js';
-import { ASA, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
+import { ASA, CERTS, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
 import { loaded, result, scanned, tick, until } from './helpers.js';
 
 const dirs: string[] = [];
@@ -463,6 +463,48 @@ describe('App', () => {
     f = plain(r.lastFrame());
     expect(f).toContain('6 handshakes');
     expect(f).toContain('[wire #0] vcse.example.com');
+  });
+
+  it('a quiet live capture: the wait ticks on the clock, then the counts and handshakes arrive, then "capture ended"', async () => {
+    const feed = new ScanFeed();
+    let t = 0;
+    const now = () => t;
+    const r = render(<App title="-" columns={100} rows={24} feed={feed} flushMs={5} clockMs={10} now={now} startedAt={0} />);
+    t = 4_000;
+    await until(() => plain(r.lastFrame()).includes('waiting for packets… 4s'));
+    let f = plain(r.lastFrame());
+    expect(f.split('\n')[0]).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… 4s\s*$/);
+    expect(f).toContain('  waiting for packets… 4s');
+    t = 12_000;
+    await until(() => plain(r.lastFrame()).includes('waiting for packets… 12s'));
+    feed.listener.onProgress?.({ file: '-', bytesRead: 2765, packets: 13, handshakes: 0 });
+    await until(() => plain(r.lastFrame()).includes('13 packets'));
+    f = plain(r.lastFrame());
+    expect(f).toContain('13 packets · 2.7 KiB · 0 handshakes');
+    expect(f.split('\n')[0]).toMatch(/reading… 2\.7 KiB · 12s\s*$/);
+    expect(f).toContain('  waiting for handshakes…');
+    feed.listener.onHandshakes?.([TRAVERSAL_BROKEN], CERTS);
+    feed.listener.onDone?.({ ...result(), handshakes: [], captures: [{ ...result().captures[0]!, packets: 13, bytes: 2765 }] });
+    await until(() => plain(r.lastFrame()).includes('capture ended'));
+    f = plain(r.lastFrame());
+    expect(f.split('\n')[0]).toMatch(/capture ended 2\.7 KiB\s*$/);
+    expect(f).toMatch(/> +1 +192\.0\.2\.10:7001/);
+  });
+
+  it('the capture process status shows in the status line, escaped; a failure first', async () => {
+    const feed = new ScanFeed();
+    const r = render(<App title="-" columns={100} rows={24} feed={feed} flushMs={5} />);
+    feed.listener.onProgress?.({ file: '-', bytesRead: 0, packets: 0, handshakes: 0 });
+    feed.listener.onStatus?.("Capturing on 'lo'\n");
+    await until(() => plain(r.lastFrame()).includes("Capturing on 'lo'"));
+    expect(plain(r.lastFrame()).split('\n')[22]).toBe(" 0 packets · 0 B · 0 handshakes · Capturing on 'lo'");
+    feed.listener.onStatus?.("dumpcap: \x1b[2Jyou don't have permission to capture on that device\n", 'error');
+    await until(() => plain(r.lastFrame()).includes('permission'));
+    const raw = r.lastFrame() ?? '';
+    expect(raw).not.toContain('\x1b[2J');
+    expect(plain(raw).split('\n')[22]).toMatch(/^ ✗ dumpcap: \\x1b\[2Jyou don't have permission to capture on that device · 0 packets/);
+    // Never drawn over the view: the frame keeps its 24 lines.
+    expect(plain(raw).split('\n')).toHaveLength(24);
   });
 
   it('q quits at once while the scan is still running (the feed never finishes)', async () => {

@@ -286,6 +286,22 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     expect(colours(sgr(screens['NO_COLOR']!.all))).toEqual([]);
   });
 
+  it('a pipe that stays quiet: the wait ticks, then the handshake, then "capture ended"; the handshake stays', async () => {
+    const rc = join(dir, 'rc-quiet');
+    const s = start(`(sleep 4; cat ${CAPTURE}; sleep 2) | node bin/certshark - ${TRUST.join(' ')}`, rc, 80, 24);
+    const first = await waitScreen(s, (x) => /waiting for packets… \d+s/.test(x), 'the wait');
+    const t1 = Number(/waiting for packets… (\d+)s/.exec(first)![1]);
+    const later = await waitScreen(s, (x) => Number(/waiting for packets… (\d+)s/.exec(x)?.[1] ?? -1) > t1, 'the wait ticking', 5000);
+    expect(later.split('\n')[0]).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… \d+s$/);
+    let scr = await waitScreen(s, (x) => rowOf(x) !== undefined, 'the handshake');
+    expect(scr).toContain('13 packets · 2.7 KiB · 1 handshake');
+    scr = await waitScreen(s, (x) => x.includes('capture ended'), 'the end of the pipe');
+    expect(scr.split('\n')[0]).toMatch(/capture ended 2\.7 KiB$/);
+    expect(rowOf(scr)).toBeDefined();
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+
   it('reads the capture from a pipe and the keys from the terminal (cat capture | certshark -), at 80x24', async () => {
     const rc = join(dir, 'rc-pipe');
     const s = start(`cat ${CAPTURE} | node bin/certshark - ${TRUST.join(' ')}`, rc, 80, 24);

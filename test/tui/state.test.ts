@@ -12,7 +12,9 @@ import {
   selectedHandshake,
 } from '../../src/tui/state.js';
 import { ANYCONNECT_SELF_SIGNED, ASA, CERTS, HANDSHAKES, INTERMEDIATE, LEAF, ROOT, TRAVERSAL_BROKEN, TRAVERSAL_OK, manyHandshakes } from './fixtures.js';
-import { apply, loaded } from './helpers.js';
+import { apply, loaded, result } from './helpers.js';
+import { progressText } from '../../src/tui/components/StatusBar.js';
+import { formatElapsed } from '../../src/tui/format.js';
 
 const certMap = new Map(CERTS.map((c) => [c.sha256, c]));
 
@@ -355,5 +357,63 @@ describe('--filter', () => {
     expect(s.rows).toHaveLength(6);
     expect(s.filterText).toBe('');
     expect(s.message).toEqual({ text: "filter not applied: 'port' needs a value, e.g. 'port 7001'", tone: 'error' });
+  });
+});
+
+describe('live input', () => {
+  const empty = () => initialState({ title: '-', exportDir: '/x', columns: 80, rows: 24 });
+  it('while nothing arrived: a spinner and the time waited, ticking with the clock; the counts once packets come', () => {
+    let s = empty();
+    expect(progressText(s)).toMatch(/starting…$/);
+    s = apply(s, { type: 'clock', elapsedMs: 12_300 });
+    const a = progressText(s);
+    expect(a).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… 12s$/);
+    s = apply(s, { type: 'clock', elapsedMs: 13_300 });
+    expect(progressText(s)).toMatch(/ waiting for packets… 13s$/);
+    // The spinner moves with the clock.
+    expect(progressText(s)[0]).not.toBe(a[0]);
+    s = apply(s, { type: 'scan-batch', handshakes: [], certificates: [], progress: { file: '-', bytesRead: 2048, packets: 7, handshakes: 0 } });
+    expect(progressText(s)).toMatch(/ reading… 2\.0 KiB · 13s$/);
+    s = apply(s, { type: 'clock', elapsedMs: 75_000 });
+    expect(progressText(s)).toMatch(/ reading… 2\.0 KiB · 1m 15s$/);
+    s = apply(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(0, 2), certificates: CERTS, done: { ...result(), handshakes: [] } });
+    // The end of a stream, and the handshakes stay although the final result kept none (retain: false).
+    expect(progressText(s)).toBe('capture ended 2.0 KiB');
+    expect(s.rows).toHaveLength(2);
+    expect(apply(s, { type: 'clock', elapsedMs: 99_000 })).toBe(s);
+  });
+
+  it('a file says loaded, not capture ended', () => {
+    const s = apply(empty(), {
+      type: 'scan-batch',
+      handshakes: HANDSHAKES,
+      certificates: CERTS,
+      progress: { file: 'a.pcap', bytesRead: 2048, totalBytes: 2048, packets: 7, handshakes: 6 },
+      done: result(),
+    });
+    expect(progressText(s)).toBe('loaded 2.0 KiB');
+  });
+
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [65_000, '1m 05s'],
+    [3_725_000, '1h 02m'],
+  ])('elapsed %i ms reads %s', (ms, want) => {
+    expect(formatElapsed(ms)).toBe(want);
+  });
+
+  it('the capture process status: the last non-empty line, with its tone', () => {
+    const feed = new ScanFeed();
+    feed.subscribe(() => {});
+    feed.listener.onStatus?.("Capturing on 'lo'\n", 'info');
+    feed.listener.onStatus?.('tcpdump: listening on lo, link-type EN10MB\r\n\n');
+    let s = apply(empty(), feed.drain()!);
+    expect(s.captureStatus).toEqual({ text: 'tcpdump: listening on lo, link-type EN10MB', tone: 'info' });
+    feed.listener.onStatus?.('\n  \n');
+    expect(feed.drain()).toBeUndefined();
+    feed.listener.onStatus?.("tcpdump: lo: You don't have permission to capture on that device", 'error');
+    s = apply(s, feed.drain()!);
+    expect(s.captureStatus?.tone).toBe('error');
   });
 });

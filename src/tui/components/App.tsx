@@ -46,6 +46,11 @@ export interface AppProps {
   initialFilter?: string;
   /** Milliseconds between feed flushes. */
   flushMs?: number;
+  /** Milliseconds between clock ticks (elapsed time, spinner) while the scan runs; the clock (tests). */
+  clockMs?: number;
+  now?: () => number;
+  /** When the scan started (runTui's start, before Ink loaded), for the elapsed time; the first render otherwise. */
+  startedAt?: number;
 }
 
 const NO_KEY: Key = {
@@ -118,6 +123,18 @@ export function App(props: AppProps): React.JSX.Element {
   useEffect(() => {
     dispatch({ type: 'resize', columns: props.columns, rows: props.rows });
   }, [props.columns, props.rows]);
+
+  // The clock, from here and not in the reducer (which stays pure): about once a second while the scan runs, so a
+  // quiet pipe or live capture shows that the view is alive and for how long it has waited. Stops at the end.
+  const startedRef = useRef<number | undefined>(undefined);
+  const running = !state.done && state.error === undefined;
+  useEffect(() => {
+    if (!running) return;
+    const now = props.now ?? Date.now;
+    startedRef.current ??= props.startedAt ?? now();
+    const t = setInterval(() => dispatch({ type: 'clock', elapsedMs: now() - startedRef.current! }), props.clockMs ?? 1000);
+    return () => clearInterval(t);
+  }, [running, props.clockMs, props.now, props.startedAt]);
 
   // Drain the feed at most every flushMs; the end of the scan and errors flush at once.
   useEffect(() => {

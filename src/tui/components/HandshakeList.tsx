@@ -2,8 +2,8 @@ import React, { useMemo } from 'react';
 import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
 import { listColumns, naturalWidths } from '../columns.js';
-import { cell, fit, handshakeBadge, type Line } from '../format.js';
-import type { TuiState } from '../state.js';
+import { cell, fit, formatElapsed, handshakeBadge, type Line } from '../format.js';
+import { waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
 const SORT_TITLE: Record<string, string> = {
@@ -74,7 +74,9 @@ export function HandshakeList({ state, height, width }: { state: TuiState; heigh
           state.handshakes.length === 0
             ? state.done
               ? '  no TLS handshakes in this capture'
-              : '  waiting for handshakes…'
+              : waitingForPackets(state) && state.elapsedMs >= 1000
+                ? `  waiting for packets… ${formatElapsed(state.elapsedMs)}`
+                : '  waiting for handshakes…'
             : `  no handshake matches the filter "${escapeControl(state.filterText)}"`,
         dim: true,
       },

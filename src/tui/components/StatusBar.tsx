@@ -1,24 +1,32 @@
 import React, { useMemo } from 'react';
 import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
-import { fit, formatBytes, type Line } from '../format.js';
-import type { TuiState } from '../state.js';
+import { fit, formatBytes, formatElapsed, type Line } from '../format.js';
+import { isStream, waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** The loading indicator: a bar of bytes read when the size is known, a spinner for stdin. */
+/**
+ * The loading indicator: a bar of bytes read when the size is known; for a pipe or a live capture a spinner and
+ * the time it has been running, which tick on the App's clock while nothing arrives ("waiting for packets… 12s");
+ * the end of a stream reads "capture ended".
+ */
 export function progressText(state: TuiState, barWidth = 20): string {
   if (state.error !== undefined) return `error: ${escapeControl(state.error)}`;
   const p = state.progress;
-  if (state.done) return p ? `loaded ${formatBytes(p.bytesRead)}` : 'loaded';
-  if (!p) return `${SPINNER[state.ticks % SPINNER.length]} starting…`;
-  if (p.totalBytes !== undefined && p.totalBytes > 0) {
+  const spin = SPINNER[state.ticks % SPINNER.length];
+  if (state.done) {
+    const size = p ? ` ${formatBytes(p.bytesRead)}` : '';
+    return isStream(state) ? `capture ended${size}` : `loaded${size}`;
+  }
+  if (waitingForPackets(state)) return state.elapsedMs < 1000 ? `${spin} starting…` : `${spin} waiting for packets… ${formatElapsed(state.elapsedMs)}`;
+  if (p && p.totalBytes !== undefined && p.totalBytes > 0) {
     const f = Math.max(0, Math.min(1, p.bytesRead / p.totalBytes));
     const filled = Math.round(f * barWidth);
     return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${Math.floor(f * 100)}% ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)}`;
   }
-  return `${SPINNER[state.ticks % SPINNER.length]} reading… ${formatBytes(p.bytesRead)}`;
+  return `${spin} reading… ${formatBytes(p?.bytesRead ?? 0)} · ${formatElapsed(state.elapsedMs)}`;
 }
 
 /** Counts of the oddities worth a glance: truncation, gaps, encrypted TLS 1.3, other notes. */
@@ -78,9 +86,15 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
     state.filterText ? `filter: ${escapeControl(state.filterText)}` : '',
     notes ? `notes: ${notes}` : '',
   ].filter((x) => x !== '');
-  const line: Line = state.message
-    ? [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }]
-    : [{ text: ' ' + parts.join(' · ') }];
+  // The capture process's last line (subprocess text, escaped): a failure first, where it cannot be missed; a
+  // remark such as "Capturing on 'lo'" after the counts.
+  const cs = state.captureStatus;
+  let line: Line;
+  if (state.message)
+    line = [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }];
+  else if (cs?.tone === 'error')
+    line = [{ text: ` ✗ ${escapeControl(cs.text)}`, color: 'red', bold: true }, { text: ' · ' + parts.join(' · ') }];
+  else line = [{ text: ' ' + [...parts, ...(cs ? [escapeControl(cs.text)] : [])].join(' · ') }];
   return <Lines lines={[line]} height={1} width={width} />;
 }
 
