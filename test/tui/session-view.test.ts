@@ -10,7 +10,9 @@ import type { CertificateInfo, TrustPaths } from '../../src/model.js';
 import { scanCaptures } from '../../src/session.js';
 import { buildChainView } from '../../src/tui/chain.js';
 import { pemBundle } from '../../src/tui/export.js';
-import { builtChainSelection, sentChainSelection } from '../../src/tui/state.js';
+import { alertsText } from '../../src/tui/columns.js';
+import { detailsLines } from '../../src/tui/details.js';
+import { builtChainSelection, reducer, sentChainSelection } from '../../src/tui/state.js';
 import { CAPTURES, PKI, scanned as view } from './helpers.js';
 
 const subjects = (pem: string) =>
@@ -74,5 +76,19 @@ describe('list order of a real capture', () => {
     const ids = state.rows.map((r) => state.handshakes[r.hs]!.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(ids).toHaveLength(300);
+  });
+});
+
+describe('encrypted alerts', () => {
+  it('read "encrypted alert" once, with the frame, in the list and the details (many-handshakes #90, frame 1510)', async () => {
+    const { state } = await view('many-handshakes.pcap', ['root-ca.pem']);
+    const at = state.rows.findIndex((r) => state.handshakes[r.hs]!.id === 90);
+    const s = reducer(state, { type: 'move', delta: at });
+    const h = state.handshakes[s.rows[s.cursor]!.hs]!;
+    expect(h.alerts).toEqual([expect.objectContaining({ encrypted: true, frame: 1510 })]);
+    expect(alertsText(h)).toBe('C:encrypted');
+    const text = detailsLines(s, 120).map((l) => l.map((x) => x.text).join(''));
+    expect(text.filter((t) => /^ {2}Alert /.test(t))).toEqual([expect.stringMatching(/^ {2}Alert +client encrypted alert, frame 1510$/)]);
+    expect(text.filter((t) => /encrypted encrypted/.test(t))).toEqual([]);
   });
 });
