@@ -161,6 +161,14 @@ export interface ScanProgress {
   handshakes: number;
 }
 
+/** The path each side's chain of one handshake was judged on, leaf first, as SHA-256: sent and trust-store ones. */
+export interface TrustPaths {
+  /** Handshake.id */
+  id: number;
+  server?: string[];
+  client?: string[];
+}
+
 /**
  * What a scan session reports while it runs (src/session.ts), for the TUI to render as the capture loads.
  * Events are batched: at most a few per second.
@@ -169,6 +177,17 @@ export interface ScanListener {
   onProgress?(p: ScanProgress): void;
   /** New handshakes (already judged, verdicts filled) and the certificates first seen with them. */
   onHandshakes?(handshakes: Handshake[], newCertificates: CertificateInfo[]): void;
+  /**
+   * The trust paths of the handshakes reported next, and the trust-store certificates (`--ca`, system or public
+   * roots) on those paths not reported before. Those are not in the capture, so ScanResult.certificates does not
+   * hold them; the interactive view shows and exports the chain as built with them.
+   */
+  onTrustPaths?(paths: TrustPaths[], storeCertificates: CertificateInfo[]): void;
+  /**
+   * A line from the capture process feeding the scan (dumpcap or tcpdump on stderr: "Capturing on 'lo'", a
+   * permission error). Subprocess text: shown escaped, and only the last line of it.
+   */
+  onStatus?(text: string, tone?: 'info' | 'error'): void;
   onDone?(result: ScanResult): void;
   /** The input could not be read at all (not a capture, missing file): one line. */
   onError?(message: string): void;

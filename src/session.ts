@@ -8,9 +8,9 @@ import { FlowTracker } from './tcp/index.js';
 import { createTlsConsumer } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
-import { parseCertificate, type ParsedCertificate } from './x509/index.js';
+import { parseCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
 import type { CaptureRecord, CaptureStream } from './capture/types.js';
-import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Verdict } from './model.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
 import { addNote } from './model.js';
 import { LIMITS } from './limits.js';
 
@@ -18,8 +18,11 @@ export const VERSION = '0.1.0';
 
 export interface SessionOptions {
   keys?: KeyProvider;
-  /** Verdicts for a finished handshake (src/trust); when absent handshakes carry no verdicts. */
-  judge?: (h: Handshake, certs: Map<string, ParsedCertificate>) => Verdict[];
+  /**
+   * Verdicts for a finished handshake (src/trust); when absent handshakes carry no verdicts. With the paths the
+   * chains were judged on, a listener with onTrustPaths gets them and the trust-store certificates on them.
+   */
+  judge?: (h: Handshake, certs: Map<string, ParsedCertificate>) => Verdict[] | Judgement;
   listener?: ScanListener;
   /** Minimum interval between listener batches. */
   batchMs?: number;
@@ -41,6 +44,11 @@ export interface SessionOptions {
   maxPackets?: number;
   /** Raw bytes of the (single) capture are copied to this file descriptor as they are read (`-w FILE`). */
   copyTo?: number;
+}
+
+export interface Judgement {
+  verdicts: Verdict[];
+  paths?: Partial<Record<Side, readonly PathElement[]>>;
 }
 
 export interface SessionResult extends ScanResult {
@@ -79,6 +87,31 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   const batchMs = opts.batchMs ?? 100;
   let pendingHs: Handshake[] = [];
   let pendingCerts: CertificateInfo[] = [];
+  let pendingPaths: TrustPaths[] = [];
+  let pendingStore: CertificateInfo[] = [];
+  const storeReported = new Set<string>();
+  // Handshakes of the same chain share one judged path: its SHA-256 list is made once.
+  const pathShas = new WeakMap<readonly PathElement[], string[]>();
+  const shasOf = (els: readonly PathElement[]): string[] => {
+    let l = pathShas.get(els);
+    if (!l) pathShas.set(els, (l = els.map((e) => e.cert.sha256)));
+    return l;
+  };
+  const notePaths = (h: Handshake, paths: Partial<Record<Side, readonly PathElement[]>>) => {
+    const tp: TrustPaths = { id: h.id };
+    for (const side of ['server', 'client'] as const) {
+      const els = paths[side];
+      if (!els) continue;
+      tp[side] = shasOf(els);
+      for (const e of els) {
+        const sha = e.cert.sha256;
+        if (e.source !== 'store' || parsed.has(sha) || storeReported.has(sha)) continue;
+        storeReported.add(sha);
+        pendingStore.push(e.cert.info);
+      }
+    }
+    pendingPaths.push(tp);
+  };
   let lastFlush = 0;
   let nextId = 1;
   let handshakeCount = 0;
@@ -93,6 +126,13 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     const cs = pendingCerts;
     pendingHs = [];
     pendingCerts = [];
+    if (pendingPaths.length > 0) {
+      const ps = pendingPaths;
+      const ss = pendingStore;
+      pendingPaths = [];
+      pendingStore = [];
+      listener.onTrustPaths?.(ps, ss);
+    }
     listener.onHandshakes(hs, cs);
   };
 
@@ -126,7 +166,12 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
         }
         if (opts.judge) {
           try {
-            h.verdicts = opts.judge(h, parsed);
+            const j = opts.judge(h, parsed);
+            if (Array.isArray(j)) h.verdicts = j;
+            else {
+              h.verdicts = j.verdicts;
+              if (j.paths && listener?.onTrustPaths && listener.onHandshakes) notePaths(h, j.paths);
+            }
           } catch (e) {
             addNote(h.notes, `trust evaluation failed: ${(e as Error).message}`, LIMITS.notesPerObject);
           }

@@ -1,5 +1,5 @@
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
-import { TrustStore, judgeHandshake, judgeChain, leafFirst, type TrustContext, type Profile } from '../trust/index.js';
+import { TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, type HandshakeJudgement, type TrustContext, type Profile } from '../trust/index.js';
 import { CertificateFileError, loadCertificates, parseCertificate, type ParsedCertificate } from '../x509/index.js';
 import { BADGE, escapeTerminal as esc, paint } from '../report/index.js';
 import { VERSION } from '../session.js';
@@ -16,7 +16,8 @@ export interface TrustOptions {
 }
 
 export interface Trust {
-  judge: (h: Handshake, certs: Map<string, ParsedCertificate>) => Verdict[];
+  /** Verdicts and the path each chain was judged on (the interactive view shows the chain as built). */
+  judge: (h: Handshake, certs: Map<string, ParsedCertificate>) => HandshakeJudgement;
   /** Remarks about the trust store itself (unreadable entries, duplicate subjects) as one-line notes. */
   storeNotes: string[];
   storeVerdicts: Verdict[];
@@ -34,7 +35,7 @@ export async function buildTrust(o: TrustOptions): Promise<Trust> {
   const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host };
   const storeVerdicts = store.verdicts();
   const storeNotes = [...store.notes.map((n) => `trust store: ${n}`), ...storeVerdicts.map((v) => `trust store: ${v.message}`)];
-  return { judge: (h, certs) => judgeHandshake(h, certs, ctx), storeNotes, storeVerdicts, ctx };
+  return { judge: (h, certs) => judgeHandshakeWithPaths(h, certs, ctx), storeNotes, storeVerdicts, ctx };
 }
 
 export interface CheckOutput {

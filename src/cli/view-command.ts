@@ -2,11 +2,11 @@
 import { openSync } from 'node:fs';
 import { ReadStream as TtyReadStream } from 'node:tty';
 import { toScanResult, type SessionResult } from '../session.js';
-import type { CertificateInfo, Handshake, ScanListener, ScanProgress, ScanResult } from '../model.js';
+import type { ScanListener } from '../model.js';
 import { escapeTerminal } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 import type { Io, Values } from './args.js';
-import { color } from './options.js';
+import { color, displayFilter, handshakeSelector } from './options.js';
 import { cmdScan, scanInputs } from './scan-command.js';
 import { openInputs } from './inputs.js';
 
@@ -22,9 +22,16 @@ function openTty(): NodeJS.ReadStream | undefined {
  * Holds the session's events until the view subscribes: the scan starts before the view (whose terminal is taken
  * over only once capture bytes have arrived), and nothing it reported meanwhile is lost.
  */
-class ListenerRelay implements ScanListener {
+class ListenerRelay {
   private target?: ScanListener;
   private queue: Array<(l: ScanListener) => void> = [];
+  /** The listener handed to the session: every event it has, forwarded or queued (whatever ScanListener grows). */
+  readonly listener: ScanListener = new Proxy({} as ScanListener, {
+    get: (_t, name: string | symbol) => {
+      if (typeof name !== 'string' || !name.startsWith('on')) return undefined;
+      return (...args: unknown[]) => this.send((l) => (l as unknown as Record<string, ((...a: unknown[]) => void) | undefined>)[name]?.(...args));
+    },
+  });
   private send(f: (l: ScanListener) => void): void {
     if (this.target) f(this.target);
     else this.queue.push(f);
@@ -34,10 +41,6 @@ class ListenerRelay implements ScanListener {
     for (const f of this.queue) f(l);
     this.queue = [];
   }
-  onProgress = (p: ScanProgress) => this.send((l) => l.onProgress?.(p));
-  onHandshakes = (h: Handshake[], c: CertificateInfo[]) => this.send((l) => l.onHandshakes?.(h, c));
-  onStatus = (text: string, tone?: 'info' | 'error') =>
-    this.send((l) => (l as { onStatus?: (t: string, tone?: 'info' | 'error') => void }).onStatus?.(text, tone));
 }
 
 /** How long a quiet pipe may stay quiet before the terminal says what certshark is waiting for. */
@@ -45,6 +48,8 @@ const WAITING_HINT_MS = 1500;
 
 export async function cmdView(files: string[], values: Values, io: Io): Promise<number> {
   if (!io.stdout.isTTY || values.json) return cmdScan(files, values, io);
+  // A filter with a mistake is said on the command line, before any view opens (the view applies it as given).
+  handshakeSelector(values);
   const inputs = openInputs(files, values, { many: false });
   const fromStdin = inputs.sources[0] === '-';
   // Keys come from the terminal. When the capture itself arrives on stdin (tcpdump -w - | certshark -), they are
@@ -54,10 +59,10 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
     return cmdScan(files, values, io);
   }
   const relay = new ListenerRelay();
-  if (inputs.live) inputs.live.onStatus = (line) => relay.onStatus(line);
+  if (inputs.live) inputs.live.onStatus = (line) => relay.listener.onStatus?.(line, /permission|denied|error|no such|failed/i.test(line) ? 'error' : 'info');
   let opened!: () => void;
   const firstBytes = new Promise<void>((r) => (opened = r));
-  const scan: Promise<SessionResult> = scanInputs(inputs, values, io, { listener: relay, onOpen: () => opened() });
+  const scan: Promise<SessionResult> = scanInputs(inputs, values, io, { listener: relay.listener, onOpen: () => opened() });
   // The terminal is taken over only once the first capture bytes have arrived: a password prompt upstream
   // (sudo tcpdump … | certshark -) reads the same terminal until then, and an input that is not a capture at all
   // gets one line on stderr, not a full-screen view.
@@ -94,14 +99,20 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
       exportDir: values.out,
       stdin: keyboard,
       color: color(values, io),
+      initialFilter: displayFilter(values),
+      // Called on q or Ctrl-C, before the view has finished closing: the capture child is ended at once.
+      onQuit: () => {
+        inputs.stop.abort('view closed');
+        inputs.close();
+      },
       start: async (listener) => {
         relay.attach(listener);
         const r = await scan;
         const errors = r.captures.filter((c) => c.error).map((c) => (c.error!.startsWith(c.file) ? c.error! : `${c.file}: ${c.error}`));
         if (errors.length) listener.onError?.(errors.join('; '));
-        return toScanResult(r) as ScanResult;
+        return toScanResult(r);
       },
-    } as Parameters<typeof runTui>[0]);
+    });
   } finally {
     // q or Ctrl-C: the view is gone, so is the run. Reading stops, the capture child is ended (what it captured
     // stays in the -w file), and the CLI's caller exits without waiting for a pipe that may never close.

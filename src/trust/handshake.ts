@@ -1,5 +1,5 @@
 import type { Handshake, Verdict } from '../model.js';
-import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate } from '../x509/index.js';
+import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate, type PathElement } from '../x509/index.js';
 import { judgePresented, type ChainJudgement, type TrustContext } from './chain.js';
 import type { VerdictCode } from './codes.js';
 import { certName, clean, days, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
@@ -105,7 +105,23 @@ export function ocspVerdicts(derB64: string, leaf: ParsedCertificate | undefined
  * parsed certificate; a SHA-256 missing from it is reported as unparsable.
  */
 export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext): Verdict[] {
+  return judgeHandshakeWithPaths(h, certs, ctx).verdicts;
+}
+
+export interface HandshakeJudgement {
+  verdicts: Verdict[];
+  /**
+   * The path each side's chain was judged on, leaf first: the certificates sent and those the trust store added
+   * (`source: 'store'`). The interactive view shows and exports this chain as built. Shared between handshakes
+   * with the same chain: read only.
+   */
+  paths: Partial<Record<Role, readonly PathElement[]>>;
+}
+
+/** judgeHandshake, plus the path each chain was judged on. */
+export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext): HandshakeJudgement {
   const out: Verdict[] = [];
+  const chosen: HandshakeJudgement['paths'] = {};
   const atMs = ctx.at instanceof Date ? ctx.at.getTime() : ctx.at === 'now' ? Date.now() : h.ts * 1000;
   const tctx: TrustContext = { ...ctx, at: new Date(atMs) };
   const get = (sha: string): ParsedCertificate => certs.get(sha) ?? missing(sha);
@@ -118,6 +134,7 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
     const chain = shas.map(get);
     const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip });
     paths[role] = j;
+    if (j.path) chosen[role] = j.path.elements;
     if (j.leaf) leaves[role] = j.leaf;
     out.push(...j.verdicts);
   }
@@ -151,7 +168,7 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
   if (gaps.length)
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
       'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
-  return out;
+  return { verdicts: out, paths: chosen };
 }
 
 /**

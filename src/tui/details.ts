@@ -4,7 +4,7 @@
  * handshake. Pure; wrapped to the pane width so the reducer can bound scrolling.
  */
 import type { CertificateInfo, Handshake, Side, Verdict } from '../model.js';
-import { buildChainView, certNodes, selectableCerts } from './chain.js';
+import { buildChainView, certNodes, selectableCerts, type PathLookup } from './chain.js';
 import { escapeControl } from './escape.js';
 import type { CertLookup } from './filter.js';
 import { badge, keyText, type Line } from './format.js';
@@ -15,6 +15,7 @@ export interface DetailsInput {
   cursor: number;
   handshakes: readonly Handshake[];
   certs: CertLookup;
+  paths?: PathLookup;
   chainCursor: number;
 }
 
@@ -142,9 +143,9 @@ export function detailsLines(s: DetailsInput, width: number): Line[] {
     out.push([{ text: 'No handshake selected.', dim: true }]);
     return out;
   }
-  const shas = selectableCerts(h, s.certs);
+  const shas = selectableCerts(h, s.certs, s.paths);
   const sha = shas[Math.min(s.chainCursor, shas.length - 1)];
-  const nServer = certNodes(buildChainView(h, 'server', s.certs)).length;
+  const nServer = certNodes(buildChainView(h, 'server', s.certs, s.paths)).length;
   const side: Side | undefined = sha === undefined ? undefined : Math.min(s.chainCursor, shas.length - 1) < nServer ? 'server' : 'client';
   const verdicts = h.verdicts ?? [];
   const relevant = [

@@ -1,7 +1,7 @@
 /** Export and clipboard helpers: PEM text, OSC 52, and a file write that never overwrites unless asked. */
 import { writeFile } from 'node:fs/promises';
 import { ensureDir } from '../report/export.js';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CertificateInfo } from '../model.js';
 
 /** PEM blocks of the given certificates, in order, each ending with a newline (what openssl and ASA accept). */
@@ -42,4 +42,17 @@ export async function writeExport(path: string, data: string, overwrite: boolean
     const msg = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message;
     return { ok: false, exists: false, message: msg };
   }
+}
+
+/**
+ * The path typed at the export prompt as the shell would read it: `~` and `~/…` are the home directory (without
+ * this, `~/x.pem` created a folder named `~` in the current directory). `~user` is refused rather than taken
+ * literally: the view does not look up other users' homes.
+ */
+export function expandHome(typed: string, home: string): { path: string } | { error: string } {
+  const p = typed.trim();
+  if (p === '~') return { path: home };
+  if (p.startsWith('~/')) return { path: join(home, p.slice(2)) };
+  if (p.startsWith('~')) return { error: `${p.split('/')[0]}: only ~ and ~/ are expanded; give the full path` };
+  return { path: p };
 }

@@ -93,3 +93,11 @@ export function cnOf(cn: string | undefined, dn: string | undefined): string {
   if (cn !== undefined && cn !== '') return cn;
   return dn ?? '?';
 }
+
+/** Elapsed time the way a stopwatch reads: 12s, 3m 05s, 1h 02m. */
+export function formatElapsed(ms: number): string {
+  const t = Math.max(0, Math.floor(ms / 1000));
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m ${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h ${String(Math.floor(t / 60) % 60).padStart(2, '0')}m`;
+}

@@ -29,6 +29,18 @@ export interface RunTuiOptions {
   maxFps?: number;
   /** Environment for NO_COLOR; process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Colours (`--no-color` or NO_COLOR make it false; default: NO_COLOR in `env`). Without colour the view keeps
+   * bold and reverse video, so the selection and the focused pane still show.
+   */
+  color?: boolean;
+  /** `--filter`: the view opens with this filter applied, as the `/` prompt would apply it. */
+  initialFilter?: string;
+  /**
+   * Called once, at the moment the user quits (q, Ctrl-C), before the view is torn down: stop the capture process
+   * and abort the scan here. runTui resolves right after, whether or not the scan has finished.
+   */
+  onQuit?: () => void;
 }
 
 /** NO_COLOR (no-color.org): present and not empty disables colour. */
@@ -58,6 +70,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const feed = new ScanFeed();
+  const startedAt = Date.now();
   let code = 0;
   const fullScreen = stdout.isTTY === true;
   if (fullScreen) stdout.write('\x1b[?1049h' + placeholderFrame(opts.title, stdout.columns || 80));
@@ -72,12 +85,25 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     (err: unknown) => feed.listener.onError?.(err instanceof Error ? err.message : String(err)),
   );
   try {
-    const [{ default: React }, { render }, { Root }] = await withoutCiVariables(fullScreen, () =>
+    const [{ default: React }, { render }, { Root }] = await asTerminal(fullScreen, () =>
       Promise.all([import('react'), import('ink'), import('./components/Root.js')]),
     );
     let instance: ReturnType<typeof render> | undefined;
+    let quitting = false;
+    let quitted: () => void = () => {};
+    const quitSignal = new Promise<void>((r) => (quitted = r));
     const quit = (c: number) => {
+      if (quitting) return;
+      quitting = true;
       code = c;
+      // First the caller's hook (kill the capture child, abort the scan), so nothing keeps running while the
+      // screen is restored; a failing hook must not keep the view up.
+      try {
+        opts.onQuit?.();
+      } catch {
+        // the view ends all the same
+      }
+      quitted();
       instance?.unmount();
     };
     instance = render(
@@ -85,15 +111,21 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         title: opts.title,
         feed,
         exportDir: opts.exportDir ?? process.cwd(),
-        color: colorEnabled(opts.env ?? process.env),
+        color: opts.color ?? colorEnabled(opts.env ?? process.env),
+        initialFilter: opts.initialFilter,
+        startedAt,
         effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },
     );
-    await instance.waitUntilExit();
+    // Ink resolves once its last frame is flushed; a terminal that stopped reading (Ctrl-S, a stalled SSH link)
+    // must not keep the quit waiting for long.
+    await Promise.race([instance.waitUntilExit(), quitSignal.then(() => delay(QUIT_FLUSH_MS))]);
   } finally {
+    // Ink shows the cursor and leaves raw mode on unmount; said again here, as the view may end before Ink had
+    // mounted or without its unmount completing.
     if (early && stdin.isTTY) stdin.setRawMode(false);
-    if (fullScreen) stdout.write('\x1b[?1049l');
+    if (fullScreen) stdout.write('\x1b[?25h\x1b[?1049l');
   }
   return code;
 }
@@ -102,17 +134,32 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
  * Ink decides once, when it is first imported, whether it runs under CI (the CI or CONTINUOUS_INTEGRATION variable)
  * and then draws only the final frame. runTui is only ever called for a terminal, where an engineer's shell that
  * happens to export CI=1 must still get a live screen, so the variables are hidden while Ink loads.
+ *
+ * Likewise chalk, which Ink draws with, reads `--no-color` from process.argv when it is first imported and then
+ * emits no escape at all: not even reverse video, so the selection showed only as ">". The view does its own
+ * colour choice (the `color` option drops colours and keeps bold and reverse), so the flag is hidden while Ink
+ * loads too. FORCE_COLOR=0 and TERM=dumb still turn every escape off, as the user asked.
  */
-async function withoutCiVariables<T>(interactive: boolean, load: () => Promise<T>): Promise<T> {
+async function asTerminal<T>(interactive: boolean, load: () => Promise<T>): Promise<T> {
   if (!interactive) return load();
   const saved: Record<string, string | undefined> = {};
   for (const k of ['CI', 'CONTINUOUS_INTEGRATION']) {
     saved[k] = process.env[k];
     delete process.env[k];
   }
+  const argv = process.argv;
+  process.argv = argv.filter((a) => !COLOR_FLAGS.has(a));
   try {
     return await load();
   } finally {
+    process.argv = argv;
     for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
   }
 }
+
+const QUIT_FLUSH_MS = 1000;
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** The flags chalk's colour detection reads from the command line (supports-color's hasFlag). */
+const COLOR_FLAGS = new Set(['--no-color', '--no-colors', '--color=false', '--color=never']);

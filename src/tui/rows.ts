@@ -25,6 +25,12 @@ export interface ListRow {
   group?: string;
   /** A member shown under its expanded group. */
   member?: boolean;
+  /**
+   * On a group row: the member with the worst verdict and the first member with an alert, when not the first
+   * member. The row shows their badge and alert: one warning among ten identical handshakes must not hide.
+   */
+  worst?: number;
+  alerted?: number;
 }
 
 export function groupKey(h: Handshake): string {
@@ -87,6 +93,11 @@ export function compareHandshakes(key: SortKey, a: Handshake, b: Handshake): num
   return d !== 0 ? d : a.id - b.id;
 }
 
+function severityRank(h: Handshake): number {
+  const sev = worstSeverity(h.verdicts);
+  return sev === undefined ? -1 : SEVERITY_RANK[sev];
+}
+
 export interface RowSpec {
   filter: HandshakePredicate;
   sort: SortSpec;
@@ -98,12 +109,15 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   const idx: number[] = [];
   for (let i = 0; i < handshakes.length; i++) if (spec.filter(handshakes[i]!, certs)) idx.push(i);
   const { key, desc } = spec.sort;
-  if (key !== 'no' || desc) {
-    idx.sort((i, j) => {
-      const d = compareHandshakes(key, handshakes[i]!, handshakes[j]!);
-      return desc ? -d : d;
-    });
-  }
+  // Handshakes arrive in the order they finish, not by number (a slow handshake #3 finishes after #4): even the
+  // default order, number ascending, is a sort. Skipped when the arrival order already is the sorted one.
+  const cmp = (i: number, j: number) => {
+    const d = compareHandshakes(key, handshakes[i]!, handshakes[j]!);
+    return desc ? -d : d;
+  };
+  let sorted = true;
+  for (let k = 1; k < idx.length && sorted; k++) if (cmp(idx[k - 1]!, idx[k]!) > 0) sorted = false;
+  if (!sorted) idx.sort(cmp);
   if (!spec.group) return idx.map((hs) => ({ hs, count: 1 }));
   const groups = new Map<string, number[]>();
   const order: string[] = [];
@@ -120,7 +134,22 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   const rows: ListRow[] = [];
   for (const k of order) {
     const g = groups.get(k)!;
-    rows.push({ hs: g[0]!, count: g.length, group: k });
+    const row: ListRow = { hs: g[0]!, count: g.length, group: k };
+    if (g.length > 1) {
+      let worst = g[0]!;
+      let rank = severityRank(handshakes[worst]!);
+      for (const m of g) {
+        const r = severityRank(handshakes[m]!);
+        if (r > rank) {
+          worst = m;
+          rank = r;
+        }
+      }
+      if (worst !== row.hs) row.worst = worst;
+      const alerted = g.find((m) => handshakes[m]!.alerts.length > 0);
+      if (alerted !== undefined && alerted !== row.hs) row.alerted = alerted;
+    }
+    rows.push(row);
     if (g.length > 1 && spec.expanded.has(k)) {
       for (const m of g) rows.push({ hs: m, count: 1, group: k, member: true });
     }
@@ -128,7 +157,11 @@ export function deriveRows(handshakes: readonly Handshake[], certs: CertLookup, 
   return rows;
 }
 
-/** Rows for handshakes appended to the end, when the order is arrival order and nothing is grouped. */
+/**
+ * The rows after handshakes were appended to the array, when the order is number ascending and nothing is grouped:
+ * the new rows are sorted and merged in (one pass over the existing rows, no full sort per batch), so a handshake
+ * that finished late still lands at its number.
+ */
 export function appendRows(
   rows: readonly ListRow[],
   handshakes: readonly Handshake[],
@@ -136,7 +169,19 @@ export function appendRows(
   certs: CertLookup,
   filter: HandshakePredicate,
 ): ListRow[] {
-  const out = rows.slice();
-  for (let i = from; i < handshakes.length; i++) if (filter(handshakes[i]!, certs)) out.push({ hs: i, count: 1 });
+  const added: ListRow[] = [];
+  for (let i = from; i < handshakes.length; i++) if (filter(handshakes[i]!, certs)) added.push({ hs: i, count: 1 });
+  if (added.length === 0) return rows.slice();
+  const id = (r: ListRow) => handshakes[r.hs]!.id;
+  added.sort((a, b) => id(a) - id(b));
+  const last = rows.at(-1);
+  if (last === undefined || id(last) < id(added[0]!)) return rows.concat(added);
+  const out: ListRow[] = new Array(rows.length + added.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < rows.length && j < added.length) out[k++] = id(rows[i]!) <= id(added[j]!) ? rows[i++]! : added[j++]!;
+  while (i < rows.length) out[k++] = rows[i++]!;
+  while (j < added.length) out[k++] = added[j++]!;
   return out;
 }

@@ -4,25 +4,38 @@
  * reads the clock or touches the file system, so every behaviour is tested by feeding actions.
  */
 import * as path from 'node:path';
-import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult } from '../model.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress, ScanResult, TrustPaths } from '../model.js';
 import { buildChainView, certNodes, chainLineCount, selectableCerts } from './chain.js';
+import { PathIndex } from './trust-paths.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
 // File names from certificate names go through the one sanitiser, in src/report (DESIGN.md error policy).
 import { sanitizeFileName } from '../report/sanitize.js';
 import { layout, type Layout, type Pane, type Viewport } from './layout.js';
 import { appendRows, deriveRows, SORT_KEYS, type ListRow, type SortSpec } from './rows.js';
 import { detailsLineCount } from './details.js';
+import { helpScrollMax } from './help.js';
+
+/**
+ * What an export writes: `e` the marked certificates (or the selected one); `E` the selected side's chain as built,
+ * leaf to root, with the trust store's CAs (what a trusted CA list needs); `W` that chain as the peer sent it, in
+ * its order (what the peer did).
+ */
+export type ExportKind = 'selection' | 'built' | 'sent';
 
 export interface ExportRequest {
   /** Certificates to write, in order. */
   shas: string[];
-  /** `E`: the whole chain as one bundle. */
-  bundle: boolean;
+  kind: ExportKind;
 }
 
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'help' }
+  /** `scroll`: the first help line shown, when the help does not fit the screen. */
+  | { kind: 'help'; scroll: number }
+  /**
+   * `before`: the filter to restore on Esc. `error`: what is wrong with the text typed so far; while it is set the
+   * list keeps the last filter that compiled (never a silent empty list) and Enter does not apply it.
+   */
   | { kind: 'filter'; before: string }
   | { kind: 'export'; request: ExportRequest; path: string }
   | { kind: 'confirm-overwrite'; request: ExportRequest; path: string };
@@ -38,9 +51,15 @@ export interface TuiState {
   viewport: Viewport;
   handshakes: Handshake[];
   certs: ReadonlyMap<string, CertificateInfo>;
+  /** The path each handshake's chains were judged on, by handshake id (when the session reported them). */
+  paths: PathIndex;
   progress?: ScanProgress;
-  /** Progress events seen: drives the spinner when the total size is unknown (stdin). */
+  /** Progress events and clock ticks seen: drive the spinner when the total size is unknown (stdin, live). */
   ticks: number;
+  /** Time since the view started, from the App's clock (the reducer reads no clock). */
+  elapsedMs: number;
+  /** The latest line from the capture process (ScanListener.onStatus). */
+  captureStatus?: Message;
   done: boolean;
   error?: string;
   captures: CaptureSummary[];
@@ -70,11 +89,15 @@ export type Action =
       type: 'scan-batch';
       handshakes: Handshake[];
       certificates: CertificateInfo[];
+      paths?: TrustPaths[];
       progress?: ScanProgress;
       progressEvents?: number;
+      status?: Message;
       done?: ScanResult;
       error?: string;
     }
+  /** About once a second while the scan runs: the elapsed time and the spinner. */
+  | { type: 'clock'; elapsedMs: number }
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'move'; delta: number }
   | { type: 'page'; direction: 1 | -1 }
@@ -88,11 +111,12 @@ export type Action =
   | { type: 'sort-reverse' }
   | { type: 'group-toggle' }
   | { type: 'help-toggle' }
+  | { type: 'help-scroll'; delta: number }
   | { type: 'filter-open' }
   | { type: 'filter-change'; text: string }
   | { type: 'filter-apply'; text: string }
   | { type: 'filter-cancel' }
-  | { type: 'export-open'; bundle: boolean }
+  | { type: 'export-open'; what: ExportKind }
   | { type: 'export-exists'; path: string }
   | { type: 'export-edit' }
   | { type: 'export-cancel' }
@@ -104,20 +128,28 @@ export interface InitOptions {
   exportDir: string;
   columns: number;
   rows: number;
+  /** `--filter`: applied from the start, as the `/` prompt applies it. */
+  filter?: string;
 }
 
 export function initialState(o: InitOptions): TuiState {
-  const filter = compileFilter('');
+  const given = o.filter === undefined || o.filter.trim() === '' ? undefined : compileFilter(o.filter);
+  // The command line refuses a bad filter before the view opens; should one arrive all the same, the view shows
+  // why and every handshake rather than silently none.
+  const ok = given !== undefined && given.error === undefined;
+  const filter = ok ? given : compileFilter('');
   return {
     title: o.title,
     exportDir: o.exportDir,
     viewport: { columns: o.columns, rows: o.rows },
     handshakes: [],
     certs: new Map(),
+    paths: PathIndex.EMPTY,
     ticks: 0,
+    elapsedMs: 0,
     done: false,
     captures: [],
-    filterText: '',
+    filterText: ok ? o.filter!.trim() : '',
     filter,
     sort: { key: 'no', desc: false },
     group: false,
@@ -130,11 +162,22 @@ export function initialState(o: InitOptions): TuiState {
     detailsScroll: 0,
     marks: new Set(),
     mode: { kind: 'normal' },
+    message: given?.error !== undefined ? { text: `filter not applied: ${given.error}`, tone: 'error' } : undefined,
   };
 }
 
 export function currentLayout(s: TuiState): Layout {
-  return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs));
+  return layout(s.viewport, s.zoom, s.rows.length, chainLineCount(selectedHandshake(s), s.certs, s.paths));
+}
+
+/** Input of unknown size, read as it comes: a pipe, stdin, a live capture (a file reports its size). */
+export function isStream(s: TuiState): boolean {
+  return s.progress !== undefined && s.progress.totalBytes === undefined;
+}
+
+/** Nothing read yet: no packet, no handshake (a pipe or a live capture still quiet). */
+export function waitingForPackets(s: TuiState): boolean {
+  return !s.done && s.error === undefined && s.handshakes.length === 0 && (s.progress?.packets ?? 0) === 0;
 }
 
 export function selectedHandshake(s: TuiState): Handshake | undefined {
@@ -144,7 +187,7 @@ export function selectedHandshake(s: TuiState): Handshake | undefined {
 
 /** The certificate under the chain cursor (the server leaf by default). */
 export function selectedCert(s: TuiState): string | undefined {
-  const shas = selectableCerts(selectedHandshake(s), s.certs);
+  const shas = selectableCerts(selectedHandshake(s), s.certs, s.paths);
   return shas[Math.min(s.chainCursor, shas.length - 1)];
 }
 
@@ -155,13 +198,30 @@ export function exportSelection(s: TuiState): string[] {
   return sel === undefined ? [] : [sel];
 }
 
-/** What `E` acts on: the chain (leaf → root, as the pane shows it) holding the selected certificate. */
-export function bundleSelection(s: TuiState): string[] {
+/** The side whose chain `E` and `W` export: the one holding the chain cursor. */
+function selectedSide(s: TuiState, h: Handshake): 'server' | 'client' {
+  const server = certNodes(buildChainView(h, 'server', s.certs, s.paths)).length;
+  return s.chainCursor >= server && h.clientChain.length > 0 ? 'client' : 'server';
+}
+
+/**
+ * What `E` acts on: the chain holding the selected certificate as built, leaf → root as the pane shows it: the
+ * certificates sent on the path and the trust store's CAs above them; certificates sent but not on the path are
+ * not part of it.
+ */
+export function builtChainSelection(s: TuiState): string[] {
   const h = selectedHandshake(s);
   if (!h) return [];
-  const server = certNodes(buildChainView(h, 'server', s.certs)).map((n) => n.sha256);
-  const client = certNodes(buildChainView(h, 'client', s.certs)).map((n) => n.sha256);
-  return s.chainCursor >= server.length && client.length > 0 ? client : server;
+  return certNodes(buildChainView(h, selectedSide(s, h), s.certs, s.paths))
+    .filter((n) => !n.unused)
+    .map((n) => n.sha256);
+}
+
+/** What `W` acts on: the same side's chain exactly as the peer sent it, in its order. */
+export function sentChainSelection(s: TuiState): string[] {
+  const h = selectedHandshake(s);
+  if (!h) return [];
+  return selectedSide(s, h) === 'client' ? [...h.clientChain] : [...h.serverChain];
 }
 
 /** The proposed export path: the export folder plus a name derived from the leaf's CN through the sanitiser. */
@@ -169,7 +229,8 @@ export function proposeExportPath(s: TuiState, req: ExportRequest): string {
   const first = req.shas[0] === undefined ? undefined : s.certs.get(req.shas[0]);
   const base = sanitizeFileName(first?.subjectCN ?? first?.sha256.slice(0, 16) ?? 'certificate');
   let name: string;
-  if (req.bundle) name = `${base}-chain.pem`;
+  if (req.kind === 'built') name = `${base}-chain.pem`;
+  else if (req.kind === 'sent') name = `${base}-as-sent.pem`;
   else if (req.shas.length > 1) name = `${base}-and-${req.shas.length - 1}-more.pem`;
   else name = `${base}.pem`;
   return path.join(s.exportDir, name);
@@ -239,7 +300,7 @@ function moveIn(s: TuiState, delta: number): TuiState {
     case 'list':
       return selectRow(s, s.cursor + delta);
     case 'chain': {
-      const n = selectableCerts(selectedHandshake(s), s.certs).length;
+      const n = selectableCerts(selectedHandshake(s), s.certs, s.paths).length;
       const c = clamp(s.chainCursor + delta, 0, Math.max(0, n - 1));
       return c === s.chainCursor ? s : { ...s, chainCursor: c, detailsScroll: 0 };
     }
@@ -268,7 +329,9 @@ export function reducer(s: TuiState, a: Action): TuiState {
         progress: a.progress ?? s.progress,
         ticks: s.ticks + (a.progressEvents ?? (a.progress ? 1 : 0)),
         error: a.error ?? s.error,
+        captureStatus: a.status ?? s.captureStatus,
       };
+      if (a.paths && a.paths.length > 0) next = { ...next, paths: s.paths.with(a.paths) };
       let certs = s.certs;
       const newCerts = [...a.certificates, ...(a.done?.certificates ?? [])].filter((c) => !certs.has(c.sha256));
       if (newCerts.length > 0) {
@@ -281,8 +344,10 @@ export function reducer(s: TuiState, a: Action): TuiState {
       let replaced = false;
       if (a.done) {
         next = { ...next, done: true, captures: a.done.captures };
-        // The final result is authoritative when it differs from what the batches delivered.
-        if (a.done.handshakes.length !== handshakes.length) {
+        // The final result replaces the batches when it holds more (a listener that joined late). One that holds
+        // fewer is a scan that did not keep its handshakes (a long live capture, retain: false): the view keeps
+        // what it was shown.
+        if (a.done.handshakes.length > handshakes.length) {
           handshakes = a.done.handshakes;
           replaced = true;
         }
@@ -294,10 +359,17 @@ export function reducer(s: TuiState, a: Action): TuiState {
       // certificate arrives after its handshake; the final batch re-derives everything anyway.
       if (ordered && !replaced && !a.done) {
         const rows = appendRows(s.rows, handshakes, s.handshakes.length, certs, s.filter.test);
-        return scrolled({ ...next, rows });
+        // A late handshake merged in above the cursor shifts the rows: the cursor stays on its handshake.
+        const prev = s.rows[s.cursor];
+        let cursor = s.cursor;
+        if (prev !== undefined && rows[cursor]?.hs !== prev.hs) cursor = rows.findIndex((r) => r.hs === prev.hs);
+        return scrolled({ ...next, rows, cursor });
       }
       return rederive(next);
     }
+    case 'clock':
+      if (s.done || s.error !== undefined) return s;
+      return { ...s, elapsedMs: a.elapsedMs, ticks: s.ticks + 1 };
     case 'resize': {
       if (a.columns === s.viewport.columns && a.rows === s.viewport.rows) return s;
       return scrolled({ ...s, viewport: { columns: a.columns, rows: a.rows } });
@@ -361,7 +433,13 @@ export function reducer(s: TuiState, a: Action): TuiState {
         message: { text: s.group ? 'grouping off' : 'grouped: same server and same chain', tone: 'info' },
       });
     case 'help-toggle':
-      return { ...s, mode: s.mode.kind === 'help' ? { kind: 'normal' } : { kind: 'help' } };
+      return { ...s, mode: s.mode.kind === 'help' ? { kind: 'normal' } : { kind: 'help', scroll: 0 } };
+    case 'help-scroll': {
+      if (s.mode.kind !== 'help') return s;
+      const max = helpScrollMax(s.viewport.columns, currentLayout(s).bodyRows);
+      const scroll = clamp(s.mode.scroll + a.delta, 0, max);
+      return scroll === s.mode.scroll ? s : { ...s, mode: { kind: 'help', scroll } };
+    }
     case 'filter-open':
       return { ...s, mode: { kind: 'filter', before: s.filterText } };
     case 'filter-change': {
@@ -380,17 +458,19 @@ export function reducer(s: TuiState, a: Action): TuiState {
       return { ...next, mode: { kind: 'normal' } };
     }
     case 'export-open': {
-      const shas = (a.bundle ? bundleSelection(s) : exportSelection(s)).filter((x) => s.certs.get(x)?.pem);
+      const pick = a.what === 'built' ? builtChainSelection(s) : a.what === 'sent' ? sentChainSelection(s) : exportSelection(s);
+      const shas = pick.filter((x) => s.certs.get(x)?.pem);
       if (shas.length === 0) return { ...s, message: { text: 'nothing to export: no certificate selected', tone: 'error' } };
-      const request = { shas, bundle: a.bundle };
-      return { ...s, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
+      const request: ExportRequest = { shas, kind: a.what };
+      // The status line under a prompt is about this export: an earlier "wrote …" would read as its outcome.
+      return { ...s, message: undefined, mode: { kind: 'export', request, path: proposeExportPath(s, request) } };
     }
     case 'export-exists':
       if (s.mode.kind !== 'export') return s;
-      return { ...s, mode: { kind: 'confirm-overwrite', request: s.mode.request, path: a.path } };
+      return { ...s, message: undefined, mode: { kind: 'confirm-overwrite', request: s.mode.request, path: a.path } };
     case 'export-edit':
       if (s.mode.kind !== 'confirm-overwrite') return s;
-      return { ...s, mode: { kind: 'export', request: s.mode.request, path: s.mode.path } };
+      return { ...s, message: undefined, mode: { kind: 'export', request: s.mode.request, path: s.mode.path } };
     case 'export-cancel':
       return { ...s, mode: { kind: 'normal' }, message: { text: 'export cancelled', tone: 'info' } };
     case 'export-done':

@@ -1,5 +1,5 @@
 import React from 'react';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -9,10 +9,21 @@ import { App } from '../../src/tui/components/App.js';
 import { ScanFeed } from '../../src/tui/feed.js';
 import type { TuiState } from '../../src/tui/state.js';
 import { layout } from '../../src/tui/layout.js';
-import { ASA, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
-import { loaded, result, tick, until } from './helpers.js';
+import { ASA, CERTS, EVIL_CN, HANDSHAKES, LEAF, TRAVERSAL_BROKEN, manyHandshakes } from './fixtures.js';
+import { loaded, result, scanned, tick, until } from './helpers.js';
 
-afterEach(() => cleanup());
+const dirs: string[] = [];
+/** A temporary export folder, removed after the test. */
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  cleanup();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 // Ink and chalk may add SGR colour codes; the assertions are about the text the user reads.
 // eslint-disable-next-line no-control-regex
@@ -51,10 +62,13 @@ describe('App', () => {
     expect(lines.every((l) => [...l].length <= 120)).toBe(true);
     expect(lines[0]).toContain('certshark  traversal.pcapng');
     expect(lines[0]).toContain('loaded');
-    expect(f).toMatch(/No\.▲ +Time +Client +Server +SNI +Proto +Version +Chain +Verdict +Alerts/);
-    expect(f).toMatch(/> +1 09:15:11\.250 +10\.0\.0\.5:51234 +→ 192\.0\.2\.10:7001 +vcse\.example\.com +TCP +TLS1\.2 +1\/0 +✗ BAD +C:unknown_ca/);
+    // The widest SNI (24 columns) and client address (19) leave no room for Proto, the least useful column (the
+    // version says DTLS too): it goes before anything is cut.
+    expect(f).toMatch(/No\.▲ +Time +Client +Server +SNI +Version +Chain +Verdict +Alerts/);
+    expect(f).toMatch(/> +1 09:15:11\.250 +10\.0\.0\.5:51234 +→ 192\.0\.2\.10:7001 +vcse\.example\.com +TLS1\.2 +1\/0 +✗ BAD +C:unknown_ca/);
+    expect(f).toContain('x\\x1b[31mred\\u{202e}evil ');
     expect(f).toMatch(/2 09:15:12\.250 .* 2\/1 +✓ OK/);
-    expect(f).toMatch(/4 .*DTLS +DTLS1\.2 +1\/0 +✗ BAD/);
+    expect(f).toMatch(/4 .*203\.0\.113\.1:443 +DTLS1\.2 +1\/0 +✗ BAD/);
     expect(f).toMatch(/5 .*TLS1\.3 +0\/0 +i INFO/);
     // chain pane: leaf, then the missing link the verdicts name
     expect(f).toContain('Server chain (1 sent) ✗ BAD missing-intermediate');
@@ -133,6 +147,24 @@ describe('App', () => {
     expect(r.frame()).toContain('filter: sni vpn');
   });
 
+  it('an invalid filter says why on the prompt line and keeps the rows (never a silent empty list)', async () => {
+    const r = app(loaded(HANDSHAKES, 80, 24));
+    await keys(r, '/', 'port 7001');
+    expect(r.frame()).toContain('6 handshakes (2 rows)');
+    await keys(r, 'x');
+    let lines = r.frame().split('\n');
+    expect(lines[23]).toMatch(/^\/port 7001x +✗ 'port' needs a number from 0 to 65535, not '7001x'/);
+    expect(r.frame()).toContain('6 handshakes (2 rows)');
+    expect(r.frame()).toContain('192.0.2.10:7001');
+    // Enter does not apply it; fixing the text does.
+    await keys(r, '\r');
+    expect(r.frame().split('\n')[23]).toMatch(/^\/port 7001x/);
+    await keys(r, '\u007F', '\r');
+    lines = r.frame().split('\n');
+    expect(lines[22]).toContain('filter: port 7001');
+    expect(lines[23]).not.toContain('✗');
+  });
+
   it('help opens with ? and closes with any key', async () => {
     const r = app(loaded(HANDSHAKES, 100, 30));
     await keys(r, '?');
@@ -142,6 +174,47 @@ describe('App', () => {
     await keys(r, 'x');
     expect(r.frame()).not.toContain('certshark keys');
     expect(r.frame()).toContain('── Chain');
+  });
+
+  it('the help wraps at 80x24 instead of cutting lines, and scrolls when it does not fit', async () => {
+    const r = app(loaded(HANDSHAKES, 80, 24));
+    await keys(r, '?');
+    let lines = r.frame().split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines.every((l) => [...l].length <= 80)).toBe(true);
+    expect(lines.slice(1, 22).filter((l) => l.trimEnd().endsWith('…'))).toEqual([]);
+    // The filter entry goes on under its key rather than being cut at the edge.
+    expect(r.frame()).toMatch(/ {2}\/ {15}filter: port 7001, sni vpn, ip 10\.0\.0\.1, host vcse, cn\n {18}Example, bad, warn/);
+    expect(lines[23]).toMatch(/lines 1–21 of \d+ · ↑↓ PgUp PgDn scroll/);
+    expect(r.frame()).not.toContain('MISSING LINK what the peer failed to send');
+    await keys(r, '\u001B[6~'); // PgDn
+    expect(r.frame()).toMatch(/\[store\] from the trust store ·\n {18}MISSING LINK what the peer failed to send/);
+    expect(r.frame()).toContain('Badges');
+    await keys(r, 'k', 'x');
+    expect(r.frame()).not.toContain('Badges');
+    expect(r.frame()).toContain('No.▲');
+  });
+
+  it.each([
+    [60, 24],
+    [40, 10],
+    [30, 5],
+  ])('at %ix%i the frame fits the terminal: the title and the column header stay on top', async (columns, rows) => {
+    const r = app(loaded([TRAVERSAL_BROKEN], columns, rows));
+    const lines = r.frame().split('\n');
+    expect(lines).toHaveLength(rows);
+    expect(lines.every((l) => [...l].length <= columns)).toBe(true);
+    expect(lines[0]).toMatch(/^ certshark /);
+    expect(lines[0]).toContain('loaded');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ +Server +SNI +.*Verdict/);
+    expect(lines[2]).toMatch(/^> +1 192\.0\.2\S* +vcse\.\S* +(1\/0 +)?✗ BAD/);
+  });
+
+  it('at 60 columns the row keeps the SNI whole and drops Proto and Version', () => {
+    const r = app(loaded([TRAVERSAL_BROKEN], 60, 24));
+    const lines = r.frame().split('\n');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Chain Verdict$/);
+    expect(lines[2]).toMatch(/^> +1 192\.0\.2\.10:7001 +vcse\.example\.com +1\/0 +✗ BAD/);
   });
 
   it('redraws for the new size on resize', async () => {
@@ -198,6 +271,22 @@ describe('App', () => {
     expect(r.frame()).toMatch(/└6 09:15:11\.250/);
   });
 
+  it('a group row shows the worst verdict and an alert of its members, not only the first one\'s', async () => {
+    const many = manyHandshakes(50);
+    many[26] = {
+      ...many[26]!,
+      verdicts: [...(many[26]!.verdicts ?? []), { code: 'expires-soon', severity: 'warning', subject: 'server', message: 'expires in 10 days' }],
+      alerts: [{ from: 'client', level: 2, levelName: 'fatal', description: 46, descriptionName: 'certificate_unknown', frame: 99 }],
+    };
+    const r = app(loaded(many));
+    await keys(r, 'g');
+    expect(r.frame()).toMatch(/\(10×\) 2 09:15:12\.250 .* 2\/1 +! WARN +C:certificat/);
+    await keys(r, 'j', '\r');
+    // Expanded, each member shows its own badge again.
+    expect(r.frame()).toMatch(/└2 09:15:12\.250 .* 2\/1 +✓ OK/);
+    expect(r.frame()).toMatch(/└27 09:15:\d\d\.250 .* 2\/1 +! WARN +C:certificat/);
+  });
+
   it('shows hostile subject and SNI with their control characters escaped', async () => {
     const r = app(loaded());
     await keys(r, 'G');
@@ -227,7 +316,7 @@ describe('App', () => {
   });
 
   it('e exports to the proposed path, never overwrites without asking, E writes the bundle', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+    const dir = tempDir();
     const s = { ...loaded(), exportDir: dir };
     const r = app(s);
     await keys(r, 'e');
@@ -256,7 +345,7 @@ describe('App', () => {
 
     // E on the healthy handshake: leaf, issuing CA and the root from the store, leaf first.
     await keys(r, 'j', 'E');
-    expect(r.frame()).toContain('Export chain bundle (3 certificates) as PEM to:');
+    expect(r.frame()).toContain('Export chain as built (3 certificates) to:');
     await keys(r, '\r');
     await waitFor(() => r.frame().includes('wrote 3 certificates'));
     const bundle = readFileSync(join(dir, 'vcse.example.com-chain.pem'), 'utf8');
@@ -268,8 +357,89 @@ describe('App', () => {
     ]);
   });
 
+  it('the export path expands ~/ to the home directory, not a folder named ~', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'certshark-home-'));
+    const literal = join(process.cwd(), '~');
+    try {
+      const r = app({ ...loaded(), exportDir: home }, { effects: { homeDir: () => home } });
+      await keys(r, 'e', '\u0015', '~/certs/leaf.pem', '\r');
+      await waitFor(() => r.frame().includes('wrote 1 certificate'));
+      expect(r.frame()).toContain(`wrote 1 certificate to ${join(home, 'certs', 'leaf.pem')}`);
+      expect(readFileSync(join(home, 'certs', 'leaf.pem'), 'utf8')).toBe(LEAF.pem);
+      expect(existsSync(literal)).toBe(false);
+      // ~user is not guessed at: the prompt stays open with the reason.
+      await keys(r, 'e', '\u0015', '~root/x.pem', '\r');
+      expect(r.frame()).toContain('export: ~root: only ~ and ~/ are expanded; give the full path');
+      expect(r.frame()).toContain('Export 1 certificate as PEM to:');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(literal, { recursive: true, force: true });
+    }
+  });
+
+  it('n at the overwrite question goes back to the path, editable, with no stale status and no "n" in the name', async () => {
+    const dir = tempDir();
+    const r = app({ ...loaded(), exportDir: dir });
+    const file = join(dir, 'vcse.example.com.pem');
+    await keys(r, 'e', '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    await keys(r, 'e', '\r');
+    await waitFor(() => r.frame().includes('Overwrite? (y/n'));
+    await keys(r, 'n');
+    const lines = r.frame().split('\n');
+    expect(lines[39]!.trimEnd()).toBe(`Export 1 certificate as PEM to: ${file}`);
+    expect(r.frame()).not.toContain('wrote 1 certificate');
+    // The next keys edit the name: the path ends in .pem, not .pemn.
+    await keys(r, '\u007F\u007F\u007F\u007F-new.pem', '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    expect(r.frame()).toContain(`wrote 1 certificate to ${join(dir, 'vcse.example.com-new.pem')}`);
+  });
+
+  it('keys typed while the export is written wait for its outcome: "Enter n" answers the overwrite question', async () => {
+    let finish: (o: { ok: false; exists: true }) => void = () => {};
+    const writes: string[] = [];
+    const writeFile = (path: string) => {
+      writes.push(path);
+      return new Promise<{ ok: false; exists: true }>((res) => (finish = res));
+    };
+    const r = app(loaded(), { effects: { writeFile } });
+    await keys(r, 'e', '\r');
+    expect(writes).toEqual(['/tmp/out/vcse.example.com.pem']);
+    // The "n" arrives before the file system answered that the file exists.
+    r.stdin.write('n');
+    await tick(30);
+    finish({ ok: false, exists: true });
+    await waitFor(() => r.frame().includes('Export 1 certificate as PEM to:'));
+    await tick(30);
+    const last = r.frame().split('\n')[39]!;
+    expect(last.trimEnd()).toBe('Export 1 certificate as PEM to: /tmp/out/vcse.example.com.pem');
+    expect(r.frame()).not.toContain('Overwrite?');
+  });
+
+  it('E exports the chain as built (sent + trust store, leaf to root), W the chain as sent: a real scan with --ca', async () => {
+    const dir = tempDir();
+    const { state } = await scanned('traversal-missing-intermediate.pcap', ['root-ca.pem', 'issuing-ca.pem']);
+    const r = app({ ...state, exportDir: dir });
+    // The chain pane shows where each certificate came from.
+    expect(r.frame()).toMatch(/> \[wire #0\] expe\.example\.test  ← Example Test Issuing CA/);
+    expect(r.frame()).toMatch(/└─ \[store\] Example Test Issuing CA  ← Example Test Root CA/);
+    expect(r.frame()).toMatch(/└─ \[store\] Example Test Root CA  ← Example Test Root CA/);
+    await keys(r, 'E');
+    expect(r.frame()).toContain(`Export chain as built (3 certificates) to: ${join(dir, 'expe.example.test-chain.pem')}`);
+    await keys(r, '\r');
+    await waitFor(() => r.frame().includes('wrote 3 certificates'));
+    const cn = (pem: string) =>
+      (pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map((b) => new X509Certificate(b).subject.split('\n').find((l) => l.startsWith('CN=')));
+    expect(cn(readFileSync(join(dir, 'expe.example.test-chain.pem'), 'utf8'))).toEqual(['CN=expe.example.test', 'CN=Example Test Issuing CA', 'CN=Example Test Root CA']);
+    await keys(r, 'W');
+    expect(r.frame()).toContain(`Export chain as sent (1 certificate) to: ${join(dir, 'expe.example.test-as-sent.pem')}`);
+    await keys(r, '\r');
+    await waitFor(() => r.frame().includes('wrote 1 certificate'));
+    expect(cn(readFileSync(join(dir, 'expe.example.test-as-sent.pem'), 'utf8'))).toEqual(['CN=expe.example.test']);
+  });
+
   it('Esc cancels an export without writing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certshark-tui-'));
+    const dir = tempDir();
     const r = app({ ...loaded(), exportDir: dir });
     await keys(r, 'e', '\u001B');
     await tick(30);
@@ -293,6 +463,70 @@ describe('App', () => {
     f = plain(r.lastFrame());
     expect(f).toContain('6 handshakes');
     expect(f).toContain('[wire #0] vcse.example.com');
+  });
+
+  it('a quiet live capture: the wait ticks on the clock, then the counts and handshakes arrive, then "capture ended"', async () => {
+    const feed = new ScanFeed();
+    let t = 0;
+    const now = () => t;
+    const r = render(<App title="-" columns={100} rows={24} feed={feed} flushMs={5} clockMs={10} now={now} startedAt={0} />);
+    t = 4_000;
+    await until(() => plain(r.lastFrame()).includes('waiting for packets… 4s'));
+    let f = plain(r.lastFrame());
+    expect(f.split('\n')[0]).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… 4s\s*$/);
+    expect(f).toContain('  waiting for packets… 4s');
+    t = 12_000;
+    await until(() => plain(r.lastFrame()).includes('waiting for packets… 12s'));
+    feed.listener.onProgress?.({ file: '-', bytesRead: 2765, packets: 13, handshakes: 0 });
+    await until(() => plain(r.lastFrame()).includes('13 packets'));
+    f = plain(r.lastFrame());
+    expect(f).toContain('13 packets · 2.7 KiB · 0 handshakes');
+    expect(f.split('\n')[0]).toMatch(/reading… 2\.7 KiB · 12s\s*$/);
+    expect(f).toContain('  waiting for handshakes…');
+    feed.listener.onHandshakes?.([TRAVERSAL_BROKEN], CERTS);
+    feed.listener.onDone?.({ ...result(), handshakes: [], captures: [{ ...result().captures[0]!, packets: 13, bytes: 2765 }] });
+    await until(() => plain(r.lastFrame()).includes('capture ended'));
+    f = plain(r.lastFrame());
+    expect(f.split('\n')[0]).toMatch(/capture ended 2\.7 KiB\s*$/);
+    expect(f).toMatch(/> +1 +192\.0\.2\.10:7001/);
+  });
+
+  it('the capture process status shows in the status line, escaped; a failure first', async () => {
+    const feed = new ScanFeed();
+    const r = render(<App title="-" columns={100} rows={24} feed={feed} flushMs={5} />);
+    feed.listener.onProgress?.({ file: '-', bytesRead: 0, packets: 0, handshakes: 0 });
+    feed.listener.onStatus?.("Capturing on 'lo'\n");
+    await until(() => plain(r.lastFrame()).includes("Capturing on 'lo'"));
+    expect(plain(r.lastFrame()).split('\n')[22]).toBe(" 0 packets · 0 B · 0 handshakes · Capturing on 'lo'");
+    feed.listener.onStatus?.("dumpcap: \x1b[2Jyou don't have permission to capture on that device\n", 'error');
+    await until(() => plain(r.lastFrame()).includes('permission'));
+    const raw = r.lastFrame() ?? '';
+    expect(raw).not.toContain('\x1b[2J');
+    expect(plain(raw).split('\n')[22]).toMatch(/^ ✗ dumpcap: \\x1b\[2Jyou don't have permission to capture on that device · 0 packets/);
+    // Never drawn over the view: the frame keeps its 24 lines.
+    expect(plain(raw).split('\n')).toHaveLength(24);
+  });
+
+  it('q quits at once while the scan is still running (the feed never finishes)', async () => {
+    const feed = new ScanFeed();
+    const codes: number[] = [];
+    const r = render(<App title="live" columns={100} rows={24} feed={feed} flushMs={5} effects={{ quit: (c) => codes.push(c) }} />);
+    feed.listener.onProgress?.({ file: '-', bytesRead: 4096, packets: 12, handshakes: 0 });
+    feed.listener.onHandshakes?.([TRAVERSAL_BROKEN], []);
+    await until(() => /> +1 +192\.0\.2\.10:7001/.test(plain(r.lastFrame())));
+    r.stdin.write('q');
+    expect(codes).toEqual([0]);
+  });
+
+  it('opens with the --filter given (initialFilter)', async () => {
+    const feed = new ScanFeed();
+    const r = render(<App title="t" columns={120} rows={40} feed={feed} flushMs={5} initialFilter="sni vpn" />);
+    feed.listener.onDone?.(result());
+    await until(() => plain(r.lastFrame()).includes('6 handshakes'));
+    const f = plain(r.lastFrame());
+    expect(f).toMatch(/> +3 .*vpn\.example\.net/);
+    expect(f).not.toContain('192.0.2.10:7001');
+    expect(f).toContain('6 handshakes (1 rows)');
   });
 
   it('q quits with 0, and with 2 after a read error', async () => {

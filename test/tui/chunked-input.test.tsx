@@ -49,9 +49,9 @@ describe('input arriving in one chunk', () => {
     expect(f).toContain('filter: port 7001');
     expect(f).toContain('192.0.2.10:7001');
     expect(f).not.toContain('203.0.113.1:443');
-    r.stdin.write('/\x7f\x7f\x7f\x7fsq\r');
-    f = await settle(r, (x) => x.includes('filter: port sq'));
-    expect(f).toContain('filter: port sq');
+    r.stdin.write('/\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7fsni q\r');
+    f = await settle(r, (x) => x.includes('filter: sni q'));
+    expect(f).toContain('filter: sni q');
     expect(quits).toEqual([]);
   });
 });

@@ -63,6 +63,21 @@ async function waitScreen(name: string, cond: (s: string) => boolean, what: stri
   throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
 }
 
+/** One screen line with its attributes as SGR escapes (`-e`; a single-line range starts from plain attributes). */
+function styledLine(name: string, line: number): string {
+  return tmux('capture-pane', '-p', '-e', '-t', name, '-S', String(line), '-E', String(line)).stdout;
+}
+
+/** SGR parameters used anywhere in the text. */
+function sgr(text: string): Set<number> {
+  const out = new Set<number>();
+  // eslint-disable-next-line no-control-regex
+  for (const m of text.matchAll(/\x1b\[([0-9;]*)m/g)) for (const p of m[1]!.split(';')) out.add(Number(p || '0'));
+  return out;
+}
+/** Colour parameters (foreground, background, bright, 256/RGB), not the 39/49 resets. */
+const colours = (ps: Set<number>) => [...ps].filter((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 107));
+
 function keys(name: string, ...ks: string[]): void {
   const r = tmux('send-keys', '-t', name, ...ks);
   if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
@@ -165,9 +180,134 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
     await waitScreen(s, (x) => x.includes('Export 1 certificate as PEM to:'), 'the export prompt again');
     keys(s, 'Enter');
     await waitScreen(s, (x) => x.includes('exists. Overwrite? (y/n'), 'the overwrite question');
+    // n: back at the path, editable, without the earlier "wrote …" as if it were this export's outcome.
+    keys(s, 'n');
+    scr = await waitScreen(s, (x) => !x.includes('Overwrite?') && x.includes('Export 1 certificate as PEM to:'), 'the path prompt again');
+    expect(scr).not.toContain('wrote 1 certificate');
+    expect(scr).toContain(`Export 1 certificate as PEM to: ${pem}\n`);
     keys(s, 'Escape');
     await waitScreen(s, (x) => x.includes('export cancelled'), 'the export cancelled');
 
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+
+  it('E exports the chain as built with the CAs from --ca, W the chain as sent; openssl reads both', async () => {
+    const out = join(dir, 'out-chain');
+    const rc = join(dir, 'rc-chain');
+    const s = start(`node bin/certshark ${CAPTURE} --ca captures/pki/root-ca.pem --ca captures/pki/issuing-ca.pem --profile expressway --out ${sh(out)}`, rc);
+    let scr = await waitScreen(s, (x) => x.includes('[store] Example Test Root CA'), 'the chain with the trust store CAs');
+    expect(scr).toMatch(/\[wire #0\] expe\.example\.test +← Example Test Issuing CA/);
+    expect(scr).toMatch(/└─ \[store\] Example Test Issuing CA +← Example Test Root CA/);
+    expect(scr).not.toContain('MISSING LINK');
+    const subjects = (file: string) => {
+      const p7 = spawnSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', file], { encoding: 'utf8' });
+      const list = spawnSync('openssl', ['pkcs7', '-print_certs', '-noout'], { input: p7.stdout, encoding: 'utf8' });
+      return list.stdout.split('\n').filter((l) => l.startsWith('subject=')).map((l) => /CN\s*=\s*([^,]+)/.exec(l)?.[1]);
+    };
+    keys(s, 'E');
+    scr = await waitScreen(s, (x) => x.includes('Export chain as built (3 certificates) to:'), 'the chain export prompt');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => x.includes('wrote 3 certificates'), 'the chain written');
+    const built = join(out, 'expe.example.test-chain.pem');
+    if (hasOpenssl) expect(subjects(built)).toEqual(['expe.example.test', 'Example Test Issuing CA', 'Example Test Root CA']);
+    keys(s, 'W');
+    await waitScreen(s, (x) => x.includes('Export chain as sent (1 certificate) to:'), 'the as-sent export prompt');
+    keys(s, 'Enter');
+    await waitScreen(s, (x) => x.includes('wrote 1 certificate'), 'the as-sent chain written');
+    if (hasOpenssl) expect(subjects(join(out, 'expe.example.test-as-sent.pem'))).toEqual(['expe.example.test']);
+    keys(s, 'q');
+    expect(await waitGone(s, rc)).toBe(0);
+  });
+
+  it('at 80x24 the help wraps and scrolls; at 60x24 the SNI stays whole; at 40x10 the title and header stay', async () => {
+    const cmd = `node bin/certshark ${CAPTURE} ${TRUST.join(' ')}`;
+    const a = start(cmd, join(dir, 'rc-help'), 80, 24);
+    await waitScreen(a, (x) => rowOf(x) !== undefined, 'the list at 80x24');
+    keys(a, '?');
+    let scr = await waitScreen(a, (x) => x.includes('certshark keys'), 'the help screen');
+    let lines = scr.split('\n');
+    expect(lines.slice(1, 22).filter((l) => l.trimEnd().endsWith('…'))).toEqual([]);
+    expect(scr).toMatch(/^ {18}Example, bad, warn, ok, alert, dtls, mtls, encrypted, a$/m);
+    expect(lines[23]).toMatch(/lines 1–21 of \d+ · ↑↓ PgUp PgDn scroll/);
+    keys(a, 'PageDown');
+    scr = await waitScreen(a, (x) => x.includes('MISSING LINK what the peer failed to send'), 'the end of the help');
+    expect(scr.split('\n')[0]).toContain('certshark  captures/traversal-missing-intermediate.pcap');
+    keys(a, 'x');
+    await waitScreen(a, (x) => rowOf(x) !== undefined, 'the list after the help');
+    keys(a, 'q');
+    expect(await waitGone(a, join(dir, 'rc-help'))).toBe(0);
+
+    const b = start(cmd, join(dir, 'rc-60'), 60, 24);
+    scr = await waitScreen(b, (x) => rowOf(x) !== undefined, 'the list at 60x24');
+    lines = scr.split('\n');
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Chain Verdict *$/);
+    expect(rowOf(scr)).toMatch(/^> +1 10\.77\.0\.2:7001 expe\.example\.test +1\/0 +✗ BAD *$/);
+    keys(b, 'q');
+    expect(await waitGone(b, join(dir, 'rc-60'))).toBe(0);
+
+    const c = start(cmd, join(dir, 'rc-40'), 40, 10);
+    scr = await waitScreen(c, (x) => x.includes('BAD'), 'the list at 40x10');
+    lines = scr.split('\n');
+    expect(lines[0]).toMatch(/^ certshark  captures\/\S*… +loaded 2\.7 KiB *$/);
+    expect(lines[1]).toMatch(/^ {2}No\.▲ Server +SNI +Verdict *$/);
+    expect(lines[2]).toMatch(/^> +1 10\.77\.0\.2:7001 expe\.\S+ +✗ BAD *$/);
+    expect(lines.every((l) => Array.from(l).length <= 40)).toBe(true);
+    // Zooming and back does not scroll the title away either.
+    keys(c, 'Tab', 'Enter');
+    scr = await waitScreen(c, (x) => x.includes('Server chain (1 sent)') && !x.includes('No.▲'), 'the chain zoomed');
+    expect(scr.split('\n')[0]).toContain(' certshark ');
+    keys(c, 'Enter');
+    scr = await waitScreen(c, (x) => x.includes('No.▲'), 'the list again');
+    expect(scr.split('\n')[1]).toMatch(/No\.▲/);
+    keys(c, 'q');
+    expect(await waitGone(c, join(dir, 'rc-40'))).toBe(0);
+  });
+
+  it('without colour (--no-color, NO_COLOR) the selected row stays in reverse video', async () => {
+    const screens: Record<string, { row: string; all: string }> = {};
+    for (const [what, command] of [
+      ['--no-color', `node bin/certshark ${CAPTURE} ${TRUST.join(' ')} --no-color`],
+      ['NO_COLOR', `NO_COLOR=1 node bin/certshark ${CAPTURE} ${TRUST.join(' ')}`],
+    ] as const) {
+      const rc = join(dir, `rc-${what}`);
+      const s = start(command, rc, 80, 24);
+      await waitScreen(s, (x) => rowOf(x) !== undefined, `the list (${what})`);
+      screens[what] = { row: styledLine(s, 2), all: tmux('capture-pane', '-p', '-e', '-t', s).stdout };
+      keys(s, 'q');
+      expect(await waitGone(s, rc)).toBe(0);
+    }
+    for (const [what, { row }] of Object.entries(screens)) {
+      expect(row, what).toMatch(/> +1 10\.77\.0\.2:7001/);
+      // Reverse video and bold on the selected row: the selection shows as more than a ">".
+      expect(sgr(row).has(7), what).toBe(true);
+      expect(sgr(row).has(1), what).toBe(true);
+    }
+    expect(colours(sgr(screens['NO_COLOR']!.all))).toEqual([]);
+  });
+
+  it('a pipe that stays quiet: the wait ticks, then the handshake, then "capture ended"; the handshake stays', async () => {
+    const rc = join(dir, 'rc-quiet');
+    // Nothing at all for 3 s (a password prompt upstream would be on this terminal now): certshark says on stderr
+    // what it waits for and leaves the screen alone. Then the capture's file header alone (tcpdump -U writes it as
+    // it starts): the view opens and shows the wait for packets. Then the packets.
+    const s = start(
+      `(sleep 3; head -c 24 ${CAPTURE}; sleep 4; tail -c +25 ${CAPTURE}; sleep 2) | node bin/certshark - ${TRUST.join(' ')}`,
+      rc,
+      80,
+      24,
+    );
+    const before = await waitScreen(s, (x) => x.includes('waiting for capture data from standard input'), 'the hint before any byte');
+    expect(before).not.toContain('No.');
+    const first = await waitScreen(s, (x) => /waiting for packets… \d+s/.test(x), 'the wait');
+    const t1 = Number(/waiting for packets… (\d+)s/.exec(first)![1]);
+    const later = await waitScreen(s, (x) => Number(/waiting for packets… (\d+)s/.exec(x)?.[1] ?? -1) > t1, 'the wait ticking', 5000);
+    expect(later.split('\n')[0]).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… \d+s$/);
+    let scr = await waitScreen(s, (x) => rowOf(x) !== undefined, 'the handshake');
+    expect(scr).toContain('13 packets · 2.7 KiB · 1 handshake');
+    scr = await waitScreen(s, (x) => x.includes('capture ended'), 'the end of the pipe');
+    expect(scr.split('\n')[0]).toMatch(/capture ended 2\.7 KiB$/);
+    expect(rowOf(scr)).toBeDefined();
     keys(s, 'q');
     expect(await waitGone(s, rc)).toBe(0);
   });

@@ -1,4 +1,8 @@
-import type { Handshake, ScanResult } from '../../src/model.js';
+import { join, resolve } from 'node:path';
+import { buildTrust } from '../../src/cli/trust-wiring.js';
+import type { Handshake, ScanListener, ScanResult } from '../../src/model.js';
+import { scanCaptures } from '../../src/session.js';
+import { ScanFeed } from '../../src/tui/feed.js';
 import { initialState, reducer, type Action, type TuiState } from '../../src/tui/state.js';
 import { CERTS, HANDSHAKES } from './fixtures.js';
 
@@ -31,3 +35,35 @@ export async function until(pred: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred() && Date.now() < end) await tick(10);
 }
+
+export const CAPTURES = resolve(import.meta.dirname, '../../captures');
+export const PKI = join(CAPTURES, 'pki');
+
+/**
+ * The view's state after a real scan of a bundled capture (real openssl peers under tcpdump) with `--ca` files
+ * from captures/pki and the expressway profile, fed through the ScanFeed as runTui wires it. `order` is the order
+ * the handshakes reached the listener.
+ */
+export async function scanned(capture: string, ca: string[], extra: ScanListener = {}): Promise<{ state: TuiState; order: number[] }> {
+  const trust = await buildTrust({ ca: ca.map((f) => join(PKI, f)), systemCa: false, publicRoots: false, profile: 'expressway', at: 'capture' });
+  const feed = new ScanFeed();
+  const order: number[] = [];
+  const listener: ScanListener = {
+    ...feed.listener,
+    onHandshakes: (hs, cs) => {
+      order.push(...hs.map((h) => h.id));
+      feed.listener.onHandshakes?.(hs, cs);
+    },
+    onTrustPaths: (ps, cs) => {
+      extra.onTrustPaths?.(ps, cs);
+      feed.listener.onTrustPaths?.(ps, cs);
+    },
+  };
+  let state = initialState({ title: capture, exportDir: '/x', columns: 120, rows: 40 });
+  // batchMs 0: a batch per handshake, as a slow live capture delivers them.
+  const r = await scanCaptures([join(CAPTURES, capture)], { judge: trust.judge, listener, batchMs: 0 });
+  for (let a = feed.drain(); a; a = feed.drain()) state = reducer(state, a);
+  state = reducer(state, { type: 'scan-batch', handshakes: [], certificates: [], done: { ...r, certificates: r.certificates } });
+  return { state, order };
+}
+

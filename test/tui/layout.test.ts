@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../src/tui/layout.js';
-import { listColumns, naturalWidths } from '../../src/tui/components/HandshakeList.js';
+import { listColumns, naturalWidths } from '../../src/tui/columns.js';
 import { HANDSHAKES, TRAVERSAL_BROKEN } from './fixtures.js';
 
 describe('layout', () => {
@@ -29,5 +29,50 @@ describe('list columns', () => {
   it('at 80 columns the traversal row is not cut: address, SNI and alert get their natural widths', () => {
     const cols = listColumns(80, false, naturalWidths([TRAVERSAL_BROKEN]));
     for (const c of cols) expect(Array.from(c.value(TRAVERSAL_BROKEN)).length).toBeLessThanOrEqual(c.width);
+  });
+});
+
+describe('small terminals', () => {
+  it('the panes never take more lines than the terminal has', () => {
+    for (let rows = 1; rows <= 30; rows++)
+      for (const items of [undefined, 0, 1, 50])
+        for (const zoom of [undefined, 'list', 'chain', 'details'] as const) {
+          const l = layout({ columns: 80, rows }, zoom, items, 4);
+          const panes = (n: number) => (n > 0 ? n + 1 : 0);
+          // title + list (its header stays when no row fits) + chain + details + status + hints
+          const list = zoom === undefined ? l.listRows + 1 : panes(l.listRows);
+          const used = 1 + (l.bodyRows > 0 ? list : 0) + panes(l.chainRows) + panes(l.detailsRows) + l.statusRows + l.hintRows;
+          expect(used, `${rows} rows, ${items} items, zoom ${zoom}`).toBeLessThanOrEqual(rows);
+        }
+  });
+
+  it('at 40x10 the details pane gives way first, then the chain pane; the list keeps a row', () => {
+    expect(layout({ columns: 40, rows: 10 }, undefined, 1, 4)).toMatchObject({ listRows: 2, chainRows: 3, detailsRows: 0, statusRows: 1, hintRows: 1 });
+    expect(layout({ columns: 40, rows: 6 }, undefined, 1, 4)).toMatchObject({ listRows: 2, chainRows: 0, detailsRows: 0 });
+    expect(layout({ columns: 40, rows: 3 }, undefined, 1, 4)).toMatchObject({ listRows: 1, statusRows: 0, hintRows: 0 });
+  });
+});
+
+describe('narrow list columns', () => {
+  const row = (width: number) => {
+    const cols = listColumns(width, false, naturalWidths([TRAVERSAL_BROKEN]));
+    return { titles: cols.map((c) => c.title), width: (t: string) => cols.find((c) => c.title === t)?.width };
+  };
+  it('at 60 columns Proto, Version and Alerts go before the SNI is cut', () => {
+    const r = row(60);
+    expect(r.titles).toEqual(['No.', 'Server', 'SNI', 'Chain', 'Verdict']);
+    expect(r.width('SNI')).toBeGreaterThanOrEqual('vcse.example.com'.length);
+    expect(r.width('Server')).toBeGreaterThanOrEqual('192.0.2.10:7001'.length);
+  });
+  it('at 40 columns the number, the server, the SNI and the verdict stay; the SNI is cut before the server', () => {
+    const r = row(40);
+    expect(r.titles).toEqual(['No.', 'Server', 'SNI', 'Verdict']);
+    expect(r.width('Server')).toBe('192.0.2.10:7001'.length);
+    expect(r.width('SNI')).toBeLessThan('vcse.example.com'.length);
+    expect(r.width('Verdict')).toBe(7);
+  });
+  it.each([30, 40, 50, 60, 70, 80, 90, 109, 110, 140])('at %i columns a row is exactly that wide', (width) => {
+    const cols = listColumns(width, false, naturalWidths(HANDSHAKES));
+    expect(2 + cols.reduce((n, c) => n + c.width, 0) + cols.length - 1).toBe(width);
   });
 });

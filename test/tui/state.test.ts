@@ -4,7 +4,7 @@ import { compileFilter } from '../../src/tui/filter.js';
 import { detailsLines } from '../../src/tui/details.js';
 import { ScanFeed } from '../../src/tui/feed.js';
 import {
-  bundleSelection,
+  builtChainSelection,
   exportSelection,
   initialState,
   reducer,
@@ -12,7 +12,9 @@ import {
   selectedHandshake,
 } from '../../src/tui/state.js';
 import { ANYCONNECT_SELF_SIGNED, ASA, CERTS, HANDSHAKES, INTERMEDIATE, LEAF, ROOT, TRAVERSAL_BROKEN, TRAVERSAL_OK, manyHandshakes } from './fixtures.js';
-import { apply, loaded } from './helpers.js';
+import { apply, loaded, result } from './helpers.js';
+import { progressText } from '../../src/tui/components/StatusBar.js';
+import { formatElapsed } from '../../src/tui/format.js';
 
 const certMap = new Map(CERTS.map((c) => [c.sha256, c]));
 
@@ -70,6 +72,28 @@ describe('chain view', () => {
   });
   it('a self-signed leaf is a one-node path', () => {
     expect(buildChainView(ANYCONNECT_SELF_SIGNED, 'server', certMap).nodes).toHaveLength(1);
+  });
+  it('shows the judged path as reported: sent, then the store; extra certificates sent after it', () => {
+    const h = { ...TRAVERSAL_OK, serverChain: [LEAF.sha256, ASA.sha256] };
+    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256] }]]);
+    const v = buildChainView(h, 'server', certMap, paths);
+    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}${n.unused ? ' unused' : ''}` : n.kind))).toEqual([
+      'wire:vcse.example.com',
+      'store:Example Issuing CA 1',
+      'store:Example Root CA',
+      'wire:ASA Temporary Self Signed Certificate unused',
+    ]);
+  });
+  it('a judged path that stops at a CA below the root names the root as not trusted (Expressway)', () => {
+    const h = {
+      ...TRAVERSAL_OK,
+      verdicts: [{ code: 'untrusted-root', severity: 'error' as const, subject: 'server', message: 'the root above it is not in the list' }],
+    };
+    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256] }]]);
+    expect(buildChainView(h, 'server', certMap, paths).nodes.at(-1)).toEqual({ kind: 'missing', depth: 2, issuer: 'Example Root CA', reason: 'untrusted-root' });
+    // Trusted at that CA (a web client trusts any anchor): nothing is missing.
+    const ok = { ...h, verdicts: [{ code: 'chain-trusted', severity: 'ok' as const, subject: 'server', message: 'trusted' }] };
+    expect(buildChainView(ok, 'server', certMap, paths).nodes.map((n) => n.kind)).toEqual(['cert', 'cert']);
   });
   it('a chain whose issuer is unknown to the verdicts says "not sent"', () => {
     const h = { ...TRAVERSAL_BROKEN, verdicts: [] };
@@ -140,6 +164,25 @@ describe('reducer', () => {
     expect(selectedHandshake(s)?.id).toBe(3);
   });
 
+  it('while the typed filter does not compile the list keeps the last one that did, and Enter does not apply it', () => {
+    let s = apply(loaded(), { type: 'filter-open' }, { type: 'filter-change', text: 'port 7001' });
+    expect(s.rows).toHaveLength(2);
+    s = apply(s, { type: 'filter-change', text: 'port 70x' });
+    expect(s.mode.kind).toBe('filter');
+    expect(s.filterError?.message).toMatch(/port/);
+    expect(s.filterError?.position).toBe(5);
+    expect(s.rows).toHaveLength(2);
+    s = apply(s, { type: 'filter-apply', text: 'port 70x' });
+    expect(s.mode.kind).toBe('filter');
+    expect(s.rows).toHaveLength(2);
+    s = apply(s, { type: 'filter-change', text: 'port 443' });
+    expect(s.mode).toEqual({ kind: 'filter', before: '' });
+    expect(s.filterError).toBeUndefined();
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([3, 4, 5]);
+    s = apply(s, { type: 'filter-cancel' });
+    expect(s.rows).toHaveLength(6);
+  });
+
   it('sorts by the next column and reverses', () => {
     let s = apply(loaded(), { type: 'sort-next' }); // time
     expect(s.sort).toEqual({ key: 'time', desc: false });
@@ -171,7 +214,7 @@ describe('reducer', () => {
   it('Space marks certificates; export and copy act on marks or the selection', () => {
     let s = apply(loaded(), { type: 'move', delta: 1 });
     expect(exportSelection(s)).toEqual([LEAF.sha256]);
-    expect(bundleSelection(s)).toEqual([LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256]);
+    expect(builtChainSelection(s)).toEqual([LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256]);
     s = apply(s, { type: 'focus-next' }, { type: 'move', delta: 1 }, { type: 'toggle-mark' });
     expect([...s.marks]).toEqual([INTERMEDIATE.sha256]);
     expect(exportSelection(s)).toEqual([INTERMEDIATE.sha256]);
@@ -183,8 +226,8 @@ describe('reducer', () => {
   });
 
   it('export: proposes a sanitised path, asks before overwriting, can go back to editing', () => {
-    let s = apply(loaded(), { type: 'move', delta: 2 }, { type: 'export-open', bundle: false });
-    expect(s.mode).toEqual({ kind: 'export', request: { shas: [ASA.sha256], bundle: false }, path: '/tmp/out/ASA_Temporary_Self_Signed_Certificate.pem' });
+    let s = apply(loaded(), { type: 'move', delta: 2 }, { type: 'export-open', what: 'selection' });
+    expect(s.mode).toEqual({ kind: 'export', request: { shas: [ASA.sha256], kind: 'selection' }, path: '/tmp/out/ASA_Temporary_Self_Signed_Certificate.pem' });
     s = apply(s, { type: 'export-exists', path: '/tmp/out/a.pem' });
     expect(s.mode).toMatchObject({ kind: 'confirm-overwrite', path: '/tmp/out/a.pem' });
     s = apply(s, { type: 'export-edit' });
@@ -192,16 +235,28 @@ describe('reducer', () => {
     s = apply(s, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
     expect(s.mode.kind).toBe('normal');
     expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
-    s = apply(s, { type: 'move', delta: -2 }, { type: 'export-open', bundle: true });
-    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/vcse.example.com-chain.pem', request: { shas: [LEAF.sha256], bundle: true } });
-    s = apply(s, { type: 'export-cancel' }, { type: 'move', delta: 4 }, { type: 'export-open', bundle: false }); // TLS 1.3: nothing
+    s = apply(s, { type: 'move', delta: -2 }, { type: 'export-open', what: 'built' });
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/vcse.example.com-chain.pem', request: { shas: [LEAF.sha256], kind: 'built' } });
+    s = apply(s, { type: 'export-cancel' }, { type: 'move', delta: 4 }, { type: 'export-open', what: 'selection' }); // TLS 1.3: nothing
     expect(s.mode.kind).toBe('normal');
     expect(s.message?.tone).toBe('error');
   });
 
+  it('an export prompt or the overwrite question never shows the previous export\'s status', () => {
+    let s = apply(loaded(), { type: 'export-open', what: 'selection' }, { type: 'export-done', path: '/tmp/out/a.pem', count: 1 });
+    expect(s.message?.text).toBe('wrote 1 certificate to /tmp/out/a.pem');
+    s = apply(s, { type: 'export-open', what: 'selection' });
+    expect(s.message).toBeUndefined();
+    s = apply(s, { type: 'message', text: 'wrote 1 certificate to /tmp/out/a.pem' }, { type: 'export-exists', path: '/tmp/out/a.pem' });
+    expect(s.message).toBeUndefined();
+    s = apply(s, { type: 'message', text: 'wrote 1 certificate to /tmp/out/a.pem' }, { type: 'export-edit' });
+    expect(s.message).toBeUndefined();
+    expect(s.mode).toMatchObject({ kind: 'export', path: '/tmp/out/a.pem' });
+  });
+
   it('derives the proposed export name from a hostile CN only through the sanitiser', () => {
     const evil = { ...loaded(), exportDir: '/tmp/out' };
-    const s = apply(evil, { type: 'end' }, { type: 'export-open', bundle: false });
+    const s = apply(evil, { type: 'end' }, { type: 'export-open', what: 'selection' });
     expect(s.mode.kind).toBe('export');
     const p = s.mode.kind === 'export' ? s.mode.path : '';
     expect(p.startsWith('/tmp/out/')).toBe(true);
@@ -241,5 +296,126 @@ describe('ScanFeed', () => {
     feed.listener.onError?.('not a capture file');
     expect(wakes.at(-1)).toBe(true);
     expect(feed.drain()).toMatchObject({ error: 'not a capture file' });
+  });
+});
+
+describe('list order', () => {
+  // Handshakes reach the view in the order they finish: #3, slow, after #4.
+  const [h1, h2, h3, h4] = HANDSHAKES;
+  it('sorts by number ascending as the No.▲ header says, although #3 arrives after #4', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40 });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h1!, h2!, h4!], certificates: CERTS });
+    s = apply(s, { type: 'end' });
+    expect(selectedHandshake(s)?.id).toBe(4);
+    s = reducer(s, { type: 'scan-batch', handshakes: [h3!], certificates: [] });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+    // The cursor stays on the handshake it was on, not on the row index.
+    expect(selectedHandshake(s)?.id).toBe(4);
+    s = apply(s, { type: 'sort-reverse' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([4, 3, 2, 1]);
+    s = apply(s, { type: 'sort-reverse' }, { type: 'group-toggle' }, { type: 'group-toggle' });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps number order when one batch holds its handshakes out of order', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40 });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h2!, h1!], certificates: CERTS });
+    s = reducer(s, { type: 'scan-batch', handshakes: [h4!, h3!], certificates: [] });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('grouped rows', () => {
+  // Ten identical healthy traversal handshakes (#2, #7, …, #47), of which #27 got a warning and an alert.
+  const many = manyHandshakes(50);
+  const odd = 26;
+  many[odd] = {
+    ...many[odd]!,
+    verdicts: [...(many[odd]!.verdicts ?? []), { code: 'expires-soon', severity: 'warning', subject: 'server', message: 'expires in 10 days' }],
+    alerts: [{ from: 'client', level: 2, levelName: 'fatal', description: 46, descriptionName: 'certificate_unknown', frame: 99 }],
+  };
+  it('a group row names the member with the worst verdict and the first one with an alert', () => {
+    const s = apply(loaded(many), { type: 'group-toggle' });
+    const g = s.rows.find((r) => s.handshakes[r.hs]!.id === 2)!;
+    expect(g.count).toBe(10);
+    expect(g.worst).toBe(odd);
+    expect(g.alerted).toBe(odd);
+    // A group whose first member is already the worst names nobody else.
+    const first = s.rows.find((r) => s.handshakes[r.hs]!.id === 1)!;
+    expect(first.worst).toBeUndefined();
+  });
+});
+
+describe('--filter', () => {
+  it('applies from the start, as the / prompt would', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40, filter: ' port 7001 ' });
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES, certificates: CERTS });
+    expect(s.rows.map((r) => s.handshakes[r.hs]!.id)).toEqual([1, 2]);
+    expect(s.filterText).toBe('port 7001');
+  });
+  it('a filter that does not compile is not applied, and the view says why', () => {
+    let s = initialState({ title: 't', exportDir: '/x', columns: 120, rows: 40, filter: 'port' });
+    s = reducer(s, { type: 'scan-batch', handshakes: HANDSHAKES, certificates: CERTS });
+    expect(s.rows).toHaveLength(6);
+    expect(s.filterText).toBe('');
+    expect(s.message).toEqual({ text: "filter not applied: 'port' needs a value, e.g. 'port 7001'", tone: 'error' });
+  });
+});
+
+describe('live input', () => {
+  const empty = () => initialState({ title: '-', exportDir: '/x', columns: 80, rows: 24 });
+  it('while nothing arrived: a spinner and the time waited, ticking with the clock; the counts once packets come', () => {
+    let s = empty();
+    expect(progressText(s)).toMatch(/starting…$/);
+    s = apply(s, { type: 'clock', elapsedMs: 12_300 });
+    const a = progressText(s);
+    expect(a).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for packets… 12s$/);
+    s = apply(s, { type: 'clock', elapsedMs: 13_300 });
+    expect(progressText(s)).toMatch(/ waiting for packets… 13s$/);
+    // The spinner moves with the clock.
+    expect(progressText(s)[0]).not.toBe(a[0]);
+    s = apply(s, { type: 'scan-batch', handshakes: [], certificates: [], progress: { file: '-', bytesRead: 2048, packets: 7, handshakes: 0 } });
+    expect(progressText(s)).toMatch(/ reading… 2\.0 KiB · 13s$/);
+    s = apply(s, { type: 'clock', elapsedMs: 75_000 });
+    expect(progressText(s)).toMatch(/ reading… 2\.0 KiB · 1m 15s$/);
+    s = apply(s, { type: 'scan-batch', handshakes: HANDSHAKES.slice(0, 2), certificates: CERTS, done: { ...result(), handshakes: [] } });
+    // The end of a stream, and the handshakes stay although the final result kept none (retain: false).
+    expect(progressText(s)).toBe('capture ended 2.0 KiB');
+    expect(s.rows).toHaveLength(2);
+    expect(apply(s, { type: 'clock', elapsedMs: 99_000 })).toBe(s);
+  });
+
+  it('a file says loaded, not capture ended', () => {
+    const s = apply(empty(), {
+      type: 'scan-batch',
+      handshakes: HANDSHAKES,
+      certificates: CERTS,
+      progress: { file: 'a.pcap', bytesRead: 2048, totalBytes: 2048, packets: 7, handshakes: 6 },
+      done: result(),
+    });
+    expect(progressText(s)).toBe('loaded 2.0 KiB');
+  });
+
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [65_000, '1m 05s'],
+    [3_725_000, '1h 02m'],
+  ])('elapsed %i ms reads %s', (ms, want) => {
+    expect(formatElapsed(ms)).toBe(want);
+  });
+
+  it('the capture process status: the last non-empty line, with its tone', () => {
+    const feed = new ScanFeed();
+    feed.subscribe(() => {});
+    feed.listener.onStatus?.("Capturing on 'lo'\n", 'info');
+    feed.listener.onStatus?.('tcpdump: listening on lo, link-type EN10MB\r\n\n');
+    let s = apply(empty(), feed.drain()!);
+    expect(s.captureStatus).toEqual({ text: 'tcpdump: listening on lo, link-type EN10MB', tone: 'info' });
+    feed.listener.onStatus?.('\n  \n');
+    expect(feed.drain()).toBeUndefined();
+    feed.listener.onStatus?.("tcpdump: lo: You don't have permission to capture on that device", 'error');
+    s = apply(s, feed.drain()!);
+    expect(s.captureStatus?.tone).toBe('error');
   });
 });

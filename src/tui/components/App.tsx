@@ -1,7 +1,8 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, useApp, useInput, type Key } from 'ink';
 import { escapeControl } from '../escape.js';
-import { pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
+import { homedir } from 'node:os';
+import { expandHome, pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
 import { fit, type Line } from '../format.js';
 import { currentLayout, exportSelection, initialState, reducer, selectedCert, type Action, type TuiState } from '../state.js';
@@ -11,7 +12,8 @@ import { DetailsPane } from './DetailsPane.js';
 import { HandshakeList } from './HandshakeList.js';
 import { ColorContext, Lines } from './Lines.js';
 import { LineInput } from './LineInput.js';
-import { HELP_LINES, KEY_HINTS, KEY_HINTS_SHORT, StatusBar, TitleBar } from './StatusBar.js';
+import { KEY_HINTS, KEY_HINTS_SHORT, StatusBar, TitleBar } from './StatusBar.js';
+import { helpLines } from '../help.js';
 
 /** The outside world, injected so tests can observe it and the reducer stays pure. */
 export interface TuiEffects {
@@ -19,12 +21,15 @@ export interface TuiEffects {
   /** Write raw bytes to the terminal (OSC 52). */
   writeTerminal(data: string): void;
   quit(code: number): void;
+  /** The home directory `~` stands for at the export prompt. */
+  homeDir(): string;
 }
 
 export const defaultEffects = (stdout: NodeJS.WriteStream, quit: (code: number) => void): TuiEffects => ({
   writeFile: writeExport,
   writeTerminal: (d) => stdout.write(d),
   quit,
+  homeDir: homedir,
 });
 
 export interface AppProps {
@@ -37,8 +42,15 @@ export interface AppProps {
   effects?: Partial<TuiEffects>;
   /** Start from this state (tests, benchmarks); otherwise an empty one. */
   initial?: TuiState;
+  /** A filter to open with (`--filter`). */
+  initialFilter?: string;
   /** Milliseconds between feed flushes. */
   flushMs?: number;
+  /** Milliseconds between clock ticks (elapsed time, spinner) while the scan runs; the clock (tests). */
+  clockMs?: number;
+  now?: () => number;
+  /** When the scan started (runTui's start, before Ink loaded), for the elapsed time; the first render otherwise. */
+  startedAt?: number;
 }
 
 const NO_KEY: Key = {
@@ -75,7 +87,9 @@ export function App(props: AppProps): React.JSX.Element {
   const [state, dispatch] = useReducer(
     reducer,
     props,
-    (p) => p.initial ?? initialState({ title: p.title, exportDir: p.exportDir ?? process.cwd(), columns: p.columns, rows: p.rows }),
+    (p) =>
+      p.initial ??
+      initialState({ title: p.title, exportDir: p.exportDir ?? process.cwd(), columns: p.columns, rows: p.rows, filter: p.initialFilter }),
   );
   // The state as of the last action dispatched, ahead of React's render: keys are routed by it, not by this
   // render's closure. Ink attaches the input handler in a passive effect after each render, so keys typed right
@@ -98,6 +112,7 @@ export function App(props: AppProps): React.JSX.Element {
   const effects: TuiEffects = {
     writeFile: props.effects?.writeFile ?? writeExport,
     writeTerminal: props.effects?.writeTerminal ?? (() => {}),
+    homeDir: props.effects?.homeDir ?? homedir,
     quit:
       props.effects?.quit ??
       (() => {
@@ -108,6 +123,18 @@ export function App(props: AppProps): React.JSX.Element {
   useEffect(() => {
     dispatch({ type: 'resize', columns: props.columns, rows: props.rows });
   }, [props.columns, props.rows]);
+
+  // The clock, from here and not in the reducer (which stays pure): about once a second while the scan runs, so a
+  // quiet pipe or live capture shows that the view is alive and for how long it has waited. Stops at the end.
+  const startedRef = useRef<number | undefined>(undefined);
+  const running = !state.done && state.error === undefined;
+  useEffect(() => {
+    if (!running) return;
+    const now = props.now ?? Date.now;
+    startedRef.current ??= props.startedAt ?? now();
+    const t = setInterval(() => dispatch({ type: 'clock', elapsedMs: now() - startedRef.current! }), props.clockMs ?? 1000);
+    return () => clearInterval(t);
+  }, [running, props.clockMs, props.now, props.startedAt]);
 
   // Drain the feed at most every flushMs; the end of the scan and errors flush at once.
   useEffect(() => {
@@ -131,16 +158,32 @@ export function App(props: AppProps): React.JSX.Element {
     };
   }, [props.feed, props.flushMs]);
 
-  const doExport = async (path: string, overwrite: boolean) => {
+  // Keys typed while an export is being written wait for its outcome: a quick "Enter n" must answer the overwrite
+  // question that the write is about to ask, not add an "n" to the file name still in the prompt.
+  const heldRef = useRef<{ input: string; key: Key }[] | undefined>(undefined);
+
+  const doExport = async (typed: string, overwrite: boolean) => {
     const s = liveRef.current;
     if (s.mode.kind !== 'export' && s.mode.kind !== 'confirm-overwrite') return;
     const req = s.mode.request;
-    if (path.trim() === '') return;
+    if (typed.trim() === '') return;
+    const target = expandHome(typed, effects.homeDir());
+    if ('error' in target) return act({ type: 'message', text: `export: ${target.error}`, tone: 'error' });
+    const path = target.path;
     const data = pemBundle(req.shas, s.certs);
-    const r = await effects.writeFile(path, data, overwrite);
+    heldRef.current = [];
+    let r: WriteOutcome;
+    try {
+      r = await effects.writeFile(path, data, overwrite);
+    } catch (e) {
+      r = { ok: false, exists: false, message: (e as Error).message };
+    }
     if (r.ok) act({ type: 'export-done', path, count: req.shas.length });
     else if (r.exists) act({ type: 'export-exists', path });
     else act({ type: 'message', text: `export failed: ${r.message}`, tone: 'error' });
+    const held = heldRef.current ?? [];
+    heldRef.current = undefined;
+    for (const k of held) onKey(k.input, k.key);
   };
 
   /** Feeds a key to the prompt's line; true when it was Enter. */
@@ -154,7 +197,21 @@ export function App(props: AppProps): React.JSX.Element {
     const s = liveRef.current;
     const mode = s.mode.kind;
     if (key.ctrl && input === 'c') return effects.quit(130);
-    if (mode === 'help') return act({ type: 'help-toggle' });
+    if (heldRef.current !== undefined) {
+      heldRef.current.push({ input, key });
+      return;
+    }
+    if (mode === 'help') {
+      // Scroll keys scroll a help longer than the screen; any other key closes it.
+      const page = Math.max(1, currentLayout(s).bodyRows - 1);
+      if (key.upArrow || input === 'k') return act({ type: 'help-scroll', delta: -1 });
+      if (key.downArrow || input === 'j') return act({ type: 'help-scroll', delta: 1 });
+      if (key.pageUp) return act({ type: 'help-scroll', delta: -page });
+      if (key.pageDown || input === ' ') return act({ type: 'help-scroll', delta: page });
+      if (key.home) return act({ type: 'help-scroll', delta: -Number.MAX_SAFE_INTEGER / 2 });
+      if (key.end || input === 'G') return act({ type: 'help-scroll', delta: Number.MAX_SAFE_INTEGER / 2 });
+      return act({ type: 'help-toggle' });
+    }
     if (mode === 'confirm-overwrite') {
       if (input === 'y' || input === 'Y') {
         if (s.mode.kind === 'confirm-overwrite') void doExport(s.mode.path, true);
@@ -198,8 +255,8 @@ export function App(props: AppProps): React.JSX.Element {
     if (input === 's') return act({ type: 'sort-next' });
     if (input === 'r') return act({ type: 'sort-reverse' });
     if (input === 'g') return act({ type: 'group-toggle' });
-    if (input === 'e' || input === 'E') {
-      act({ type: 'export-open', bundle: input === 'E' });
+    if (input === 'e' || input === 'E' || input === 'W') {
+      act({ type: 'export-open', what: input === 'E' ? 'built' : input === 'W' ? 'sent' : 'selection' });
       const m = liveRef.current.mode;
       if (m.kind === 'export') setLine(lineState(m.path));
       return;
@@ -214,9 +271,11 @@ export function App(props: AppProps): React.JSX.Element {
   };
   useInput((input, key) => {
     // Ink delivers plain text that arrived in one read as one event: "\t\r" after a fast Tab Enter over SSH,
-    // "jjj", or "/port 7001\r". Outside a prompt each character is a key of its own, and once one opens a prompt
-    // the rest goes to it (the live state routes each character).
-    if (liveRef.current.mode.kind === 'normal' && Array.from(input).length > 1 && !key.ctrl && !key.meta) {
+    // "jjj", "/port 7001\r", or "n" and what follows it at the overwrite question. Outside a text prompt each
+    // character is a key of its own, and once one opens a prompt the rest goes to it (the live state routes each
+    // character).
+    const k = liveRef.current.mode.kind;
+    if (k !== 'filter' && k !== 'export' && Array.from(input).length > 1 && !key.ctrl && !key.meta) {
       for (const ch of input) {
         if (ch === '\t') onKey('', { ...NO_KEY, tab: true });
         else if (ch === '\r' || ch === '\n') onKey('', { ...NO_KEY, return: true });
@@ -230,17 +289,17 @@ export function App(props: AppProps): React.JSX.Element {
   });
 
   const mode = state.mode.kind;
-  const columns = Math.max(40, state.viewport.columns);
+  // The terminal's own width: drawing wider than it wraps every line and scrolls the title off the screen.
+  const columns = Math.max(1, state.viewport.columns);
   const lay = currentLayout(state);
   const sel = selectedCert(state);
   const selInfo = sel === undefined ? undefined : state.certs.get(sel);
   const detailsTitle = `Details${selInfo?.subjectCN ? ` — ${escapeControl(selInfo.subjectCN)}` : ''}`;
 
   let body: React.JSX.Element;
-  if (mode === 'help') {
-    const lines: Line[] = [[{ text: 'certshark keys', bold: true }], []];
-    for (const [k, v] of HELP_LINES) lines.push([{ text: '  ' + k.padEnd(16), bold: true, color: 'cyan' }, { text: v }]);
-    body = <Lines lines={lines} height={Math.max(10, state.viewport.rows) - 3} width={columns} />;
+  if (state.mode.kind === 'help') {
+    const lines = helpLines(columns);
+    body = <Lines lines={lines.slice(state.mode.scroll)} height={lay.bodyRows} width={columns} />;
   } else {
     const chain =
       lay.chainRows > 0 ? (
@@ -258,7 +317,10 @@ export function App(props: AppProps): React.JSX.Element {
       ) : null;
     body = (
       <>
-        {lay.listRows > 0 ? <HandshakeList state={state} height={lay.listRows} width={columns} /> : null}
+        {/* The column header stays even when no row fits (a very short terminal). */}
+        {lay.listRows > 0 || (state.zoom === undefined && lay.bodyRows > 0) ? (
+          <HandshakeList state={state} height={lay.listRows} width={columns} />
+        ) : null}
         {lay.detailsRight ? (
           <Box flexDirection="row">
             {chain}
@@ -302,8 +364,14 @@ export function App(props: AppProps): React.JSX.Element {
     );
   } else if (state.mode.kind === 'export') {
     const m = state.mode;
-    const what = m.request.bundle ? `chain bundle (${m.request.shas.length} certificates)` : `${m.request.shas.length} certificate${m.request.shas.length === 1 ? '' : 's'}`;
-    const prompt = `Export ${what} as PEM to: `;
+    const n = m.request.shas.length;
+    const count = `${n} certificate${n === 1 ? '' : 's'}`;
+    const prompt =
+      m.request.kind === 'built'
+        ? `Export chain as built (${count}) to: `
+        : m.request.kind === 'sent'
+          ? `Export chain as sent (${count}) to: `
+          : `Export ${count} as PEM to: `;
     const promptWidth = Math.min(columns - 10, prompt.length);
     bottom = (
       <Box width={columns} height={1} overflow="hidden">
@@ -321,6 +389,14 @@ export function App(props: AppProps): React.JSX.Element {
         width={columns}
       />
     );
+  } else if (state.mode.kind === 'help') {
+    const total = helpLines(columns).length;
+    const shown = Math.min(total, state.mode.scroll + lay.bodyRows);
+    const text =
+      total > lay.bodyRows
+        ? ` lines ${state.mode.scroll + 1}–${shown} of ${total} · ↑↓ PgUp PgDn scroll · any other key closes the help`
+        : ' any key closes the help';
+    bottom = <Lines lines={[[{ text, dim: true }]]} height={1} width={columns} />;
   } else {
     const hints = KEY_HINTS.length + 1 <= columns ? KEY_HINTS : KEY_HINTS_SHORT;
     bottom = <Lines lines={[[{ text: ' ' + hints, dim: true }]]} height={1} width={columns} />;
@@ -328,11 +404,11 @@ export function App(props: AppProps): React.JSX.Element {
 
   return (
     <ColorContext.Provider value={props.color ?? true}>
-      <Box flexDirection="column" width={columns}>
+      <Box flexDirection="column" width={columns} height={Math.max(1, state.viewport.rows)} overflow="hidden">
         <TitleBar state={state} width={columns} />
         {body}
-        <StatusBar state={state} width={columns} />
-        {bottom}
+        {lay.statusRows > 0 ? <StatusBar state={state} width={columns} /> : null}
+        {lay.hintRows > 0 ? bottom : null}
       </Box>
     </ColorContext.Provider>
   );

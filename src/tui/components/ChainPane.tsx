@@ -46,7 +46,7 @@ export function chainLines(state: TuiState, width = Number.MAX_SAFE_INTEGER): { 
   const focused = state.focus === 'chain';
   let k = 0;
   for (const side of ['server', 'client'] as const) {
-    const view = buildChainView(h, side, state.certs);
+    const view = buildChainView(h, side, state.certs, state.paths);
     lines.push(sideHeading(view, h));
     owner.push(-1);
     if (view.nodes.length === 0) {

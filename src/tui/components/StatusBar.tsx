@@ -1,24 +1,32 @@
 import React, { useMemo } from 'react';
 import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
-import { fit, formatBytes, type Line } from '../format.js';
-import type { TuiState } from '../state.js';
+import { fit, formatBytes, formatElapsed, type Line } from '../format.js';
+import { isStream, waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** The loading indicator: a bar of bytes read when the size is known, a spinner for stdin. */
+/**
+ * The loading indicator: a bar of bytes read when the size is known; for a pipe or a live capture a spinner and
+ * the time it has been running, which tick on the App's clock while nothing arrives ("waiting for packets… 12s");
+ * the end of a stream reads "capture ended".
+ */
 export function progressText(state: TuiState, barWidth = 20): string {
   if (state.error !== undefined) return `error: ${escapeControl(state.error)}`;
   const p = state.progress;
-  if (state.done) return p ? `loaded ${formatBytes(p.bytesRead)}` : 'loaded';
-  if (!p) return `${SPINNER[state.ticks % SPINNER.length]} starting…`;
-  if (p.totalBytes !== undefined && p.totalBytes > 0) {
+  const spin = SPINNER[state.ticks % SPINNER.length];
+  if (state.done) {
+    const size = p ? ` ${formatBytes(p.bytesRead)}` : '';
+    return isStream(state) ? `capture ended${size}` : `loaded${size}`;
+  }
+  if (waitingForPackets(state)) return state.elapsedMs < 1000 ? `${spin} starting…` : `${spin} waiting for packets… ${formatElapsed(state.elapsedMs)}`;
+  if (p && p.totalBytes !== undefined && p.totalBytes > 0) {
     const f = Math.max(0, Math.min(1, p.bytesRead / p.totalBytes));
     const filled = Math.round(f * barWidth);
     return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${Math.floor(f * 100)}% ${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)}`;
   }
-  return `${SPINNER[state.ticks % SPINNER.length]} reading… ${formatBytes(p.bytesRead)}`;
+  return `${spin} reading… ${formatBytes(p?.bytesRead ?? 0)} · ${formatElapsed(state.elapsedMs)}`;
 }
 
 /** Counts of the oddities worth a glance: truncation, gaps, encrypted TLS 1.3, other notes. */
@@ -46,7 +54,11 @@ export function notesSummary(handshakes: readonly Handshake[], captureNotes: num
 
 export function TitleBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
   const right = progressText(state);
-  const left = ` certshark  ${escapeControl(state.title)}`;
+  let left = ` certshark  ${escapeControl(state.title)}`;
+  // A long capture name gives way to the progress (what is happening matters more than the whole path); the
+  // progress itself is cut only when even "certshark" would not fit beside it.
+  const room = width - Array.from(right).length - 2;
+  if (Array.from(left).length > room) left = fit(left, Math.max(12, room));
   const gap = Math.max(1, width - Array.from(left).length - Array.from(right).length - 1);
   const line: Line = [
     { text: left, bold: true, inverse: true },
@@ -74,32 +86,19 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
     state.filterText ? `filter: ${escapeControl(state.filterText)}` : '',
     notes ? `notes: ${notes}` : '',
   ].filter((x) => x !== '');
-  const line: Line = state.message
-    ? [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }]
-    : [{ text: ' ' + parts.join(' · ') }];
+  // The capture process's last line (subprocess text, escaped): a failure first, where it cannot be missed; a
+  // remark such as "Capturing on 'lo'" after the counts.
+  const cs = state.captureStatus;
+  let line: Line;
+  if (state.message)
+    line = [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }];
+  else if (cs?.tone === 'error')
+    line = [{ text: ` ✗ ${escapeControl(cs.text)}`, color: 'red', bold: true }, { text: ' · ' + parts.join(' · ') }];
+  else line = [{ text: ' ' + [...parts, ...(cs ? [escapeControl(cs.text)] : [])].join(' · ') }];
   return <Lines lines={[line]} height={1} width={width} />;
 }
 
 /** The hints line for terminals narrower than KEY_HINTS: the keys an engineer needs first, q and ? last to go. */
 export const KEY_HINTS_SHORT = '↑↓ move  Tab pane  Enter zoom  / filter  e export  y copy  ? help  q quit';
 
-export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E chain  y copy  s sort  g group  ? help  q quit';
-
-export const HELP_LINES: [string, string][] = [
-  ['↑ ↓  j k', 'move in the focused pane (PgUp/PgDn, Home/End)'],
-  ['Tab  Shift-Tab', 'cycle panes: handshakes → chain → details'],
-  ['Enter', 'expand: a grouped row, or the focused pane to the whole screen (again to go back)'],
-  ['/', 'filter: port 7001, sni vpn, ip 10.0.0.1, host vcse, cn Example, bad, warn, ok, alert,'],
-  ['', '  dtls, mtls, encrypted, a verdict code (missing-intermediate), free text; !term negates'],
-  ['s  r', 'sort by the next column; reverse the order'],
-  ['g', 'group duplicate handshakes (same server, same chain)'],
-  ['Space', 'mark the certificate (in the list: the whole handshake\'s certificates); u clears marks'],
-  ['e', 'export the marked certificates (or the selected one) as PEM; the path can be edited'],
-  ['E', 'export the selected chain, leaf to root, as one PEM bundle'],
-  ['y', 'copy the PEM to the clipboard (OSC 52: works over SSH and in tmux with set-clipboard on)'],
-  ['?', 'this help (any key closes it)'],
-  ['q  Ctrl-C', 'quit'],
-  ['', ''],
-  ['Badges', '✓ OK trusted · ✗ BAD an error · ! WARN a warning · i INFO remarks only · ? ENC encrypted'],
-  ['Chain', '[wire #n] sent by the peer · [store] from the trust store · MISSING LINK what the peer failed to send'],
-];
+export const KEY_HINTS = '↑↓/jk move  Tab pane  Enter expand  / filter  Space mark  e export  E/W chain  y copy  s sort  g group  ? help  q quit';
