@@ -3,6 +3,7 @@ import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type Par
 import { judgePresented, type ChainJudgement, type TrustContext } from './chain.js';
 import type { VerdictCode } from './codes.js';
 import { badCertificateHint, clientCertificateFix } from './expressway.js';
+import { weighEvidence } from './evidence.js';
 import { expresswayRulesOf } from './role.js';
 import { certName, clean, days, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
@@ -153,7 +154,7 @@ export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificat
   if (gaps.length)
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
       'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
-  return out;
+  return weighEvidence(out, h, ctx);
 }
 
 /**
