@@ -290,14 +290,16 @@ SCENARIOS['traversal-public-ca-renewal'] = dict(
                               verdicts={'server': ['eku-clientauth-sunset'], 'client': ['eku-clientauth-sunset']},
                               mentions={'server': {'eku-clientauth-sunset': ['EnableServerEkuUpload']}}),
                          dict(badge='error', verdicts={'server': ['eku-clientauth-sunset'],
-                                                       'client': ['eku-missing-clientauth']})]),
+                                                       'client': ['eku-missing-clientauth',
+                                                                  'alert-unsupported-certificate']})]),
         # [N]: private PKI is not affected. The same root given as an ordinary trusted CA (not in the public root
         # store) brings no sunset warning, and the missing EKU is not blamed on a public CA's policy.
         dict(name='same root as a private CA', options={'ca': ['pki/public-root-ca.pem'], 'profile': 'expressway',
                                                        'at': 'capture'},
              handshakes=[dict(badge='ok', verdicts={'client': ['chain-trusted']},
                               absent={'client': ['eku-clientauth-sunset']}),
-                         dict(badge='error', verdicts={'client': ['eku-missing-clientauth']},
+                         dict(badge='error', verdicts={'client': ['eku-missing-clientauth',
+                                                                  'alert-unsupported-certificate']},
                               mentions={'client': {'eku-missing-clientauth': ['!Chrome Root Program']}})]),
     ])
 
