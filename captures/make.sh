@@ -9,11 +9,17 @@
 #   captures/make.sh            all scenarios, written into captures/
 #   captures/make.sh NAME...    only these (e.g. dtls12 many_handshakes), written into a new folder under /tmp (or
 #                               $CAPTURES_OUT): each run makes a new PKI, so a partial run must not mix with the set
+#   captures/make.sh --add [NAME...]
+#                               the scenarios with a PKI of their own (the 2026 ones: traversal_two_stores,
+#                               traversal_public_ca_renewal), written into captures/: only their certificates are
+#                               made anew, the rest of the set is left as it is
 set -euo pipefail
 export LC_ALL=C
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [[ $# -eq 0 ]]; then OUT=$HERE
+ADD=
+if [[ ${1:-} == --add ]]; then ADD=1; shift; fi
+if [[ $# -eq 0 || -n $ADD ]]; then OUT=$HERE
 else OUT=${CAPTURES_OUT:-$(mktemp -d /tmp/certshark-captures-partial.XXXXXX)}; fi
 mkdir -p "$OUT"
 PKI=$OUT/pki
@@ -45,9 +51,10 @@ done
 [[ $(id -u) -eq 0 ]] || { echo "make.sh: needs root (network namespaces)" >&2; exit 2; }
 
 mkdir -p "$KEYS" "$LOG" "$PKI"
-rm -f "$PKI"/*.pem
 # shellcheck source=helpers/pki.sh
 source "$HELPERS/pki.sh"
+if [[ -n $ADD ]]; then for n in "${PKI_2026[@]}"; do rm -f "$PKI/$n.pem"; done
+else rm -f "$PKI"/*.pem; fi
 
 say() { printf '== %s\n' "$*" >&2; }
 inC() { ip netns exec "$NS_C" "$@"; }
@@ -124,6 +131,14 @@ srv_wait() { wait "$SRV_PID" 2>/dev/null || true; }
 cli() {
   local name=$1 target=$2; shift 2
   inC timeout 20 openssl s_client -connect "$target" "$@" </dev/null >"$LOG/$name.cli.log" 2>&1 || true
+}
+
+# cli_data NAME HOST:PORT ARGS...: like cli, but the client sends a line and waits for the answer (the server runs
+# with -rev), so application data flows both ways after the handshake
+cli_data() {
+  local name=$1 target=$2; shift 2
+  { printf 'traversal zone keep-alive\n'; sleep 1; } | inC timeout 20 openssl s_client -connect "$target" "$@" \
+    >"$LOG/$name.cli.log" 2>&1 || true
 }
 
 k() { echo "$KEYS/$1.key"; }
@@ -332,6 +347,45 @@ scenario_chain_variants() {
   expect chain-variants
 }
 
+# Expressway X15.5 (Cisco CSCwr73373, field notice FN74362): a server certificate store and a client certificate
+# store. The Expressway-E presents its serverAuth-only server certificate, the Expressway-C its clientAuth-only client
+# certificate; each side checks the other's for its role (-purpose), the handshake completes and data flows.
+scenario_traversal_two_stores() {
+  local f=$OUT/traversal-two-stores.pcapng
+  cap_start "$f" dumpcap "tcp port 7001"
+  srv tts 7001 -rev -cert "$(p expe-server-store)" -key "$(k expe-server-store)" -cert_chain "$KEYS/chain-lab26.pem" \
+    -Verify 2 -CAfile "$(p lab26-root-ca)" -verify_return_error -purpose sslclient
+  wait_listen 7001
+  cli_data tts "$S4:7001" -tls1_2 -servername expe.example.test -cert "$(p expc-client-store)" \
+    -key "$(k expc-client-store)" -cert_chain "$KEYS/chain-lab26.pem" -CAfile "$(p lab26-root-ca)" \
+    -verify_return_error -verify_hostname expe.example.test -purpose sslserver
+  srv_wait; cap_stop
+  expect traversal-two-stores
+}
+
+# Public-CA certificates on the traversal zone in 2026: the Expressway-C's certificate of early 2026 (both EKUs, from
+# the multi-purpose intermediate) is accepted; its renewal from the serverAuth-only TLS intermediate is refused by the
+# Expressway-E (openssl's sslclient purpose check: unsupported_certificate).
+scenario_traversal_public_ca_renewal() {
+  local f=$OUT/traversal-public-ca-renewal.pcapng
+  cap_start "$f" dumpcap "tcp port 7001"
+  srv tpr1 7001 -rev -cert "$(p expe-public)" -key "$(k expe-public)" -cert_chain "$KEYS/chain-public-g1.pem" \
+    -Verify 2 -CAfile "$(p public-root-ca)" -verify_return_error -purpose sslclient
+  wait_listen 7001
+  cli_data tpr1 "$S4:7001" -tls1_2 -servername expe.example.test -cert "$(p expc-public-2026)" \
+    -key "$(k expc-public-2026)" -cert_chain "$KEYS/chain-public-g1.pem" -CAfile "$(p public-root-ca)" \
+    -verify_return_error -verify_hostname expe.example.test
+  srv_wait
+  srv tpr2 7001 -rev -cert "$(p expe-public)" -key "$(k expe-public)" -cert_chain "$KEYS/chain-public-g1.pem" \
+    -Verify 2 -CAfile "$(p public-root-ca)" -verify_return_error -purpose sslclient
+  wait_listen 7001
+  cli_data tpr2 "$S4:7001" -tls1_2 -servername expe.example.test -cert "$(p expc-public-renewed)" \
+    -key "$(k expc-public-renewed)" -cert_chain "$KEYS/chain-public-g2.pem" -CAfile "$(p public-root-ca)" \
+    -verify_return_error -verify_hostname expe.example.test
+  srv_wait; cap_stop
+  expect traversal-public-ca-renewal
+}
+
 MANY=${MANY:-300}
 scenario_many_handshakes() {
   local raw=$WORK/many-raw.pcap f=$OUT/many-handshakes.pcap n=$((MANY / 4))
@@ -388,19 +442,33 @@ scenario_many_handshakes() {
 }
 
 ALL=(traversal_healthy traversal_missing_intermediate traversal_no_clientauth anyconnect_selfsigned
-  anyconnect_name_mismatch validity tls13_keylog dtls12 sip_tls starttls link_types chain_variants many_handshakes)
+  anyconnect_name_mismatch validity tls13_keylog dtls12 sip_tls starttls link_types chain_variants many_handshakes
+  traversal_two_stores traversal_public_ca_renewal)
+# the scenarios that use only build_pki_2026's certificates (make.sh --add)
+OWN_PKI=(traversal_two_stores traversal_public_ca_renewal)
 
 main() {
   local start=$SECONDS
+  local list=("$@")
+  if [[ -n $ADD ]]; then
+    [[ ${#list[@]} -eq 0 ]] && list=("${OWN_PKI[@]}")
+    for s in "${list[@]}"; do
+      [[ " ${OWN_PKI[*]} " == *" ${s//-/_} "* ]] || { echo "make.sh --add: $s uses the shared PKI; run make.sh" >&2; exit 2; }
+    done
+  fi
+  # The 2026 hierarchy is dated relative to the run; before this date G2 and the renewal would not fall after the
+  # cut-offs (Chrome Root Program Policy v1.8: serverAuth-only intermediates from 2026-06-15).
+  [[ $(date -u +%Y%m%d) -ge 20261015 ]] || { echo "make.sh: the 2026 scenarios need a run after 2026-10-15" >&2; exit 2; }
   say "PKI"
-  build_pki
+  [[ -n $ADD ]] || build_pki
+  build_pki_2026
   setup_net
-  local list=("$@"); [[ ${#list[@]} -eq 0 ]] && list=("${ALL[@]}")
+  [[ ${#list[@]} -eq 0 ]] && list=("${ALL[@]}")
   for s in "${list[@]}"; do
     say "${s//_/-}"
     "scenario_${s//-/_}"
   done
-  [[ $OUT == "$HERE" ]] && python3 "$HELPERS/expected.py" "$OUT" --readme-check
+  if [[ $OUT == "$HERE" ]]; then python3 "$HELPERS/expected.py" "$OUT" --readme-check; fi
   say "done in $((SECONDS - start)) s; $OUT is $(du -sh "$OUT" | cut -f1)"
 }
 main "$@"

@@ -69,7 +69,11 @@ export interface Handshake {
   alerts: Alert[];
   /** true when the handshake travelled encrypted (TLS 1.3, or a TLS 1.2 renegotiation) and could not be decrypted. */
   encrypted: boolean;
-  /** true when both sides reached the end of their handshake (CCS/Finished or application data seen). */
+  /**
+   * true when both sides reached the end of their handshake (CCS/Finished or application data seen) and, in
+   * mutual TLS 1.3, the server answered the client's certificate flight with something other than an alert
+   * (its own Finished comes before it): each side then evidently accepted what the other presented.
+   */
   complete: boolean;
   /** Named oddities (Zeek's "weirds"): truncation, gaps, parse errors, limits hit. */
   notes: string[];

@@ -27,13 +27,19 @@ ALERT_NUM = {v: k for k, v in ALERTS.items()}
 
 ROOT_DN = 'CN=Example Test Root CA,O=Example Test Lab,C=US'
 ISSUING_DN = 'CN=Example Test Issuing CA,O=Example Test Lab,C=US'
+LAB26_ROOT_DN = 'CN=Example Test Root CA 2026,O=Example Test Lab,C=US'
+PUBLIC_ROOT_DN = 'CN=Example Public Root CA,O=Example Public Trust,C=US'
 
 C4, S4, C6, S6 = '10.77.0.1', '10.77.0.2', 'fd77::1', 'fd77::2'
 
 
 def hs(port, sni, server, client=(), *, transport='tcp', version='TLS 1.2', alerts=(), complete=True,
        server_ip=S4, client_ip=C4, verdicts=None, **extra):
-    """One expected handshake; chains are lists of pki file names in the order sent; alerts are (from, name)."""
+    """One expected handshake; chains are lists of pki file names in the order sent; alerts are (from, name).
+
+    Optional in `extra`: `badge` (the worst severity of all its verdicts), `absent` (codes per side that must not
+    appear), `mentions` (per side and code, words its message or fix must contain; a leading ! means must not).
+    """
     h = {
         'transport': transport,
         'client': {'ip': client_ip},
@@ -75,9 +81,23 @@ SCENARIOS = {
         description="Traversal zone where Expressway-C's certificate has only the serverAuth EKU: Expressway-E "
                     'rejects it with a fatal unsupported_certificate alert.',
         handshakes=[hs(7001, 'expe.example.test', ['expe', 'issuing-ca'], ['expc-serverauth-only', 'issuing-ca'],
-                       alerts=[('server', 'unsupported_certificate')], complete=False,
+                       alerts=[('server', 'unsupported_certificate')], complete=False, badge='error',
                        verdicts={'server': ['chain-trusted'],
-                                 'client': ['eku-missing-clientauth', 'alert-unsupported-certificate']})]),
+                                 'client': ['eku-missing-clientauth', 'alert-unsupported-certificate']},
+                       # X15.5 (default): the Expressway-C presents its client certificate store's certificate;
+                       # the fix is a clientAuth certificate from a private CA there, not a dual-EKU CSR
+                       # ("Navigate Client EKU Sunset with Expressway X15.5").
+                       mentions={'client': {'eku-missing-clientauth': ['client certificate store', 'private CA',
+                                                                        '!CSR with both']}})],
+        variants=[
+            # X15.4 and earlier: one certificate for both roles (background 004); the EnableServerEkuUpload switch
+            # is for the Expressway-E only, so the Expressway-C's remedy is a private CA's dual-EKU certificate or
+            # X15.5.
+            dict(name='X15.4', options={**TRAVERSAL_OPTS, 'expresswayVersion': 'X15.4'},
+                 handshakes=[dict(badge='error', verdicts={'client': ['eku-missing-clientauth',
+                                                                       'alert-unsupported-certificate']},
+                                  mentions={'client': {'eku-missing-clientauth': ['private CA', 'X15.5']}})]),
+        ]),
     'anyconnect-selfsigned': dict(
         file='anyconnect-selfsigned.pcap', linkTypes=['EN10MB'], options=AC_OPTS,
         description='AnyConnect to an ASA on TCP 443 presenting a self-signed identity certificate (issuer = '
@@ -182,6 +202,107 @@ def many_handshakes(total=300):
     return out
 
 
+# The 2026 scenarios. Their expectations come from the documents, not from certshark's output:
+#  [N] Cisco, "Navigate Client EKU Sunset with Expressway X15.5" (document 225693):
+#      https://www.cisco.com/c/en/us/support/docs/unified-communications/telepresence-video-communication-server-expressway/225693-navigate-client-eku-sunset-with.html
+#      X15.5 has a server certificate store and a client certificate store; X15.4 had
+#      `xConfiguration XCP TLS Certificate CVS EnableServerEkuUpload: On` for a serverAuth-only certificate on the
+#      Expressway-E, deprecated in X15.5; private PKI and self-signed certificates are not affected.
+#  [F] Cisco Field Notice FN74362 (defect CSCwr73373 "Support for separate server and client Certificate for
+#      Expressway"): https://www.cisco.com/c/en/us/support/docs/field-notices/743/fn74362.html
+#  [G] Cisco, Expressway MRA certificates (../shared/background/004): before X15.5 one certificate serves both
+#      roles, "the certificate must have both client and server authentication attributes".
+#  [C] Chrome Root Program Policy, Version 1.8 (2026-02-05), https://g.co/chrome/root-policy: new intermediates
+#      serverAuth-only from 2026-06-15, every new leaf chaining to a Chrome-trusted root from 2027-03-15.
+#  [D] DigiCert ALERT53, [L] Let's Encrypt "Ending TLS Client Authentication Certificate Support in 2026",
+#      [S] Sectigo "Deprecation of Client Authentication EKU" FAQ: public CAs stop issuing clientAuth in 2025-2027;
+#      certificates already issued keep their EKUs until they expire.
+# A handshake that completed (no fatal alert) shows what the accepting peer did not enforce: a rule it evidently
+# did not apply is a warning, not an error (issue 11, "evidence over rules").
+X155_OPTS = {'ca': ['pki/lab26-root-ca.pem'], 'profile': 'expressway', 'at': 'capture'}
+PUBLIC_OPTS = {'publicRoots': ['pki/public-root-ca.pem'], 'profile': 'expressway', 'at': 'capture'}
+
+SCENARIOS['traversal-two-stores'] = dict(
+    file='traversal-two-stores.pcapng', linkTypes=['EN10MB'], options=X155_OPTS,
+    description='Expressway X15.5 traversal zone on 7001 with two certificate stores: the Expressway-E presents a '
+                'serverAuth-only server certificate, the Expressway-C a clientAuth-only client certificate (mutual '
+                'TLS 1.2, private lab CA); the handshake completes and application data flows both ways.',
+    # [N][F]: on X15.5 each side presents the certificate of the store for its role, so the role EKU is all it
+    # needs: nothing to report by default.
+    handshakes=[hs(7001, 'expe.example.test', ['expe-server-store', 'lab26-issuing-ca'],
+                   ['expc-client-store', 'lab26-issuing-ca'], certificateRequest={'authorities': [LAB26_ROOT_DN]},
+                   appData=True, badge='ok', verdicts={'server': ['chain-trusted', 'name-match'], 'client': ['chain-trusted']},
+                   absent={'server': ['eku-missing-clientauth', 'eku-clientauth-sunset'],
+                           'client': ['eku-missing-serverauth', 'eku-clientauth-sunset']})],
+    variants=[
+        # [G][N]: up to X15.4 one certificate serves both roles and needs both EKUs. The peers in this capture
+        # accepted the certificates, so the missing EKUs are warnings that say so; the Expressway-E's fix on X15.4
+        # is the EnableServerEkuUpload switch [N].
+        dict(name='X15.4', options={**X155_OPTS, 'expresswayVersion': 'X15.4'},
+             handshakes=[dict(badge='warning',
+                              verdicts={'server': ['eku-missing-clientauth'], 'client': ['eku-missing-serverauth']},
+                              mentions={'server': {'eku-missing-clientauth': ['accepted', 'EnableServerEkuUpload']},
+                                        'client': {'eku-missing-serverauth': ['accepted']}})]),
+        # [N]: with EnableServerEkuUpload the Expressway-E's certificate may lack clientAuth; the Expressway-C's
+        # single certificate still needs both.
+        dict(name='X15.4 with EnableServerEkuUpload',
+             options={**X155_OPTS, 'expresswayVersion': 'X15.4', 'serverEkuUpload': True},
+             handshakes=[dict(badge='warning', verdicts={'client': ['eku-missing-serverauth']},
+                              absent={'server': ['eku-missing-clientauth']})]),
+        # [G][F]: before X15.4 there is no switch: a certificate with both EKUs from a private CA, or X15.5.
+        dict(name='X8.11', options={**X155_OPTS, 'expresswayVersion': 'X8.11'},
+             handshakes=[dict(badge='warning',
+                              verdicts={'server': ['eku-missing-clientauth'], 'client': ['eku-missing-serverauth']},
+                              mentions={'server': {'eku-missing-clientauth': ['private CA', 'X15.5',
+                                                                             '!EnableServerEkuUpload']}})]),
+    ])
+
+SCENARIOS['traversal-public-ca-renewal'] = dict(
+    file='traversal-public-ca-renewal.pcapng', linkTypes=['EN10MB'], options=PUBLIC_OPTS,
+    description="Traversal zone on 7001 with certificates from a public-CA-like hierarchy (its root given as "
+                "--public-roots): the Expressway-C's certificate of early 2026 still has clientAuth and the "
+                "handshake completes; its renewal, issued after the cut-offs by the serverAuth-only TLS "
+                "intermediate, lacks clientAuth and the Expressway-E rejects it with unsupported_certificate.",
+    handshakes=[
+        # [C][D][L][S]: the Expressway-C's client certificate needs clientAuth and chains to a public root: it
+        # works today, but its renewal from a public CA will not carry clientAuth: a warning with the dates and
+        # the X15.5 remedy [N] (a private CA's certificate in the client certificate store). The Expressway-E's
+        # server certificate needs only serverAuth on X15.5 [N].
+        hs(7001, 'expe.example.test', ['expe-public', 'public-ca-g1'], ['expc-public-2026', 'public-ca-g1'],
+           certificateRequest={'authorities': [PUBLIC_ROOT_DN]}, appData=True, badge='warning',
+           verdicts={'server': ['chain-trusted', 'name-match'], 'client': ['chain-trusted', 'eku-clientauth-sunset']},
+           absent={'server': ['eku-clientauth-sunset']},
+           mentions={'client': {'eku-clientauth-sunset': ['2027-03-15', 'client certificate store', 'private CA']}}),
+        # The renewal lacks clientAuth because the CA's TLS hierarchy no longer issues it [C]: the error names
+        # that cause, not only the missing EKU; the peer's alert confirms the rejection.
+        hs(7001, 'expe.example.test', ['expe-public', 'public-ca-g1'], ['expc-public-renewed', 'public-tls-ca-g2'],
+           alerts=[('server', 'unsupported_certificate')], complete=False,
+           certificateRequest={'authorities': [PUBLIC_ROOT_DN]}, badge='error',
+           verdicts={'server': ['chain-trusted'], 'client': ['eku-missing-clientauth', 'alert-unsupported-certificate']},
+           mentions={'client': {'eku-missing-clientauth': ['public CA', 'Chrome Root Program', 'serverAuth-only',
+                                                           'client certificate store', '!CSR with both']}}),
+    ],
+    variants=[
+        # [G][N]: on X15.4 the Expressway-E's one certificate is also its client certificate, so it too is caught
+        # by the sunset; its X15.4 remedy is the EnableServerEkuUpload switch.
+        dict(name='X15.4', options={**PUBLIC_OPTS, 'expresswayVersion': 'X15.4'},
+             handshakes=[dict(badge='warning',
+                              verdicts={'server': ['eku-clientauth-sunset'], 'client': ['eku-clientauth-sunset']},
+                              mentions={'server': {'eku-clientauth-sunset': ['EnableServerEkuUpload']}}),
+                         dict(badge='error', verdicts={'server': ['eku-clientauth-sunset'],
+                                                       'client': ['eku-missing-clientauth',
+                                                                  'alert-unsupported-certificate']})]),
+        # [N]: private PKI is not affected. The same root given as an ordinary trusted CA (not in the public root
+        # store) brings no sunset warning, and the missing EKU is not blamed on a public CA's policy.
+        dict(name='same root as a private CA', options={'ca': ['pki/public-root-ca.pem'], 'profile': 'expressway',
+                                                       'at': 'capture'},
+             handshakes=[dict(badge='ok', verdicts={'client': ['chain-trusted']},
+                              absent={'client': ['eku-clientauth-sunset']}),
+                         dict(badge='error', verdicts={'client': ['eku-missing-clientauth',
+                                                                  'alert-unsupported-certificate']},
+                              mentions={'client': {'eku-missing-clientauth': ['!Chrome Root Program']}})]),
+    ])
+
 SCENARIOS['many-handshakes'] = dict(
     file='many-handshakes.pcap', linkTypes=['EN10MB'], options=WEB_OPTS, ordered=False,
     description='300 TLS 1.2 handshakes on 443, 7001 (mutual), 5061 and 8443 (half over IPv6), with real '
@@ -247,6 +368,16 @@ def tshark_handshakes(path, keylog=None):
             # close_notify is left out: whether it is readable depends on the key log, not on the scenario
             if d and d != '0':
                 s['alerts'].append((side, ALERTS.get(int(d), d)))
+    app = subprocess.run(['tshark', '-r', path, '-d', 'tcp.port==7001,tls', '-d', 'tcp.port==5061,tls', '-d',
+                          'tcp.port==8443,tls', '-Y', 'tls.app_data', '-T', 'fields', '-e', 'tcp.stream', '-e',
+                          'tcp.srcport'], capture_output=True, text=True, check=True).stdout
+    for s in streams.values():
+        s['appData'] = set()
+    for line in app.splitlines():
+        stream, sport = line.split('\t')
+        s = streams.get(('tcp', stream))
+        if s and s['server'] is not None:
+            s['appData'].add('server' if int(sport) == s['server'] else 'client')
     return sorted(streams.values(), key=lambda s: s['first'])
 
 
@@ -281,6 +412,9 @@ def build(name, extra_path):
     if extra_path:
         doc['rewrite'] = json.loads(open(extra_path).read().strip().splitlines()[-1])
     doc['handshakes'] = hss
+    if 'variants' in spec:
+        # The same capture judged with other options: what changes, handshake by handshake in capture order.
+        doc['variants'] = spec['variants']
     doc['certificates'] = dict(sorted(used.items()))
     check(doc, spec)
     with open(os.path.join(CAP_DIR, name + '.expected.json'), 'w') as f:
@@ -325,6 +459,15 @@ def check(doc, spec):
             problems.append(f'{tag}: no empty client Certificate seen')
         if 'certificateRequest' in w and g['authorities'] != len(w['certificateRequest']['authorities']):
             problems.append(f'{tag}: {g["authorities"]} CA names in CertificateRequest')
+    for i, (w, g) in enumerate(pairs):
+        if w.get('appData') and g['appData'] != {'client', 'server'}:
+            problems.append(f'handshake {i + 1}: application data seen from {sorted(g["appData"])}, not both sides')
+    for v in doc.get('variants', []):
+        if len(v['handshakes']) != len(want):
+            problems.append(f'variant {v["name"]}: {len(v["handshakes"])} handshakes, expected {len(want)}')
+        for f in v['options'].get('ca', []) + v['options'].get('publicRoots', []):
+            if not os.path.exists(os.path.join(CAP_DIR, f)):
+                problems.append(f'variant {v["name"]}: {f} missing')
     if problems:
         sys.exit(f'{doc["capture"]}: ' + '; '.join(problems[:10]))
     print(f'{doc["capture"]}: {len(got)} handshakes match tshark', file=sys.stderr)

@@ -43,14 +43,9 @@ issue() {
     -out "$PKI/$name.pem" 2>/dev/null
 }
 
-# issue_dated NAME ALG CN ISSUER START END EXT_LINES...  (START/END as `date -d` expressions)
-# openssl 3.0's x509 has no -not_before/-not_after, so these go through `openssl ca -startdate/-enddate`.
-issue_dated() {
-  local name=$1 alg=$2 cn=$3 issuer=$4 start end; start=$(date -u -d "$5" +%y%m%d%H%M%SZ); end=$(date -u -d "$6" +%y%m%d%H%M%SZ)
-  shift 6
-  new_key "$name" "$alg"
-  ext_file "$name" "$@" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid"
-  local db="$KEYS/ca-$name"; mkdir -p "$db"; : >"$db/index.txt"; openssl rand -hex 8 >"$db/serial"
+# ca_config DIR: a minimal `openssl ca` configuration whose database lives in DIR
+ca_config() {
+  local db=$1
   cat >"$db/ca.cnf" <<EOF
 [ca]
 default_ca = lab
@@ -67,8 +62,33 @@ countryName = optional
 organizationName = optional
 commonName = supplied
 EOF
+}
+
+# issue_dated NAME ALG CN ISSUER START END EXT_LINES...  (START/END as `date -d` expressions)
+# openssl 3.0's x509 has no -not_before/-not_after, so these go through `openssl ca -startdate/-enddate`.
+issue_dated() {
+  local name=$1 alg=$2 cn=$3 issuer=$4 start end; start=$(date -u -d "$5" +%y%m%d%H%M%SZ); end=$(date -u -d "$6" +%y%m%d%H%M%SZ)
+  shift 6
+  new_key "$name" "$alg"
+  ext_file "$name" "$@" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid"
+  local db="$KEYS/ca-$name"; mkdir -p "$db"; : >"$db/index.txt"; openssl rand -hex 8 >"$db/serial"
+  ca_config "$db"
   openssl req -new -key "$KEYS/$name.key" -subj "$SUBJ_BASE/CN=$cn" -config "$KEYS/req.cnf" -out "$KEYS/$name.csr"
   openssl ca -batch -notext -config "$db/ca.cnf" -cert "$PKI/$issuer.pem" -keyfile "$KEYS/$issuer.key" \
+    -startdate "$start" -enddate "$end" -extfile "$KEYS/$name.ext" -extensions v3 \
+    -in "$KEYS/$name.csr" -out "$PKI/$name.pem" 2>/dev/null
+}
+
+# self_signed_dated NAME ALG CN START END EXT_LINES...  (a root whose validity began in the past)
+self_signed_dated() {
+  local name=$1 alg=$2 cn=$3 start end; start=$(date -u -d "$4" +%y%m%d%H%M%SZ); end=$(date -u -d "$5" +%y%m%d%H%M%SZ)
+  shift 5
+  new_key "$name" "$alg"
+  ext_file "$name" "$@"
+  local db="$KEYS/ca-$name"; mkdir -p "$db"; : >"$db/index.txt"; openssl rand -hex 8 >"$db/serial"
+  ca_config "$db"
+  openssl req -new -key "$KEYS/$name.key" -subj "$SUBJ_BASE/CN=$cn" -config "$KEYS/req.cnf" -out "$KEYS/$name.csr"
+  openssl ca -batch -notext -selfsign -config "$db/ca.cnf" -keyfile "$KEYS/$name.key" \
     -startdate "$start" -enddate "$end" -extfile "$KEYS/$name.ext" -extensions v3 \
     -in "$KEYS/$name.csr" -out "$PKI/$name.pem" 2>/dev/null
 }
@@ -152,4 +172,47 @@ build_pki() {
   cp "$PKI/issuing-ca.pem" "$KEYS/chain-issuing.pem"
   cat "$PKI/policy-ca.pem" "$PKI/issuing2-ca.pem" "$PKI/root2-ca.pem" >"$KEYS/chain-out-of-order.pem"
   cp "$PKI/ecdsa-issuing-ca.pem" "$KEYS/chain-ecdsa.pem"
+}
+
+# The 2026 scenarios (Expressway X15.5 certificate stores, the public client-EKU sunset) have a hierarchy of their
+# own, so they can be added to the committed set (`make.sh --add`) without regenerating the other captures.
+PKI_2026=(lab26-root-ca lab26-issuing-ca expe-server-store expc-client-store public-root-ca public-ca-g1
+  public-tls-ca-g2 expe-public expc-public-2026 expc-public-renewed)
+
+build_pki_2026() {
+  printf '[req]\ndistinguished_name=dn\n[dn]\n' >"$KEYS/req.cnf"
+  # The lab's private enterprise CA (private PKI is not touched by the public CAs' policies).
+  self_signed lab26-root-ca rsa2048 "Example Test Root CA 2026" 3650 "${CA_EXT[@]}"
+  issue lab26-issuing-ca rsa2048 "Example Test Issuing CA 2026" lab26-root-ca 1825 sha256 \
+    "basicConstraints=critical,CA:true,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign"
+  # Expressway X15.5 (CSCwr73373): the Expressway-E presents the certificate of its server certificate store
+  # (serverAuth only), the Expressway-C that of its client certificate store (clientAuth only).
+  issue expe-server-store rsa2048 expe.example.test lab26-issuing-ca 365 sha256 "$LEAF_BC" "$LEAF_KU" "$EKU_SERVER" \
+    "subjectAltName=DNS:expe.example.test"
+  issue expc-client-store rsa2048 expc.example.test lab26-issuing-ca 365 sha256 "$LEAF_BC" "$LEAF_KU" "$EKU_CLIENT" \
+    "subjectAltName=DNS:expc.example.test"
+
+  # A public-CA-like hierarchy (the tests name its root with --public-roots). G1 is the older multi-purpose
+  # intermediate (no EKU constraint); G2 the dedicated TLS server intermediate that Chrome Root Program Policy v1.8
+  # requires of every new intermediate from 2026-06-15 (serverAuth only). Dates are relative to the run; make.sh
+  # refuses to build them before 2026-10-15, so that G2 and the renewed leaf fall after the cut-offs.
+  local SUBJ_BASE="/C=US/O=Example Public Trust"
+  self_signed_dated public-root-ca rsa2048 "Example Public Root CA" "-7 years" "+13 years" "${CA_EXT[@]}"
+  issue_dated public-ca-g1 rsa2048 "Example Public CA G1" public-root-ca "-4 years" "+6 years" \
+    "basicConstraints=critical,CA:true,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign"
+  issue_dated public-tls-ca-g2 rsa2048 "Example Public TLS CA G2" public-root-ca "-150 days" "+7 years" \
+    "basicConstraints=critical,CA:true,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign" "$EKU_SERVER"
+  # Leaves live at most 398 days, as public TLS certificates do. The Expressway-E's and the Expressway-C's
+  # certificates of early 2026 still carry both EKUs; the Expressway-C's renewal comes from G2 without clientAuth.
+  SUBJ_BASE="/C=US/O=Example Test Lab"
+  issue_dated expe-public rsa2048 expe.example.test public-ca-g1 "-200 days" "+198 days" "$LEAF_BC" "$LEAF_KU" \
+    "$EKU_BOTH" "subjectAltName=DNS:expe.example.test"
+  issue_dated expc-public-2026 rsa2048 expc.example.test public-ca-g1 "-330 days" "+68 days" "$LEAF_BC" "$LEAF_KU" \
+    "$EKU_BOTH" "subjectAltName=DNS:expc.example.test"
+  issue_dated expc-public-renewed rsa2048 expc.example.test public-tls-ca-g2 "-20 days" "+378 days" "$LEAF_BC" \
+    "$LEAF_KU" "$EKU_SERVER" "subjectAltName=DNS:expc.example.test"
+
+  cp "$PKI/lab26-issuing-ca.pem" "$KEYS/chain-lab26.pem"
+  cp "$PKI/public-ca-g1.pem" "$KEYS/chain-public-g1.pem"
+  cp "$PKI/public-tls-ca-g2.pem" "$KEYS/chain-public-g2.pem"
 }

@@ -6,7 +6,14 @@ const TRUST_OPTIONS = `trust options (scan, export, the view, check):
   --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
   --system-ca            add the operating system's CA store
   --no-public-roots      trust only what --ca / --system-ca give
+  --public-roots FILE    the public root store to use instead of the bundled Mozilla list (a PEM bundle, e.g.
+                         Chrome's or Microsoft's roots): what chains to it is "public" for the client-EKU sunset
   --profile NAME         web (default), anyconnect, expressway
+  --expressway-version V the Expressway release whose certificate rules apply (X15.5, 15.5, X15.4, X14.3.2...;
+                         default X15.5: role EKU per certificate store; X15.4 and earlier: both EKUs on one
+                         certificate); implies --profile expressway
+  --server-eku-upload    with --expressway-version X15.4: the Expressway-E runs with
+                         EnableServerEkuUpload: On, so its certificate may lack clientAuth
   --at WHEN              judge validity at: capture (default), now, or an ISO date
   --host NAME            name to check the server certificate against (default: the SNI)
 `;

@@ -1,6 +1,7 @@
 /** Option values turned into what the commands use: trust options, failure level, colour, handshake selection. */
 import { compileFilter, filterErrorCaret, formatFilterError, type CertLookup } from '../report/index.js';
 import type { Handshake, Severity } from '../model.js';
+import { expresswayRules, type ExpresswayRules } from '../trust/index.js';
 import type { TrustOptions } from './trust-wiring.js';
 import type { Io, Values } from './args.js';
 import { UsageError } from './usage-error.js';
@@ -10,9 +11,21 @@ export function color(values: Values, io: Io): boolean {
 }
 
 export function trustOptions(values: Values): TrustOptions {
-  const profile = values.profile ?? 'web';
+  const expresswayGiven = values['expressway-version'] !== undefined || !!values['server-eku-upload'];
+  // An Expressway release names the profile; a different profile alongside it is a contradiction.
+  const profile = values.profile ?? (expresswayGiven ? 'expressway' : 'web');
   if (profile !== 'web' && profile !== 'anyconnect' && profile !== 'expressway')
     throw new UsageError(`unknown profile '${profile}': use web, anyconnect or expressway`);
+  if (expresswayGiven && profile !== 'expressway')
+    throw new UsageError(`--${values['expressway-version'] !== undefined ? 'expressway-version' : 'server-eku-upload'} is for --profile expressway, not ${profile}`);
+  let expressway: ExpresswayRules | undefined;
+  if (profile === 'expressway') {
+    const r = expresswayRules(values['expressway-version'], !!values['server-eku-upload']);
+    if (typeof r === 'string') throw new UsageError(r);
+    expressway = r;
+  }
+  if (values['public-roots'] !== undefined && values['no-public-roots'])
+    throw new UsageError('--public-roots FILE replaces the bundled public roots and --no-public-roots drops them: give one of the two');
   let at: TrustOptions['at'] = 'capture';
   if (values.at !== undefined && values.at !== 'capture') {
     if (values.at === 'now') at = 'now';
@@ -28,7 +41,9 @@ export function trustOptions(values: Values): TrustOptions {
     ca: values.ca ?? [],
     systemCa: !!values['system-ca'],
     publicRoots: !values['no-public-roots'],
+    publicRootFiles: values['public-roots'] !== undefined ? [values['public-roots']] : undefined,
     profile,
+    expressway,
     at,
     host: values.host,
     role,

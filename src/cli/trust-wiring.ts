@@ -1,5 +1,7 @@
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
-import { TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, type HandshakeJudgement, type TrustContext, type Profile } from '../trust/index.js';
+import {
+  TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, type ExpresswayRules, type HandshakeJudgement, type TrustContext, type Profile,
+} from '../trust/index.js';
 import { CertificateFileError, loadCertificates, parseCertificate, type ParsedCertificate } from '../x509/index.js';
 import { BADGE, escapeTerminal as esc, paint } from '../report/index.js';
 import { VERSION } from '../session.js';
@@ -9,7 +11,11 @@ export interface TrustOptions {
   ca: string[];
   systemCa: boolean;
   publicRoots: boolean;
+  /** `--public-roots FILE`: the public root store instead of Node's bundled list. */
+  publicRootFiles?: string[];
   profile: Profile;
+  /** `--expressway-version` / `--server-eku-upload`, parsed; X15.5 rules when absent. */
+  expressway?: ExpresswayRules;
   at: 'capture' | 'now' | Date;
   host?: string;
   role?: 'server' | 'client';
@@ -25,14 +31,25 @@ export interface Trust {
 }
 
 export async function buildTrust(o: TrustOptions): Promise<Trust> {
+  for (const f of o.publicRootFiles ?? []) {
+    // Checked on its own so that the message names the option; an empty public store would silently trust nothing.
+    let n: number;
+    try {
+      n = loadCertificates(f).certs.length;
+    } catch (e) {
+      if (e instanceof CertificateFileError) throw new UsageError(`--public-roots: ${e.message}`);
+      throw e;
+    }
+    if (n === 0) throw new UsageError(`--public-roots: ${f}: no certificate found (expected a PEM bundle, DER or PKCS#7)`);
+  }
   let store: TrustStore;
   try {
-    store = TrustStore.create({ publicRoots: o.publicRoots, systemCa: o.systemCa, caFiles: o.ca });
+    store = TrustStore.create({ publicRoots: o.publicRoots, publicRootFiles: o.publicRootFiles, systemCa: o.systemCa, caFiles: o.ca });
   } catch (e) {
     if (e instanceof CertificateFileError) throw new UsageError(`--ca: ${e.message}`);
     throw e;
   }
-  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host };
+  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway };
   const storeVerdicts = store.verdicts();
   const storeNotes = [...store.notes.map((n) => `trust store: ${n}`), ...storeVerdicts.map((v) => `trust store: ${v.message}`)];
   return { judge: (h, certs) => judgeHandshakeWithPaths(h, certs, ctx), storeNotes, storeVerdicts, ctx };

@@ -165,6 +165,12 @@ export class TlsConn {
   ]; // index 0 client, 1 server
   private tls13 = false;
   /**
+   * TLS 1.3 with a CertificateRequest: the server sent a record other than an alert after the client's Finished.
+   * The server's Finished comes before the client's certificate (RFC 8446 §4.4), so only what it sends after the
+   * client's flight shows that it accepted that certificate; a rejection is an alert at that point (§4.4.2.4).
+   */
+  private serverAnswered = false;
+  /**
    * Decryptor in force per side (0 client, 1 server). TLS <= 1.2: a side's records switch to the keys of the
    * handshake being negotiated at that side's ChangeCipherSpec (RFC 5246 7.1), so in a renegotiation the new
    * messages travel under the previous keys until then; TLS 1.3: both sides use the new keys from ServerHello on.
@@ -331,11 +337,28 @@ export class TlsConn {
       this.cur?.note(`client's first encrypted record is 19 bytes (frame ${frame}): most likely an encrypted alert`);
       return;
     }
+    if (this.awaitingServerAnswer(side)) {
+      if (len === 19) {
+        // As for the client above: 2-byte alert + content type + 16-byte tag, instead of a ticket or data.
+        this.addAlert(side, 0, 0, frame, true);
+        this.cur?.note(`server's first encrypted record after the client's Finished is 19 bytes (frame ${frame}): most likely an alert refusing the client certificate`);
+        return;
+      }
+      this.serverAnswered = true;
+    }
     if (type === 22 || type === 23) s.finished = true;
     this.checkComplete();
   }
 
+  /** TLS 1.3 with a CertificateRequest, client's Finished seen, and this is the server's next record. */
+  private awaitingServerAnswer(side: Side): boolean {
+    return this.tls13 && side === 'server' && !this.serverAnswered && this.ss('client').finished && !!this.cur?.h.certificateRequest;
+  }
+
   private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean): void {
+    // A decrypted NewSessionTicket or data from the server after the client's Finished: it accepted the client.
+    const answer = decrypted && side !== null && type !== 21 && this.awaitingServerAnswer(side);
+    if (answer) this.serverAnswered = true;
     if (type === 22) {
       this.framer.push(dir, body, frame, ts);
     } else if (type === 21) {
@@ -349,6 +372,7 @@ export class TlsConn {
       this.ss(side).finished = true;
       this.checkComplete();
     }
+    if (answer) this.checkComplete();
   }
 
   private addAlert(side: Side, level: number, desc: number, frame: number, encrypted: boolean): void {
@@ -396,6 +420,7 @@ export class TlsConn {
       s.finished = false;
       s.protectedRecords = 0;
     }
+    this.serverAnswered = false;
     return b;
   }
 
@@ -656,6 +681,7 @@ export class TlsConn {
     const c = this.st[0];
     const s = this.st[1];
     if (!(c.finished && s.finished)) return;
+    if (this.tls13 && b.h.certificateRequest && !this.serverAnswered) return;
     b.h.complete = true;
     this.emit();
     this.prevId = b.h.id;
@@ -737,6 +763,10 @@ export class TlsConn {
         const open = (['client', 'server'] as const).filter((x) => !this.ss(x).finished);
         if (open.length) b.note(`incomplete: the flow ended before the ${open.join(' and ')} finished the handshake`);
       }
+      // Mutual TLS 1.3 with both Finished but no answer from the server (a close_notify of the client's may have
+      // crossed its ticket on the wire): the capture does not show whether the client certificate was accepted.
+      if (!cut && !b.fatal && this.tls13 && b.h.certificateRequest && !this.serverAnswered && this.ss('client').finished && this.ss('server').finished)
+        b.note("no-server-answer: the server sent nothing after the client's certificate and Finished, so whether it accepted the client certificate is not in the capture");
       this.emit();
     }
     this.done = true;

@@ -3,6 +3,8 @@ import {
   buildPaths, bytesEqual, UNDERSTOOD_EXTENSIONS, type ParsedCertificate, type Path, type Subtree,
 } from '../x509/index.js';
 import { checkHostname, dnsWithin, emailWithin, ipBytes } from './names.js';
+import type { ExpresswayRules } from './expressway.js';
+import { roleChecks } from './role.js';
 import type { TrustStore } from './store.js';
 import { certName, clean, days, issuerName, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
@@ -13,6 +15,8 @@ export interface TrustContext {
   profile: Profile;
   /** `--host NAME`: the name the client meant to reach (overrides SNI). */
   host?: string;
+  /** `--expressway-version` (and `--server-eku-upload`) under the expressway profile; X15.5 rules when absent. */
+  expressway?: ExpresswayRules;
 }
 
 /** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
@@ -273,7 +277,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
     }
   }
 
-  out.push(...leafChecks(leaf, role, ctx, opts));
+  out.push(...roleChecks(leaf, best, role, ctx, atMs), ...leafChecks(leaf, role, ctx, opts));
   return { verdicts: out, path: best, leaf };
 }
 
@@ -282,22 +286,7 @@ function leafChecks(leaf: ParsedCertificate, role: Role, ctx: TrustContext, opts
   const { profile } = ctx;
   const name = certName(leaf);
   const info = leaf.info;
-  // Role: extendedKeyUsage (RFC 5280 §4.2.1.12; absent means any purpose, except on Expressway which insists).
-  const eku = info.extKeyUsage;
-  const any = eku.includes('anyExtendedKeyUsage');
-  const need: ('serverAuth' | 'clientAuth')[] = profile === 'expressway' ? ['serverAuth', 'clientAuth'] : [role === 'server' ? 'serverAuth' : 'clientAuth'];
-  for (const n of need) {
-    const missing = profile === 'expressway' ? !eku.includes(n) : leaf.ekuPresent && !any && !eku.includes(n);
-    if (!missing) continue;
-    const label = n === 'serverAuth' ? 'TLS Web Server Authentication (serverAuth)' : 'TLS Web Client Authentication (clientAuth)';
-    out.push(verdict(n === 'serverAuth' ? 'eku-missing-serverauth' : 'eku-missing-clientauth', role,
-      profile === 'expressway'
-        ? `${name} lacks ${label} in its Extended Key Usage (it has ${eku.length ? eku.join(', ') : 'none'}); on the traversal zone each Expressway is both TLS server and client, so its certificate needs both serverAuth and clientAuth.`
-        : `${name} is used as a ${role} certificate but its Extended Key Usage (${eku.join(', ')}) does not include ${label}.`,
-      profile === 'expressway'
-        ? 'Have the CA sign a new CSR with both TLS Web Server and TLS Web Client Authentication (on a Windows CA, use a template that includes both), then upload it as the server certificate.'
-        : `Reissue the certificate with ${label} in its Extended Key Usage.`));
-  }
+  // (The role's extended key usage is judged in role.ts, with the chosen path.)
   // keyUsage against the key type (RFC 5280 §4.2.1.3, RFC 5246 §7.4.2 / RFC 8446 §4.4.2.4).
   if (leaf.keyUsagePresent) {
     const ku = info.keyUsage;

@@ -38,6 +38,8 @@ export const VERDICT_CODES = {
   'eku-missing-serverauth': 'error',
   'eku-missing-clientauth': 'error',
   'key-usage-mismatch': 'warning',
+  // needs clientAuth, has it, chains to a public root: its renewal from a public CA will not have it (eku-sunset.ts)
+  'eku-clientauth-sunset': 'warning',
   // crypto
   'weak-key': 'error',
   'weak-signature': 'warning',

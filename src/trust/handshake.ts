@@ -2,12 +2,15 @@ import type { Handshake, Verdict } from '../model.js';
 import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate, type PathElement } from '../x509/index.js';
 import { judgePresented, type ChainJudgement, type TrustContext } from './chain.js';
 import type { VerdictCode } from './codes.js';
+import { badCertificateHint, clientCertificateFix } from './expressway.js';
+import { weighEvidence } from './evidence.js';
+import { expresswayRulesOf } from './role.js';
 import { certName, clean, days, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
 /** What each certificate-related alert means (RFC 8446 §6.2, RFC 5246 §7.2.2), said of the certificate's owner. */
-const ALERTS: Record<number, { code: VerdictCode; meaning: (leaf: string) => string }> = {
+const ALERTS: Record<number, { code: VerdictCode; meaning: (leaf: string, ctx: TrustContext) => string }> = {
   48: { code: 'alert-unknown-ca', meaning: (l) => `unknown_ca — the issuer of ${l} is not in its trusted CA list (or the chain sent does not lead to a CA it trusts)` },
-  42: { code: 'alert-bad-certificate', meaning: (l) => `bad_certificate — ${l} is corrupt, its signature does not verify, or it lacks something required (on Expressway often the serverAuth+clientAuth EKU)` },
+  42: { code: 'alert-bad-certificate', meaning: (l, ctx) => `bad_certificate — ${l} is corrupt, its signature does not verify, or it lacks something required${ctx.profile === 'expressway' ? ` (${badCertificateHint(expresswayRulesOf(ctx))})` : ''}` },
   43: { code: 'alert-unsupported-certificate', meaning: (l) => `unsupported_certificate — ${l} has a key type, key usage or extended key usage it does not accept` },
   44: { code: 'alert-certificate-revoked', meaning: (l) => `certificate_revoked — ${l} (or a CA of its chain) was revoked by its issuer` },
   45: { code: 'alert-certificate-expired', meaning: (l) => `certificate_expired — ${l} (or a CA of its chain) is expired or not yet valid by its clock` },
@@ -48,8 +51,8 @@ function alertVerdicts(h: Handshake, ctx: TrustContext, leafOf: (r: Role) => Par
     if (m) {
       const certRelated = a.description >= 42 && a.description <= 48;
       const msg = certRelated
-        ? `${Sender} rejected the certificate of ${otherName} (${level} alert, frame ${a.frame}): ${m.meaning(leafName)}.`
-        : `${Sender} ended the handshake (${level} alert, frame ${a.frame}): ${m.meaning(leafName)}.`;
+        ? `${Sender} rejected the certificate of ${otherName} (${level} alert, frame ${a.frame}): ${m.meaning(leafName, ctx)}.`
+        : `${Sender} ended the handshake (${level} alert, frame ${a.frame}): ${m.meaning(leafName, ctx)}.`;
       const fix = a.description === 48
         ? `Add the CA chain of ${leafName} (intermediates and root) to ${trustListOf(other, ctx.profile)}, or have ${sideName(other, ctx.profile)} send its intermediate certificates.`
         : a.description === 45 ? 'Renew the certificate if it expired; otherwise check the clocks (NTP) of both sides.'
@@ -153,7 +156,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
     const cas = cr.authorities.length ? cr.authorities.map(clean).join('; ') : '(no list: any CA the server trusts)';
     out.push(verdict('client-cert-not-sent', 'client', `${capital(sideName('server', ctx.profile))} asked for a client certificate (frame ${cr.frame}) and ${sideName('client', ctx.profile)} sent none. CAs the server accepts: ${cas}.`,
       ctx.profile === 'expressway'
-        ? 'On the Expressway-C, install a server certificate issued by a CA in the list (with clientAuth EKU); on the Expressway-E, add that CA to its trusted CA list.'
+        ? clientCertificateFix(expresswayRulesOf(ctx))
         : 'Install on the client a certificate issued by one of the listed CAs (with its private key), or upload the CA of the client certificates to the server.'));
   } else if (cr && h.clientChain.length && cr.authorities.length && !clientChainAccepted(cr.authorities, paths.client!, () => h.clientChain.map(get))) {
     const leaf = leaves.client;
@@ -168,7 +171,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
   if (gaps.length)
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
       'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
-  return { verdicts: out, paths: chosen };
+  return { verdicts: weighEvidence(out, h, ctx), paths: chosen };
 }
 
 /**
@@ -210,7 +213,8 @@ function judgePresentedCached(
   opts: { captureSeconds?: number; sni?: string; serverIp?: string },
 ): ChainJudgement {
   const atMs = (ctx.at as Date).getTime();
-  let key = `${role}|${ctx.profile}|${ctx.host ?? opts.sni ?? ''}|${opts.serverIp ?? ''}|${Math.floor(atMs / DAY_MS)}`;
+  const x = ctx.profile === 'expressway' ? expresswayRulesOf(ctx) : undefined;
+  let key = `${role}|${ctx.profile}|${x ? `${x.version}${x.serverEkuUpload ? '+upload' : ''}` : ''}|${ctx.host ?? opts.sni ?? ''}|${opts.serverIp ?? ''}|${Math.floor(atMs / DAY_MS)}`;
   for (const c of chain) {
     const state = atMs < c.notBefore ? 'b' : atMs > c.notAfter ? 'a' : c.notAfter - atMs < SOON_MS ? 's' : 'v';
     key += `|${c.sha256}${state}`;

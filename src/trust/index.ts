@@ -13,6 +13,8 @@ export { judgeHandshake, judgeHandshakeWithPaths, ocspVerdicts, type HandshakeJu
 export { checkHostname, matchDnsName, normalizeHost } from './names.js';
 export type { TrustContext } from './chain.js';
 export type { Profile, Role } from './words.js';
+export { expresswayRules, ACCEPTED_VERSIONS, type ExpresswayRules } from './expressway.js';
+export { CHROME_ROOT_POLICY, CA_CUTOFFS } from './eku-sunset.js';
 
 /**
  * Judge certificate files as a presented chain (`certshark check`): chain[0] is the certificate under test, the

@@ -11,6 +11,11 @@ export type AnchorOrigin = 'public' | 'system' | 'user';
 export interface TrustStoreOptions {
   /** Node's bundled public roots (tls.rootCertificates); default true (`--no-public-roots` sets false). */
   publicRoots?: boolean;
+  /**
+   * `--public-roots FILE`: the public root store to use instead of Node's bundled Mozilla list (Chrome's or
+   * Microsoft's store exported as a PEM bundle; tests mark their own lab root as public this way).
+   */
+  publicRootFiles?: string[];
   /** `--system-ca`: add the operating system's bundle. */
   systemCa?: boolean;
   /** Path of the system bundle; default the Debian/Ubuntu/Alpine location. */
@@ -35,11 +40,19 @@ export class TrustStore implements AnchorSource {
   readonly notes: string[] = [];
   /** true when `--ca` gave at least one certificate. */
   userGiven = false;
+  /**
+   * The public root store's certificates, also when `--ca` lists one of them too (its origin is then 'user'): the
+   * client-EKU sunset concerns what chains to a public root, whoever else trusts it. By SHA-256 and by name + key,
+   * so a re-encoded copy of a root counts too.
+   */
+  private readonly publicShas = new Set<string>();
+  private readonly publicKeys = new Set<string>();
 
   /** Build the store; throws CertificateFileError (one-line message) when a `--ca` path cannot be used. */
   static create(opts: TrustStoreOptions = {}): TrustStore {
     const s = new TrustStore();
-    if (opts.publicRoots !== false) s.addPublicRoots();
+    if (opts.publicRootFiles?.length) for (const f of opts.publicRootFiles) s.addFile(f, 'public');
+    else if (opts.publicRoots !== false) s.addPublicRoots();
     if (opts.systemCa) {
       const p = opts.systemCaPath ?? SYSTEM_BUNDLES.find((f) => existsSync(f));
       if (p && existsSync(p)) s.addFile(p, 'system');
@@ -70,6 +83,10 @@ export class TrustStore implements AnchorSource {
       this.userGiven = true;
       this.userOrder.push(c);
     }
+    if (origin === 'public') {
+      this.publicShas.add(c.sha256);
+      this.publicKeys.add(publicKey(c));
+    }
     const had = this.bySha.get(c.sha256);
     // A certificate the user listed stays 'user' even when it is also a public root.
     if (had) {
@@ -93,6 +110,11 @@ export class TrustStore implements AnchorSource {
 
   originOf(sha256: string): AnchorOrigin | undefined {
     return this.bySha.get(sha256)?.origin;
+  }
+
+  /** Whether this certificate is one of the public root store's (see publicShas). */
+  isPublic(c: ParsedCertificate): boolean {
+    return this.publicShas.has(c.sha256) || (this.publicKeys.size > 0 && this.publicKeys.has(publicKey(c)));
   }
 
   issuersOf(cert: ParsedCertificate): ParsedCertificate[] {
@@ -132,4 +154,8 @@ export class TrustStore implements AnchorSource {
     }
     return out;
   }
+}
+
+function publicKey(c: ParsedCertificate): string {
+  return `${c.subjectKey}|${Buffer.from(c.spki).toString('base64')}`;
 }

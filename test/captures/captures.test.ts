@@ -28,19 +28,32 @@ interface ExpectedHandshake {
   encrypted: boolean;
   complete: boolean;
   verdicts: { server?: string[]; client?: string[] };
+  absent?: { server?: string[]; client?: string[] };
+  mentions?: Record<string, Record<string, string[]>>;
+  badge?: string;
   clientSentEmptyCertificate?: boolean;
   certificateRequest?: { authorities: string[] };
   startTls?: string;
+}
+interface ExpectedOptions {
+  ca?: string[];
+  publicRoots?: string[];
+  profile?: string;
+  expresswayVersion?: string;
+  serverEkuUpload?: boolean;
+  keylog?: string;
+  at?: string;
 }
 interface Expected {
   capture: string;
   format: 'pcap' | 'pcapng';
   linkTypes: string[];
   description: string;
-  options: { ca?: string[]; profile?: string; keylog?: string; at?: string };
+  options: ExpectedOptions;
   handshakeOrder: 'capture' | 'per-server-port';
   withoutKeylog?: { encrypted: boolean; verdicts: { server?: string[]; client?: string[] } };
   handshakes: ExpectedHandshake[];
+  variants?: { name: string; options: ExpectedOptions; handshakes: Pick<ExpectedHandshake, 'verdicts' | 'absent' | 'mentions' | 'badge'>[] }[];
   certificates: Record<string, string>;
 }
 
@@ -109,13 +122,26 @@ describe('expected.json files', () => {
         expect(e.description.length).toBeGreaterThan(20);
         expect(['capture', 'per-server-port']).toContain(e.handshakeOrder);
         expect(e.handshakes.length).toBeGreaterThan(0);
-        for (const ca of e.options.ca ?? []) expect(existsSync(join(DIR, ca)), ca).toBe(true);
+        for (const o of [e.options, ...(e.variants ?? []).map((v) => v.options)])
+          for (const ca of [...(o.ca ?? []), ...(o.publicRoots ?? [])]) expect(existsSync(join(DIR, ca)), ca).toBe(true);
         if (e.options.keylog) expect(readFileSync(join(DIR, e.options.keylog), 'utf8')).toMatch(/^CLIENT_TRAFFIC_SECRET_0 [0-9a-f]{64} /m);
         const codes = [
           ...e.handshakes.flatMap((h) => [...(h.verdicts.server ?? []), ...(h.verdicts.client ?? [])]),
           ...(e.withoutKeylog?.verdicts.server ?? []),
         ];
-        for (const c of codes) expect(Object.keys(VERDICT_CODES), c).toContain(c);
+        // Codes named anywhere else (absent, mentions, variants) must exist too, or a typo would pass unseen.
+        const judged = [...e.handshakes, ...(e.variants ?? []).flatMap((v) => v.handshakes)];
+        const named = judged.flatMap((h) => [
+          ...Object.values(h.verdicts ?? {}).flat(),
+          ...Object.values(h.absent ?? {}).flat(),
+          ...Object.values(h.mentions ?? {}).flatMap((m) => Object.keys(m)),
+        ]);
+        for (const c of [...codes, ...named]) expect(Object.keys(VERDICT_CODES), c).toContain(c);
+        for (const h of judged) if (h.badge !== undefined) expect(['ok', 'info', 'warning', 'error']).toContain(h.badge);
+        for (const v of e.variants ?? []) {
+          expect(v.name.length, 'variant name').toBeGreaterThan(0);
+          expect(v.handshakes.length, `variant ${v.name}`).toBe(e.handshakes.length);
+        }
         for (const h of e.handshakes) {
           expect(['tcp', 'udp']).toContain(h.transport);
           expect(h.server.port).toBeGreaterThan(0);

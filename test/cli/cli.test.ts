@@ -203,6 +203,65 @@ describe('hostile certificate names', () => {
   });
 });
 
+describe('Expressway releases and the public root store', () => {
+  const TWO = join(ROOT, 'captures/traversal-two-stores.pcapng');
+  const LAB26 = join(ROOT, 'captures/pki/lab26-root-ca.pem');
+  const worst = (out: string) => JSON.parse(out).handshakes.map((h: { verdicts: { severity: string; code: string }[] }) =>
+    h.verdicts.filter((v) => v.severity === 'error' || v.severity === 'warning').map((v) => `${v.code}:${v.severity}`));
+
+  it('--expressway-version takes X15.5, x15.5, 15.5, X15.5.1 and implies the expressway profile', () => {
+    for (const v of ['X15.5', 'x15.5', '15.5', 'X15.5.1']) {
+      const r = run(['scan', '--json', '--ca', LAB26, '--expressway-version', v, TWO]);
+      expect(r.code, v).toBe(0);
+      expect(worst(r.out), v).toEqual([[]]);
+    }
+    const x154 = run(['scan', '--json', '--ca', LAB26, '--expressway-version', 'X15.4', TWO]);
+    expect(worst(x154.out)).toEqual([['eku-missing-clientauth:warning', 'eku-missing-serverauth:warning']]);
+    const upload = run(['scan', '--json', '--ca', LAB26, '--expressway-version', 'X15.4', '--server-eku-upload', TWO]);
+    expect(worst(upload.out)).toEqual([['eku-missing-serverauth:warning']]);
+  });
+
+  it('an unknown release, a misplaced switch or a contradiction is exit 2 with one line', () => {
+    for (const args of [['--expressway-version', 'banana'], ['--expressway-version', 'X7.2'], ['--server-eku-upload'],
+      ['--expressway-version', 'X15.5', '--server-eku-upload'], ['--profile', 'web', '--expressway-version', 'X15.4'],
+      ['--public-roots', join(ROOT, 'README.md')], ['--public-roots', join(ROOT, 'nope.pem')],
+      ['--public-roots', LAB26, '--no-public-roots']]) {
+      const r = run(['scan', TWO, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.err).toMatch(/^certshark: /);
+      noStack(r.err);
+    }
+    expect(run(['scan', TWO, '--expressway-version', 'banana']).err).toContain('X15.5, x15.5, 15.5 or X15.5.1');
+  });
+
+  it('check --role judges by the same release rules', () => {
+    const client = join(ROOT, 'captures/pki/expc-client-store.pem');
+    const issuing = join(ROOT, 'captures/pki/lab26-issuing-ca.pem');
+    const codes = (args: string[]) => JSON.parse(run(['check', client, '--ca', LAB26, '--ca', issuing, '--profile', 'expressway', '--json', ...args]).out)
+      .files[0].verdicts.map((v: { code: string }) => v.code);
+    expect(codes(['--role', 'client'])).toEqual(['chain-trusted']);
+    expect(codes(['--role', 'client', '--expressway-version', 'X15.4'])).toEqual(['chain-trusted', 'eku-missing-serverauth']);
+    expect(codes(['--role', 'server'])).toContain('eku-missing-serverauth');
+  });
+
+  it('--public-roots replaces the bundled roots: the lab root becomes public, and with it the client-EKU sunset', () => {
+    const cap = join(ROOT, 'captures/traversal-public-ca-renewal.pcapng');
+    const pub = join(ROOT, 'captures/pki/public-root-ca.pem');
+    const asPublic = run(['scan', '--json', '--profile', 'expressway', '--public-roots', pub, cap]);
+    expect(worst(asPublic.out)[0]).toEqual(['eku-clientauth-sunset:warning']);
+    const asPrivate = run(['scan', '--json', '--profile', 'expressway', '--ca', pub, cap]);
+    expect(worst(asPrivate.out)[0]).toEqual([]);
+    // Without it the bundled Mozilla list is the public store, and the lab root is not in it.
+    expect(worst(run(['scan', '--json', '--profile', 'expressway', cap]).out)[0]).toContain('untrusted-root:warning');
+  });
+
+  it('--help names the options', () => {
+    const h = run(['--help']).out;
+    for (const o of ['--expressway-version', '--server-eku-upload', '--public-roots']) expect(h).toContain(o);
+  });
+});
+
 describe('check', () => {
   it('judges certificate files before any capture exists', () => {
     const dir = tmp();

@@ -407,6 +407,8 @@ describe('TLS 1.3', () => {
         ),
       },
       { dir: 0, bytes: cat(CCS(), fakeHandshakeRecords(cat(hs(25, cc), hs(15, new Uint8Array(8)), hs(20, new Uint8Array(32))))) },
+      // the server's NewSessionTicket after the client's Finished: it accepted the client certificate
+      { dir: 1, bytes: fakeHandshakeRecords(hs(4, new Uint8Array(16))) },
     ], { keys, noEnd: true });
     expect(asked).toEqual([{ clientRandom: RANDOM_C, serverRandom: RANDOM_S, version: 0x0304, cipherSuite: 0x1301 }]);
     const h = r.handshakes[0]!;
@@ -416,6 +418,33 @@ describe('TLS 1.3', () => {
     expect(h.certificateRequest).toEqual({ types: [], sigAlgs: ['rsa_pss_rsae_sha256'], authorities: ['CN=Client CA'], frame: 2 });
     expect(h.complete).toBe(true);
     expect(r.done).toBe(true);
+  });
+
+  it('mutual TLS 1.3: both Finished are not completion; the server\'s answer to the client certificate is', () => {
+    // RFC 8446 §4.4: the server's Finished precedes the client's certificate, which the server judges afterwards.
+    const dec: RecordDecryptor = {
+      decrypt: (_from, _t, _header, body) => ({ ok: true, contentType: body[body.length - 1]!, plaintext: body.subarray(0, body.length - 1) }),
+    };
+    const ca = derName([['2.5.4.3', 'Client CA']]);
+    const cr13 = cat(vec(1, new Uint8Array(0)), vec(2, cat(be(13, 2), vec(2, vec(2, be(0x0804, 2))), be(47, 2), vec(2, vec(2, vec(2, ca))))));
+    const flight = (after: Uint8Array | null) => run([
+      { dir: 0, bytes: ch13 },
+      { dir: 1, bytes: cat(sh13, CCS(), fakeHandshakeRecords(cat(hs(8, vec(2, new Uint8Array(0))), hs(13, cr13), hs(11, certificateBody13([CERT_A])), hs(15, new Uint8Array(8)), hs(20, new Uint8Array(32))))) },
+      { dir: 0, bytes: fakeHandshakeRecords(cat(hs(11, certificateBody13([CERT_C])), hs(15, new Uint8Array(8)), hs(20, new Uint8Array(32)))) },
+      ...(after ? [{ dir: 1 as const, bytes: after }] : []),
+    ], { keys: { forHandshake: () => dec } });
+    // The server refuses the client certificate (bad_certificate, encrypted as TLS 1.3 alerts are).
+    const refused = flight(record(23, 0x0303, cat(u8(2, 42), u8(21)))).handshakes[0]!;
+    expect(refused.complete).toBe(false);
+    expect(refused.alerts.map((a) => [a.from, a.descriptionName, a.level])).toEqual([['server', 'bad_certificate', 2]]);
+    // The capture ends after the client's flight: not known, and said so.
+    const unknown = flight(null).handshakes[0]!;
+    expect(unknown.complete).toBe(false);
+    expect(unknown.notes.join(' | ')).toMatch(/^no-server-answer: /);
+    // Application data from the server: accepted.
+    const accepted = flight(record(23, 0x0303, cat(ascii('OK'), u8(23)))).handshakes[0]!;
+    expect(accepted.complete).toBe(true);
+    expect(accepted.clientChain).toEqual([sha256(CERT_C)]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/x509/index.js';
-import { judgeChain, TrustStore, type TrustContext } from '../../src/trust/index.js';
+import { expresswayRules, judgeChain, TrustStore, type ExpresswayRules, type TrustContext } from '../../src/trust/index.js';
 import type { Verdict } from '../../src/model.js';
 import { CAPTURE, cert, ecKeys, edKeys, EKU, KU, nameConstraints, rsaKeys, type Keys } from './pki.js';
 import * as x509 from '@peculiar/x509';
@@ -34,6 +34,7 @@ function ctx(s: TrustStore, extra: Partial<TrustContext> = {}): TrustContext {
   return { store: s, at: new Date(CAPTURE), profile: 'web', host: 'expe.example.com', ...extra };
 }
 const codes = (v: Verdict[]) => v.map((x) => x.code).sort();
+const rules = (version: string) => expresswayRules(version) as ExpresswayRules;
 const judge = (ders: Uint8Array[], c: TrustContext, role: 'server' | 'client' = 'server') => judgeChain(ders.map(parseCertificate), role, c);
 
 describe('chain building and path validation', () => {
@@ -51,7 +52,9 @@ describe('chain building and path validation', () => {
     const v = judge([leaf], ctx(store(root), { profile: 'expressway' }));
     const m = v.find((x) => x.code === 'missing-intermediate')!;
     expect(m.fix).toContain('trusted CA list of the Expressway-C');
-    expect(codes(v)).toContain('eku-missing-clientauth');
+    // X15.5 (the default) judges the server certificate by its role; X15.4 wants both EKUs on its one certificate.
+    expect(codes(v)).not.toContain('eku-missing-clientauth');
+    expect(codes(judge([leaf], ctx(store(root), { profile: 'expressway', expressway: rules('X15.4') })))).toContain('eku-missing-clientauth');
   });
   it('root sent is info, out of order is a warning, extras unused', async () => {
     expect(codes(judge([leaf, inter, root], ctx(store(root))))).toEqual(['chain-trusted', 'name-match', 'root-sent']);
@@ -159,7 +162,8 @@ describe('chain building and path validation', () => {
     // Expressway insists on explicit EKUs even though an absent EKU means "any purpose" in RFC 5280.
     const none = await leafCert({ eku: undefined });
     expect(codes(judge([none, inter], ctx(store(root))))).toEqual(['chain-trusted', 'name-match']);
-    expect(codes(judge([none, inter], ctx(store(root), { profile: 'expressway' })))).toEqual(['chain-trusted', 'eku-missing-clientauth', 'eku-missing-serverauth', 'name-match']);
+    expect(codes(judge([none, inter], ctx(store(root), { profile: 'expressway' })))).toEqual(['chain-trusted', 'eku-missing-serverauth', 'name-match']);
+    expect(codes(judge([none, inter], ctx(store(root), { profile: 'expressway', expressway: rules('X14.3') })))).toEqual(['chain-trusted', 'eku-missing-clientauth', 'eku-missing-serverauth', 'name-match']);
   });
   it('key usage that does not fit the key type', async () => {
     const encOnly = await leafCert({ ku: KU.keyEncipherment });
