@@ -18,7 +18,8 @@ options:
   --at WHEN              judge validity at: capture (default), now, or an ISO date
   --host NAME            name to check the server certificate against (default: the SNI)
   --filter EXPR          only handshakes matching, e.g. "port 7001", "sni vpn", "bad", "not ok"
-  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning)
+  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning), or a capture
+                         a finding of it (the same server presenting different certificates)
   --json                 one JSON document on stdout
   --verbose              list every verdict, also the ok ones
   --no-color             no colours (also NO_COLOR)

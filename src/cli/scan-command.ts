@@ -65,6 +65,8 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     },
   });
   const bad = reportUnreadable(r, io);
+  // Findings across a capture (the same server with different certificates) count for --fail-on like verdicts.
+  if (level && r.captures.some((c) => c.findings?.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[level]))) failed = true;
   const certificates = r.certificates.filter((c) => used.has(c.sha256));
   tally.certificates = certificates.length;
   out.write(json ? json.end(certificates, r.captures) : renderCapturesText(r.captures, text) + renderTallyText(tally));

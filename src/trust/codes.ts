@@ -73,6 +73,9 @@ export const VERDICT_CODES = {
   'ocsp-stale': 'warning',
   'ocsp-not-for-certificate': 'warning',
   'duplicate-certificate': 'info',
+  // capture consistency (src/trust/consistency.ts): findings on the capture, not on one handshake
+  'server-name-certificates-differ': 'warning',
+  'server-address-certificates-differ': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type VerdictCode = keyof typeof VERDICT_CODES;

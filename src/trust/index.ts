@@ -10,6 +10,7 @@ import type { Role } from './words.js';
 export { VERDICT_CODES, type VerdictCode } from './codes.js';
 export { TrustStore, type TrustStoreOptions, type AnchorOrigin } from './store.js';
 export { judgeHandshake, ocspVerdicts } from './handshake.js';
+export { CertificateConsistency } from './consistency.js';
 export { checkHostname, matchDnsName, normalizeHost } from './names.js';
 export type { TrustContext } from './chain.js';
 export type { Profile, Role } from './words.js';
