@@ -76,6 +76,12 @@ export const VERDICT_CODES = {
   // capture consistency (src/trust/consistency.ts): findings on the capture, not on one handshake
   'server-name-certificates-differ': 'warning',
   'server-address-certificates-differ': 'warning',
+  // Expressway client certificate testing, offline (src/trust/auth-pattern.ts)
+  'auth-pattern-match': 'ok',
+  'auth-pattern-no-match': 'error',
+  'auth-pattern-unknown-group': 'warning',
+  'auth-pattern-empty-username': 'warning',
+  'auth-pattern-capture-crosses-lines': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type VerdictCode = keyof typeof VERDICT_CODES;
