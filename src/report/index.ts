@@ -4,3 +4,4 @@ export { compileFilter, worstSeverity, worstVerdictSeverity, SEVERITY_RANK, type
 export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile, type ExportOptions, type ExportOutcome } from './export.js';
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
 export { renderJson, JsonStreamWriter } from './json.js';
+export { renderCaListText } from './ca-list-text.js';
