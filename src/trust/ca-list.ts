@@ -118,6 +118,8 @@ export interface MissingCa {
 export interface CaListNeedsResult {
   handshakes: number;
   chains: number;
+  /** Chains that stop at a CA neither sent nor listed: what lies above that CA is not known. */
+  incomplete: number;
   needed: NeededEntry[];
   missing: MissingCa[];
   unused: CaListEntry[];
@@ -240,7 +242,7 @@ export class CaListNeeds {
     }
     for (const u of unused)
       vs.push(verdict('ca-list-entry-unused', u.sha256, `Entry #${u.index} '${clean(u.subject)}' is needed by none of the captured chains${this.incomplete ? ` that could be followed to their end (${this.incomplete} stop at a missing CA, which may itself be issued by this one)` : ''}; other peers may need it.`));
-    return { handshakes: this.handshakes, chains: this.chains, needed, missing, unused, verdicts: vs };
+    return { handshakes: this.handshakes, chains: this.chains, incomplete: this.incomplete, needed, missing, unused, verdicts: vs };
   }
 }
 

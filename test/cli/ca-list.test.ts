@@ -56,7 +56,7 @@ describe('check --ca-list', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Needed by 1 chain(s) in 1 handshake(s) of ${MISSING}:`);
     expect(r.out).toMatch(/✗ ERROR ca-list-entry-missing: The chains of expe\.example\.test \(handshake\(s\) #1\) need the CA 'CN=Example Test Issuing CA,O=Example Test Lab,C=US'/);
-    expect(r.out).toMatch(/The list these peers need:\n  \+ CN=Example Test Issuing CA,O=Example Test Lab,C=US  missing: not sent by any peer, get it from the CA\n/);
+    expect(r.out).toMatch(/The list these peers need:\n  \+ CN=Example Test Issuing CA,O=Example Test Lab,C=US  missing: not sent by any peer, get it from the CA\n  \? #1 CN=Example Test Root CA,O=Example Test Lab,C=US  in the list; whether it is needed shows once the missing CA is uploaded\n/);
     expect(run(['check', '--ca-list', PKI('root-ca.pem'), '--capture', MISSING, '--profile', 'expressway', '--fail-on', 'error']).code).toBe(3);
     const j = JSON.parse(run(['check', '--json', '--ca-list', PKI('root-ca.pem'), '--capture', MISSING, '--capture', HEALTHY, '--profile', 'expressway', '--at', AT]).out);
     expect(j.captures.map((c: { file: string }) => c.file)).toEqual([MISSING, HEALTHY]);
