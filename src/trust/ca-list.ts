@@ -159,6 +159,8 @@ export class CaListNeeds {
     const els = path.elements;
     const expressway = this.profile === 'expressway';
     els.forEach((e, i) => {
+      // The peer's own certificate counts as used only when the list trusts it directly (nothing above it).
+      if (i === 0 && els.length > 1) return;
       if (store.isAnchor(e.cert.sha256)) {
         const u = this.used.get(e.cert.sha256) ?? { ids: [], count: 0, roles: new Set<Role>() };
         if (u.count === 0 || u.ids[u.ids.length - 1] !== h.id) {

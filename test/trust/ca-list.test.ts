@@ -150,6 +150,15 @@ describe('what the captured chains need', () => {
     expect(find(t.verdicts, 'ca-list-entry-missing')[0]!.message).toMatch(/The list has a certificate with this subject, entry #1, but with another key/);
   });
 
+  it('a leaf in the list is not counted as needed when its chain reaches a listed root; it is when trusted directly', async () => {
+    const r = await needs([der(PKI('root-ca.pem')), der(PKI('expe.pem'))], [CAP('traversal-healthy.pcapng')], 'web', ['server']);
+    expect(r.needed.map((n) => n.entry.index)).toEqual([1]);
+    expect(r.unused.map((u) => u.index)).toEqual([2]);
+    const pinned = await needs([der(PKI('asa-selfsigned.pem'))], [CAP('anyconnect-selfsigned.pcap')], 'web', ['server']);
+    expect(pinned.needed.map((n) => n.entry.index)).toEqual([1]);
+    expect(pinned.missing).toEqual([]);
+  });
+
   it('a self-signed server certificate must be in the list itself; a root the peer sent is no substitute', async () => {
     const r = await needs([der(PKI('root-ca.pem'))], [CAP('anyconnect-selfsigned.pcap')], 'web', ['server']);
     expect(r.missing.map((m) => [m.subject, m.required])).toEqual([['CN=vpn.example.test,O=Example Test Lab,C=US', true]]);
