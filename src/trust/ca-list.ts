@@ -159,8 +159,9 @@ export class CaListNeeds {
     const els = path.elements;
     const expressway = this.profile === 'expressway';
     els.forEach((e, i) => {
-      // The peer's own certificate counts as used only when the list trusts it directly (nothing above it).
-      if (i === 0 && els.length > 1) return;
+      // The peer's own certificate counts as used only when the list trusts it directly (nothing above it), and
+      // on an Expressway only when it is self-signed: Expressway validates up to a self-signed root.
+      if (i === 0 && (els.length > 1 || (expressway && !e.cert.info.selfSigned))) return;
       if (store.isAnchor(e.cert.sha256)) {
         const u = this.used.get(e.cert.sha256) ?? { ids: [], count: 0, roles: new Set<Role>() };
         if (u.count === 0 || u.ids[u.ids.length - 1] !== h.id) {
@@ -182,8 +183,10 @@ export class CaListNeeds {
     if (els.length === 1 && path.end === 'untrusted-self-signed') this.need(h, leaf, leaf.info.subject, leaf.subjectKey, { sha256: leaf.sha256 }, true);
     const top = els[els.length - 1]!.cert;
     const stopsBelowRoot = path.end === 'issuer-not-found' || (path.end === 'anchor' && !top.info.selfSigned && expressway);
-    if (stopsBelowRoot) this.need(h, leaf, top.info.issuer, top.issuerKey, { keyId: top.info.aki }, true);
-    if (path.end === 'issuer-not-found') this.incomplete++;
+    if (stopsBelowRoot) {
+      this.need(h, leaf, top.info.issuer, top.issuerKey, { keyId: top.info.aki }, true);
+      this.incomplete++;
+    }
   }
 
   private need(h: Handshake, leaf: ParsedCertificate, subject: string, subjectKey: string, id: { sha256?: string; keyId?: string }, required: boolean): void {

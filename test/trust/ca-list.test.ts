@@ -154,6 +154,11 @@ describe('what the captured chains need', () => {
     const r = await needs([der(PKI('root-ca.pem')), der(PKI('expe.pem'))], [CAP('traversal-healthy.pcapng')], 'web', ['server']);
     expect(r.needed.map((n) => n.entry.index)).toEqual([1]);
     expect(r.unused.map((u) => u.index)).toEqual([2]);
+    // An Expressway validates to a self-signed root: the leaf in its list does not stand in for the missing CA.
+    const e = await needs([der(PKI('root-ca.pem')), der(PKI('expe.pem'))], [CAP('traversal-missing-intermediate.pcap')], 'expressway', ['server']);
+    expect(e.needed).toEqual([]);
+    expect(e.missing.map((m) => [m.subject, m.required])).toEqual([['CN=Example Test Issuing CA,O=Example Test Lab,C=US', true]]);
+    expect(e.incomplete).toBe(1);
     const pinned = await needs([der(PKI('asa-selfsigned.pem'))], [CAP('anyconnect-selfsigned.pcap')], 'web', ['server']);
     expect(pinned.needed.map((n) => n.entry.index)).toEqual([1]);
     expect(pinned.missing).toEqual([]);
