@@ -41,7 +41,7 @@ export function renderCaListText(
     for (const m of needs.missing)
       lines.push(`  + ${esc(m.subject)}  ${m.sha256 ? `sha256 ${m.sha256.slice(0, 16)}…  ${m.required ? 'missing' : 'missing for an Expressway peer'}: sent in handshake #${m.handshakes[0]} (certshark export CAPTURE --chains --handshake ${m.handshakes[0]})` : 'missing: not sent by any peer, get it from the CA'}`);
     // Above a CA nobody sent, the chain is unknown: the entries no chain reached may still be its issuers.
-    if (needs.incomplete) for (const u of needs.unused) lines.push(`  ? #${u.index} ${esc(u.subject)}  in the list; whether it is needed shows once the missing CA is uploaded`);
+    if (needs.incomplete) for (const u of needs.unused.filter((x) => x.isCA)) lines.push(`  ? #${u.index} ${esc(u.subject)}  in the list; whether it is needed shows once the missing CA is uploaded`);
     out.push(...(lines.length ? lines : ['  (no chain was seen: the captures hold no certificate of the chosen side)']));
   }
   return out.join('\n') + '\n';

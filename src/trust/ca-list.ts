@@ -246,7 +246,7 @@ export class CaListNeeds {
           `Upload '${clean(m.subject)}' to the list as well if the peer is an Expressway (Expressway wants every CA of the chain in its trusted CA list).`, 'warning'));
     }
     for (const u of unused)
-      vs.push(verdict('ca-list-entry-unused', u.sha256, `Entry #${u.index} '${clean(u.subject)}' is needed by none of the captured chains${this.incomplete ? ` that could be followed to their end (${this.incomplete} stop at a missing CA, which may itself be issued by this one)` : ''}; other peers may need it.`));
+      vs.push(verdict('ca-list-entry-unused', u.sha256, `Entry #${u.index} '${clean(u.subject)}' is needed by none of the captured chains${this.incomplete && u.isCA ? ` that could be followed to their end (${this.incomplete} stop at a missing CA, which may itself be issued by this one)` : ''}; other peers may need it.`));
     return { handshakes: this.handshakes, chains: this.chains, incomplete: this.incomplete, needed, missing, unused, verdicts: vs };
   }
 }
