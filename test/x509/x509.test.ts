@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildPaths, CertificateFileError, loadCertificates, parseCertificate, type AnchorSource,
 } from '../../src/x509/index.js';
@@ -26,6 +26,7 @@ beforeAll(async () => {
   otherRoot = await cert({ name: 'CN=Unrelated Root', keys: leafK, ca: true });
   dir = mkdtempSync(join(tmpdir(), 'certshark-x509-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseCertificate', () => {
   it('fills CertificateInfo', () => {
