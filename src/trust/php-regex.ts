@@ -108,6 +108,7 @@ export function translatePhpPattern(pattern: string): TranslatedPattern {
       if (c === '\\') {
         const e = body[i + 1] ?? '';
         if (e === 'h') out += ' \\t';
+        else if (e === 's') out += '\\t\\n\\v\\f\\r ';
         else if (e === 'e') out += '\\x1b';
         else if (e === 'a') out += '\\x07';
         else if (e === 'x' && body[i + 2] === '{') { out += braceHex(); continue; }
@@ -140,7 +141,8 @@ export function translatePhpPattern(pattern: string): TranslatedPattern {
     quantified = false;
     if (c === '.') { out += mods.has('s') ? '[\\s\\S]' : '[^\\n]'; i++; continue; }
     if (c === '$') { out += mods.has('m') ? '(?=\\n|(?![\\s\\S]))' : mods.has('D') ? END : END_OR_FINAL_NL; i++; continue; }
-    if (c === '^') { out += mods.has('m') ? '(?<=^|\\n)' : '(?<![\\s\\S])'; i++; continue; }
+    // PCRE's multiline ^ matches after a newline only when something follows it (not after a final newline).
+    if (c === '^') { out += mods.has('m') ? '(?:(?<![\\s\\S])|(?<=\\n)(?=[\\s\\S]))' : '(?<![\\s\\S])'; i++; continue; }
     if (c === '(' && body[i + 1] === '?') {
       const rest = body.slice(i + 2);
       let m: RegExpExecArray | null;
@@ -186,6 +188,9 @@ export function translatePhpPattern(pattern: string): TranslatedPattern {
       if ((m = /^[kg]\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest)) || (m = /^k'([A-Za-z_][A-Za-z0-9_]*)'/.exec(rest))) { out += `\\k<${m[1]}>`; i += 1 + m[0].length; continue; }
       if ((m = /^g\{?(\d+)\}?/.exec(rest))) { out += `\\${m[1]}`; i += 1 + m[0].length; continue; }
       if (e === 'N') { out += '[^\\n]'; i += 2; continue; }
+      // PCRE's \s is ASCII white space (without UCP); JavaScript's also matches U+00A0 and other Unicode spaces.
+      if (e === 's') { out += '[\\t\\n\\v\\f\\r ]'; i += 2; continue; }
+      if (e === 'S') { out += '[^\\t\\n\\v\\f\\r ]'; i += 2; continue; }
       if ('KGQEXC'.includes(e)) unsupported(`\\${e}`);
       if (e === 'p' || e === 'P') unsupported(`the Unicode property \\${e}{…}`);
       if (/[A-Za-z]/.test(e) && !SAME_ESCAPES.has(e) && e !== 'x') throw new PatternError(`\\${e} is not an escape PCRE knows`);

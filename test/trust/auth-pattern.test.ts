@@ -140,6 +140,11 @@ describe('PHP pattern syntax', () => {
     expect(m('/a$/D', 'a\n')).toBeNull();
     expect(m('#CN=(?P<cn>[^,]+)#', 'CN=x,O=y')).toBe('CN=x');
     expect(m('{(?<cn>x)}', 'x')).toBe('x');
+    // \s is ASCII white space in PCRE: a no-break space (Latin-1 0xA0 in a SAN) is not one.
+    expect(m('/a\\sb/', 'a\u00a0b')).toBeNull();
+    expect(m('/a[\\s]b/', 'a\u00a0b')).toBeNull();
+    expect(m('/a\\Sb/', 'a\u00a0b')).toBe('a\u00a0b');
+    expect(m('/a\\sb/', 'a\tb')).toBe('a\tb');
   });
 });
 
@@ -154,7 +159,7 @@ describe.skipIf(!havePerl)('PCRE semantics: the translation agrees with Perl', (
       ['CN=(?<v>.)(?<w>.)', ''], ['(?<x>line2)$', ''], ['\\A(?<s>\\w+)', ''], ['(?<e>\\w+)\\Z', ''], ['(?<e>\\w+)\\z', ''],
       ['(?<d>[^]a]+)', ''], ['(?<c>[]a]+)', ''], ['(?<n>a{2})', ''], ['(?<q>\\w+?)a', ''], ['(?<sp>\\h*)CN', ''],
       ['(?P<p>emailAddress)=(?P=p)?', ''], ['(?<r>b)\\R', ''], ['(?<i>SUBJECT)', 'i'], ['CN=(?<any>.*)', 's'],
-      ['(?<k>\\d)\\k<k>', ''], ['X509v3 Subject Alternative Name: \\n\\s+(?<san>.*)', ''],
+      ['(?<k>\\d)\\k<k>', ''], ['X509v3 Subject Alternative Name: \\n\\s+(?<san>.*)', ''], ['(?<nl>2\\n)^', 'm'], ['(?<nl>1\\n)^', 'm'],
     ];
     const cases = patterns.flatMap(([p, f]) => subjects.map((s) => ({ p, f, s })));
     const perl = spawnSync('perl', ['-MJSON::PP', '-e', `
