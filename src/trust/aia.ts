@@ -14,6 +14,9 @@ const MAX_URL = 200;
  * Python, most appliances), Cisco IP phones and Expressway do not, and Java only with
  * -Dcom.sun.security.enableAIAcaIssuers=true.
  *
+ * (Background: https://www.thesslstore.com/blog/aia-fetching/ and
+ * https://security.stackexchange.com/questions/211749/where-do-tls-clients-fetch-intermediate-ca-certificates-from.)
+ *
  * Returns a sentence to append to the `missing-intermediate` message, or undefined when the leaf names no URL.
  */
 export function aiaFetchNote(leaf: ParsedCertificate): string | undefined {

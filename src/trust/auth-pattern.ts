@@ -13,6 +13,12 @@
  * form with names as `Subject: C=US, ST=NC, L=RTP, O=Cisco, OU=TAC, CN=…` (the field document "Expressway MRA
  * certificates", and Cisco's community answer on `Subject: OU=Domain Control Validated, CN=amer-expressway01…`),
  * rendered by src/x509/text.ts.
+ *
+ * Sources (the administrator guide as mirrored; cisco.com's copy was not at hand): Cisco Expressway Administrator
+ * Guide, Maintenance chapter, https://manualsbrain.com/en/manuals/1604417/?page=231 and ?page=232; Cisco VCS
+ * Administrator Guide X8.1.1 p. 292 (same text, "must conform to PHP regex guidelines"),
+ * https://www.easymanua.ls/cisco/telepresence/manual/102444?p=292; the community answer,
+ * https://community.cisco.com/t5/telepresence-and-video-infrastructure/expressway-certificate-based-authentication/m-p/4525491.
  */
 import type { Verdict } from '../model.js';
 import { renderOpensslText, type ParsedCertificate } from '../x509/index.js';
