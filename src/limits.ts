@@ -48,4 +48,13 @@ export const LIMITS = {
   certificateFileBytes: 32 * 1024 * 1024,
   /** Files read from one `--ca` directory. */
   certificateDirFiles: 10_000,
+  /**
+   * Capture consistency (src/trust/consistency.ts): server names plus server addresses tracked per capture, leaf
+   * certificates kept per name or address, handshake ids and server addresses listed per certificate. Past these,
+   * handshakes are counted, not listed, so memory stays bounded however long the capture.
+   */
+  consistencyKeys: 20_000,
+  consistencyVariantsPerKey: 16,
+  consistencyIdsPerVariant: 20,
+  consistencyServersPerVariant: 8,
 } as const;

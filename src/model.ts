@@ -124,6 +124,37 @@ export interface Verdict {
   fix?: string;
 }
 
+/** One leaf certificate among several presented for the same server name or address (src/trust/consistency.ts). */
+export interface CertificateVariant {
+  /** SHA-256 of the leaf certificate. */
+  sha256: string;
+  /** Ids of the handshakes that saw it, the first LIMITS.consistencyIdsPerVariant of them. */
+  handshakes: number[];
+  /** How many more handshakes saw it than `handshakes` lists. */
+  moreHandshakes: number;
+  /** Server addresses (ip:port, IPv6 in brackets) that presented it, the first few; `moreServers` counts the
+   *  handshakes that saw it at further addresses. */
+  servers: string[];
+  moreServers: number;
+  /** Capture times of the first and the last handshake that saw it, ISO 8601. */
+  firstTime: string;
+  lastTime: string;
+  /** Worst severity of the server-side verdicts of those handshakes. */
+  worst: Severity;
+}
+
+/**
+ * A finding about a capture as a whole, not one handshake: the shape of a Verdict (subject 'capture') plus what
+ * the handshakes had in common and the variants seen.
+ */
+export interface CaptureFinding extends Verdict {
+  /** The server name (SNI) and/or server address the handshakes shared. */
+  key: { sni?: string; server?: Endpoint };
+  variants: CertificateVariant[];
+  /** Variants seen beyond the ones listed (a cap keeps memory bounded). */
+  moreVariants: number;
+}
+
 export interface CaptureSummary {
   file: string;
   format: string; // pcap, pcap-ns, pcapng, and "+gzip"
@@ -138,6 +169,11 @@ export interface CaptureSummary {
   error?: string;
   /** Set when reading was stopped before the input ended (Ctrl-C, `-c`, `-a duration:`): why. */
   stopped?: string;
+  /**
+   * Findings about the capture as a whole, known once it has been read (so `scan --json` writes captures[] after
+   * the handshakes): the same server name or address presenting different leaf certificates.
+   */
+  findings?: CaptureFinding[];
 }
 
 export interface ScanResult {

@@ -13,6 +13,7 @@ import type { CaptureRecord, CaptureStream } from './capture/types.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
 import { addNote } from './model.js';
 import { LIMITS } from './limits.js';
+import { CertificateConsistency } from './trust/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -153,6 +154,9 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     const file = typeof input === 'string' ? input : input.name;
     const summary: CaptureSummary = { file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [] };
     captures.push(summary);
+    // Capture-level findings (the same server answering with different leaves) need every handshake of the
+    // capture; the tracker keeps a bounded digest of each, not the handshakes.
+    const consistency = new CertificateConsistency();
 
     const sink = {
       handshake(h: Handshake, ders: Map<string, Uint8Array>) {
@@ -177,6 +181,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
           }
         }
         handshakeCount++;
+        consistency.add(h);
         opts.onHandshake?.(h, certInfo);
         if (retain) handshakes.push(h);
         if (listener?.onHandshakes) pendingHs.push(h);
@@ -293,6 +298,8 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       internalError('flow teardown', 0, e);
     }
     if (internalErrors > MAX_INTERNAL_NOTES) summary.notes.push(`${internalErrors - MAX_INTERNAL_NOTES} more internal errors`);
+    summary.findings = consistency.findings(certInfo);
+    summary.notes.push(...consistency.notes());
     const skipped: Record<string, number> = {};
     for (const [k, v] of Object.entries(net.stats)) if (typeof v === 'number' && v > 0) skipped[k] = v;
     if (Object.keys(skipped).length > 0) summary.skipped = skipped;

@@ -75,8 +75,9 @@ it), so memory stays flat on large captures and a live capture shows them as the
 output:
   --json                 one JSON document: {certshark, handshakes[], certificates[], captures[]}
   --verbose, -v          list every verdict, also the ok ones
-  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning); a capture cut short
-                         counts as a warning
+  --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning), or a capture a
+                         finding of it (the same server presenting different certificates); a capture cut
+                         short counts as a warning
   --no-color             no colours (also NO_COLOR)
 
 ${INPUT_OPTIONS}
@@ -103,6 +104,8 @@ ${TRUST_OPTIONS}
 ${EXIT_CODES}`;
 
 export const CHECK_HELP = `usage: certshark check CERT_FILE... [options]
+       certshark check CERT_FILE --auth-pattern REGEX [--username-format FORMAT]
+       certshark check --ca-list FILE|DIR [--capture CAPTURE]... [CERT_FILE...]
 
 Judges certificate files as a peer would, without a capture: the files' certificates are the chain (leaf first, any
 order), completed from the trusted CAs. Validity is judged now unless --at says otherwise.
@@ -113,6 +116,15 @@ options:
   --json                 the verdicts as JSON
   --verbose, -v          list every verdict, also the ok ones
   --fail-on LEVEL        exit 3 when a verdict of LEVEL (error or warning) is found
+  --ca-list PATH         the trusted CA list to lint, as uploaded to an Expressway, ASA, FTD or MX:
+                         PEM bundle, folder or PKCS#7
+  --capture CAPTURE      (with --ca-list) a capture whose chains the list must trust (repeatable); --role
+                         server or client looks at that side's chains only
+  --auth-pattern REGEX   a certificate-based authentication regex in PHP syntax, e.g.
+                         '/Subject:.*CN=(?<captureCommonName>[^,\\n]+)/', applied to the certificate as the
+                         Expressway decodes it (the certificate is judged as a client certificate): the
+                         Expressway's Maintenance > Security > Client certificate testing, offline
+  --username-format FMT  (with --auth-pattern) the username, groups between #, e.g. #captureCommonName#
 
 ${TRUST_OPTIONS}
 ${EXIT_CODES}`;

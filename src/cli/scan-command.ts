@@ -132,6 +132,8 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const bad = reportUnreadable(r, io);
   // A capture cut short is itself a warning: what it lacks may be the handshake that matters.
   if (level === 'warning' && r.captures.some((c) => c.truncated && !c.error)) failed = true;
+  // Findings across a capture (the same server with different certificates) count for --fail-on like verdicts.
+  if (level && r.captures.some((c) => c.findings?.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[level]))) failed = true;
   const readable = r.captures.filter((c) => !c.error);
   if (readable.length > 0 || begun) {
     begin();

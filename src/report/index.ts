@@ -7,3 +7,4 @@ export {
 export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile, type ExportOptions, type ExportOutcome } from './export.js';
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
 export { renderJson, JsonStreamWriter } from './json.js';
+export { renderCaListText } from './ca-list-text.js';

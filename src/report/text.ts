@@ -107,6 +107,14 @@ export function renderCapturesText(captures: CaptureSummary[], o: TextOptions): 
     if (c.truncated) out.push(`  ${paint(o, 'warning', '! truncated')}: ${esc(c.truncated.message)}`);
     if (c.stopped) out.push(`  stopped: ${esc(c.stopped)}`);
     for (const n of c.notes) out.push(`  note: ${esc(n)}`);
+    // Capture-level findings are few and each sums up many handshakes: shown at every severity.
+    if (c.findings?.length) {
+      out.push(`  across the capture's handshakes:`);
+      for (const f of c.findings) {
+        out.push(`  ${paint(o, f.severity, BADGE[f.severity])} ${f.code}: ${esc(f.message)}`);
+        if (f.fix && f.severity !== 'ok') out.push(`      fix: ${esc(f.fix)}`);
+      }
+    }
   }
   return out.length ? out.join('\n') + '\n' : '';
 }

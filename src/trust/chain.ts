@@ -6,6 +6,7 @@ import { checkHostname, dnsWithin, emailWithin, ipBytes } from './names.js';
 import type { ExpresswayRules } from './expressway.js';
 import { roleChecks } from './role.js';
 import type { TrustStore } from './store.js';
+import { aiaFetchNote } from './aia.js';
 import { certName, clean, days, issuerName, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
 export interface TrustContext {
@@ -93,7 +94,8 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
       const remedy = profile === 'expressway'
         ? 'an Expressway sends only its own certificate, so its peer must hold the intermediate'
         : `${holder} must send its intermediate certificate`;
-      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in ${list}: ${remedy}.`, fix));
+      const aia = aiaFetchNote(leaf);
+      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in ${list}: ${remedy}.${aia ? ' ' + aia : ''}`, fix));
     } else {
       out.push(verdict('untrusted-root', role, `The chain of ${certName(leaf)} ends at '${certName(last)}', whose issuer '${issuerName(last)}' was neither sent nor is in ${list}.`,
         `Add '${issuerName(last)}' (the root CA) to ${list}${profile === 'web' ? ' (pass it with --ca to check)' : ''}.`));

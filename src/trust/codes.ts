@@ -69,12 +69,34 @@ export const VERDICT_CODES = {
   'expressway-san-too-long': 'error',
   'expressway-cluster-certificate': 'info',
   'trust-store-duplicate-subject': 'warning',
+  'trust-store-duplicate-certificate': 'info',
+  'trust-store-duplicate-common-name': 'warning',
+  // trusted CA list lint (src/trust/ca-list.ts, `certshark check --ca-list`)
+  'ca-list-not-a-ca': 'warning',
+  'ca-list-expired': 'error',
+  'ca-list-not-yet-valid': 'error',
+  'ca-list-root-missing': 'warning',
+  'ca-list-weak-signature': 'warning',
+  'ca-list-weak-key': 'error',
+  'ca-list-entry-needed': 'ok',
+  'ca-list-entry-missing': 'error',
+  'ca-list-entry-shadowed': 'error',
+  'ca-list-entry-unused': 'info',
   // added with the path validator
   'signature-unsupported': 'warning',
   'chain-too-long': 'error',
   'ocsp-stale': 'warning',
   'ocsp-not-for-certificate': 'warning',
   'duplicate-certificate': 'info',
+  // capture consistency (src/trust/consistency.ts): findings on the capture, not on one handshake
+  'server-name-certificates-differ': 'warning',
+  'server-address-certificates-differ': 'warning',
+  // Expressway client certificate testing, offline (src/trust/auth-pattern.ts)
+  'auth-pattern-match': 'ok',
+  'auth-pattern-no-match': 'error',
+  'auth-pattern-unknown-group': 'warning',
+  'auth-pattern-empty-username': 'warning',
+  'auth-pattern-capture-crosses-lines': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type VerdictCode = keyof typeof VERDICT_CODES;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import tls from 'node:tls';
 import type { Verdict } from '../model.js';
 import {
-  certificatesFromBytes, couldIssue, loadCertificates, parseCertificate, type AnchorSource, type ParsedCertificate,
+  bytesEqual, certificatesFromBytes, couldIssue, loadCertificates, parseCertificate, type AnchorSource, type ParsedCertificate,
 } from '../x509/index.js';
 import { VERDICT_CODES } from './codes.js';
 
@@ -126,30 +126,85 @@ export class TrustStore implements AnchorSource {
     return this.bySubject.get(key) ?? [];
   }
 
+  /** The user's CA certificates in the order given, duplicates included (a CA list as uploaded, entry by entry). */
+  get userEntries(): readonly ParsedCertificate[] {
+    return this.userOrder;
+  }
+
   /**
-   * Warnings about the user's own CA list: two different CAs with the same subject. Expressway (and VCS) search the
-   * trusted CA list by subject and stop at the first match, so the lower one is as good as absent.
+   * Remarks about the user's own CA list, by subject. Expressway (and VCS) search the trusted CA list by subject and
+   * stop at the first match, so of two different CAs with one subject the lower one is as good as absent (the field
+   * document: "ensure there is not another certificate higher on the list with the same subject"). With different
+   * keys that is certain to break the chains of one of them (an error); with the same key (a re-issued CA
+   * certificate) it breaks once the first one expires (a warning).
+   *
+   * `lint` (`certshark check --ca-list`) adds what only matters for a list as uploaded: the same certificate twice,
+   * and different CAs with the same common name, which Cisco asks not to upload ("On Expressway-C and Expressway-E,
+   * we recommend that you do not upload multiple CA certificates with the same common name": Cisco Expressway
+   * Certificate Creation and Use Deployment Guide X14.0, "Loading Certificates and Keys Onto Expressway",
+   * https://www.cisco.com/c/en/us/td/docs/voice_ip_comm/expressway/config_guide/X14-0/cert_creation_use/exwy_b_cisco-expressway-certificate-creation-and-use-deployment-guide-x14-0/exwy_b_certificate-creation-use-deployment-guide_chapter_0110.html).
    */
-  verdicts(): Verdict[] {
-    const seen = new Map<string, ParsedCertificate[]>();
+  verdicts(opts: { lint?: boolean; entryNumbers?: number[] } = {}): Verdict[] {
+    // 1-based positions in the list (`entryNumbers` when the list had entries the store skipped); the same
+    // certificate twice is the same (cached) object, so by index.
+    const positions = new Map<string, number[]>();
+    this.userOrder.forEach((c, i) => positions.set(c.sha256, [...(positions.get(c.sha256) ?? []), opts.entryNumbers?.[i] ?? i + 1]));
+    const pos = (c: ParsedCertificate) => positions.get(c.sha256)![0]!;
+    const bySubject = new Map<string, ParsedCertificate[]>();
+    const bySha = new Map<string, ParsedCertificate[]>();
     for (const c of this.userOrder) {
-      const l = seen.get(c.subjectKey) ?? [];
-      if (!l.some((x) => x.sha256 === c.sha256)) l.push(c);
-      seen.set(c.subjectKey, l);
+      const same = bySha.get(c.sha256);
+      if (same) { same.push(c); continue; }
+      bySha.set(c.sha256, [c]);
+      const l = bySubject.get(c.subjectKey);
+      if (l) l.push(c);
+      else bySubject.set(c.subjectKey, [c]);
     }
     const out: Verdict[] = [];
-    for (const l of seen.values()) {
+    for (const l of bySubject.values()) {
       if (l.length < 2) continue;
       const subj = l[0]!.info.subject;
+      const sameKey = l.every((c) => bytesEqual(c.spki, l[0]!.spki));
+      const at = opts.lint ? ` (entries ${l.map((c) => '#' + pos(c)).join(', ')})` : '';
       out.push({
         code: 'trust-store-duplicate-subject',
-        severity: VERDICT_CODES['trust-store-duplicate-subject'],
+        severity: sameKey ? VERDICT_CODES['trust-store-duplicate-subject'] : 'error',
         subject: l[0]!.sha256,
-        message: `The trusted CA list holds ${l.length} different certificates with the same subject '${subj}' ` +
+        message: `The trusted CA list holds ${l.length} different certificates with the same subject '${subj}'${at} ` +
           `(SHA-256 ${l.map((c) => c.sha256.slice(0, 16)).join(', ')}); Expressway stops at the first one with a matching subject, ` +
-          `so a chain signed by the other one is rejected as if its CA were missing.`,
+          (sameKey
+            ? 'and they share one key, so chains verify with either: but once the first one expires it hides the valid one.'
+            : 'and they have different keys, so a chain signed by the other one is rejected as if its CA were missing.'),
         fix: 'Keep only the CA certificate that actually signed your certificates under this subject in the trusted CA list, ' +
           'or re-sign the certificates (for example CUCM tomcat and CallManager) with one CA and trust that CA alone.',
+      });
+    }
+    if (!opts.lint) return out;
+    for (const l of bySha.values()) {
+      if (l.length < 2) continue;
+      out.push({
+        code: 'trust-store-duplicate-certificate',
+        severity: VERDICT_CODES['trust-store-duplicate-certificate'],
+        subject: l[0]!.sha256,
+        message: `'${l[0]!.info.subject}' is in the list ${l.length} times (entries ${positions.get(l[0]!.sha256)!.map((p) => '#' + p).join(', ')}, SHA-256 ${l[0]!.sha256.slice(0, 16)}…); the copies add nothing.`,
+        fix: 'Upload each CA certificate once.',
+      });
+    }
+    const byCn = new Map<string, ParsedCertificate[]>();
+    for (const l of bySubject.values()) {
+      const cn = l[0]!.info.subjectCN?.toLowerCase();
+      if (!cn) continue;
+      byCn.set(cn, [...(byCn.get(cn) ?? []), l[0]!]);
+    }
+    for (const l of byCn.values()) {
+      if (l.length < 2) continue;
+      out.push({
+        code: 'trust-store-duplicate-common-name',
+        severity: VERDICT_CODES['trust-store-duplicate-common-name'],
+        subject: l[0]!.sha256,
+        message: `${l.length} CA certificates with different subjects share the common name '${l[0]!.info.subjectCN}' (${l.map((c) => `#${pos(c)} '${c.info.subject}'`).join(', ')}); ` +
+          'Cisco recommends not uploading multiple CA certificates with the same common name to an Expressway: endpoints may fail to log in when the Expressway authenticates them with an external IdP.',
+        fix: 'Keep one CA per common name in the list; if both CAs are needed, have one of them re-issued under a distinct name.',
       });
     }
     return out;

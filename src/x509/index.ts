@@ -15,3 +15,4 @@ export type { OcspDecoded, OcspSingle } from './ocsp.js';
 export { parseName, nameKey } from './name.js';
 export { bytesEqual, ipToString, toHex } from './der.js';
 export { OID, UNDERSTOOD_EXTENSIONS } from './oids.js';
+export { renderOpensslText, opensslCompatName, opensslOneline } from './text.js';

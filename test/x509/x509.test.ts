@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildPaths, CertificateFileError, loadCertificates, parseCertificate, type AnchorSource,
 } from '../../src/x509/index.js';
 import { judgeChain, TrustStore } from '../../src/trust/index.js';
 import { CAPTURE, cert, ecKeys, EKU, KU, rsaKeys, toPem, type Keys } from '../trust/pki.js';
+import * as x509 from '@peculiar/x509';
 
 let rootK: Keys, interK: Keys, leafK: Keys;
 let otherRoot: Uint8Array, root: Uint8Array, inter: Uint8Array, leaf: Uint8Array;
@@ -25,6 +26,7 @@ beforeAll(async () => {
   otherRoot = await cert({ name: 'CN=Unrelated Root', keys: leafK, ca: true });
   dir = mkdtempSync(join(tmpdir(), 'certshark-x509-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseCertificate', () => {
   it('fills CertificateInfo', () => {
@@ -204,5 +206,37 @@ describe('hostile input and loops', () => {
     expect(paths.map((p) => [p.end, p.elements.map((e) => e.cert.info.subjectCN)])).toEqual([
       ['issuer-not-found', ['loop.example.com', 'Loop A', 'Loop B']],
     ]);
+  });
+});
+
+describe('Authority Information Access', () => {
+  it('caIssuers and OCSP URLs, as @peculiar/x509 reads them', async () => {
+    const der = await cert({
+      name: 'CN=aia.example.com', keys: leafK, issuer: { name: 'CN=T Inter,O=Test', keys: interK },
+      extra: [new x509.AuthorityInfoAccessExtension({
+        ocsp: 'http://ocsp.example.com/', caIssuers: ['http://pki.example.com/inter.crt', 'ldap://ldap.example.com/cn=T%20Inter'],
+      })],
+    });
+    const oracle = new x509.X509Certificate(der).getExtension(x509.AuthorityInfoAccessExtension)!;
+    const aia = parseCertificate(der).info.aia;
+    expect(aia).toEqual({
+      ocsp: oracle.ocsp.map((g) => g.value),
+      caIssuers: oracle.caIssuers.map((g) => g.value),
+    });
+    expect(aia!.caIssuers).toEqual(['http://pki.example.com/inter.crt', 'ldap://ldap.example.com/cn=T%20Inter']);
+    // A certificate without the extension has no aia field at all.
+    expect(parseCertificate(leaf).info.aia).toBeUndefined();
+  });
+  it('caIssuers URL of a certificate openssl made, as openssl prints it', () => {
+    const key = join(dir, 'aia.key');
+    const crt = join(dir, 'aia.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt,
+      '-days', '30', '-subj', '/CN=aia.example.test', '-addext', 'authorityInfoAccess=caIssuers;URI:http://pki.example.test/issuing.cer,OCSP;URI:http://ocsp.example.test'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync('openssl', ['x509', '-in', crt, '-noout', '-ext', 'authorityInfoAccess']).toString();
+    const printed = [...text.matchAll(/CA Issuers - URI:(\S+)/g)].map((m) => m[1]);
+    expect(printed).toEqual(['http://pki.example.test/issuing.cer']);
+    const p = parseCertificate(loadCertificates(crt).certs[0]!);
+    expect(p.info.aia).toEqual({ ocsp: ['http://ocsp.example.test'], caIssuers: printed });
   });
 });
