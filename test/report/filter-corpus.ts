@@ -33,7 +33,7 @@ async function scan(name: string, withKeys: boolean): Promise<{ handshakes: Hand
   const keys = await loadKeys(withKeys && o.keylog ? join(CAPTURES, o.keylog) : undefined, true);
   const file = readdirSync(CAPTURES).find((f) => f.startsWith(`${name}.pcap`));
   if (!file) throw new Error(`no capture ${name}`);
-  return scanCaptures([join(CAPTURES, file)], { judge: trust.judge, keys });
+  return scanCaptures([join(CAPTURES, file)], { judge: trust.judge, keys: keys?.provider });
 }
 
 /** Label prefix -> capture (and whether its key log is used). */
