@@ -11,92 +11,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colours, hasTmux, keys, killTmuxServer, screen, sgr, sh, sleep, start, styledLine, tmux, type, waitGone, waitScreen } from '../tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CAPTURE = 'captures/traversal-missing-intermediate.pcap';
 const TRUST = ['--ca', 'captures/pki/root-ca.pem', '--profile', 'expressway'];
 
-const hasTmux = (() => {
-  const r = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  return r.status === 0 && !r.error;
-})();
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const hasCapture = existsSync(join(ROOT, CAPTURE));
-
-const SOCKET = `certshark-e2e-${process.pid}`;
-let sessions = 0;
-
-function tmux(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
-/** Single-quote for the shell tmux runs the command with. */
-const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/**
- * Starts `command` in a new detached session of the given size. When the command ends its exit code lands in
- * `rcFile` and the session closes.
- */
-function start(command: string, rcFile: string, columns = 120, rows = 40): string {
-  const name = `e2e${++sessions}`;
-  const r = tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-c', ROOT, `${command}; echo $? > ${sh(rcFile)}`);
-  if (r.status !== 0) throw new Error(`tmux new-session failed: ${r.stderr}`);
-  return name;
-}
-
-function screen(name: string): string {
-  return tmux('capture-pane', '-p', '-t', name).stdout;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the screen every 100 ms until `cond` holds; startup can take seconds on a loaded machine. */
-async function waitScreen(name: string, cond: (s: string) => boolean, what: string, ms = 20_000): Promise<string> {
-  const t0 = Date.now();
-  let s = '';
-  while (Date.now() - t0 < ms) {
-    s = screen(name);
-    if (cond(s)) return s;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
-}
-
-/** One screen line with its attributes as SGR escapes (`-e`; a single-line range starts from plain attributes). */
-function styledLine(name: string, line: number): string {
-  return tmux('capture-pane', '-p', '-e', '-t', name, '-S', String(line), '-E', String(line)).stdout;
-}
-
-/** SGR parameters used anywhere in the text. */
-function sgr(text: string): Set<number> {
-  const out = new Set<number>();
-  // eslint-disable-next-line no-control-regex
-  for (const m of text.matchAll(/\x1b\[([0-9;]*)m/g)) for (const p of m[1]!.split(';')) out.add(Number(p || '0'));
-  return out;
-}
-/** Colour parameters (foreground, background, bright, 256/RGB), not the 39/49 resets. */
-const colours = (ps: Set<number>) => [...ps].filter((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 107));
-
-function keys(name: string, ...ks: string[]): void {
-  const r = tmux('send-keys', '-t', name, ...ks);
-  if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
-}
-
-/** Literal text (no key-name lookup: `port 7001` is typed as is). */
-function type(name: string, text: string): void {
-  const r = tmux('send-keys', '-t', name, '-l', text);
-  if (r.status !== 0) throw new Error(`tmux send-keys failed: ${r.stderr}`);
-}
-
-async function waitGone(name: string, rcFile: string): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < 10_000) {
-    if (tmux('has-session', '-t', name).status !== 0 && existsSync(rcFile)) return Number(readFileSync(rcFile, 'utf8').trim());
-    await sleep(100);
-  }
-  throw new Error(`the session did not end; the screen was:\n${screen(name)}`);
-}
 
 const rowOf = (s: string) => s.split('\n').find((l) => l.includes('7001') && l.includes('expe.example.test'));
 
@@ -112,9 +34,7 @@ describe.skipIf(!hasTmux || !hasCapture)('certshark in a real terminal (tmux 120
   });
 
   afterAll(() => {
-    tmux('kill-server');
-    // The server exits with its last session but leaves the socket file (tmux's default place for -L names).
-    rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+    killTmuxServer();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
