@@ -20,6 +20,8 @@ export interface TrustOptions {
   at: 'capture' | 'now' | Date;
   host?: string;
   role?: 'server' | 'client';
+  /** `check`: certificate files, no capture (the words of the verdicts say so). */
+  offline?: boolean;
 }
 
 export interface Trust {
@@ -50,7 +52,7 @@ export async function buildTrust(o: TrustOptions): Promise<Trust> {
     if (e instanceof CertificateFileError) throw new UsageError(`--ca: ${e.message}`);
     throw e;
   }
-  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway };
+  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway, offline: o.offline };
   const storeVerdicts = store.verdicts();
   const storeNotes = [...store.notes.map((n) => `trust store: ${n}`), ...storeVerdicts.map((v) => `trust store: ${v.message}`)];
   return { judge: (h, certs) => judgeHandshakeWithPaths(h, certs, ctx), storeNotes, storeVerdicts, ctx };
@@ -79,7 +81,7 @@ export async function runCheck(
   }
   // The Expressway's Client certificate testing page tests client certificates: that is the default role then.
   const role = o.role ?? (compiled ? 'client' : 'server');
-  const trust = await buildTrust({ ...o, at: o.at === 'capture' ? 'now' : o.at });
+  const trust = await buildTrust({ ...o, at: o.at === 'capture' ? 'now' : o.at, offline: true });
   const results: { file: string; certificates: CertificateInfo[]; verdicts: Verdict[]; notes: string[]; authPattern?: AuthPatternResult }[] = [];
   for (const file of files) {
     let loaded;

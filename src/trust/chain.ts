@@ -18,6 +18,18 @@ export interface TrustContext {
   host?: string;
   /** `--expressway-version` (and `--server-eku-upload`) under the expressway profile; X15.5 rules when absent. */
   expressway?: ExpresswayRules;
+  /**
+   * `check`: the chain comes from certificate files, not a handshake, so messages speak of the files given and of
+   * the time of judgement instead of "sent in the handshake" and "the capture time".
+   */
+  offline?: boolean;
+}
+
+/** The words for where the chain came from and when it is judged, in a capture or in `check`. */
+function sourceWords(ctx: TrustContext): { sentIn: string; sent: string; when: string } {
+  if (!ctx.offline) return { sentIn: 'sent in the handshake', sent: 'sent', when: 'the capture time' };
+  const when = ctx.at === 'now' || ctx.at === 'capture' ? 'now' : `the date judged at (${ctx.at.toISOString().slice(0, 10)})`;
+  return { sentIn: 'in the files given', sent: 'file', when };
 }
 
 /** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
@@ -95,7 +107,7 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
         ? 'an Expressway sends only its own certificate, so its peer must hold the intermediate'
         : `${holder} must send its intermediate certificate`;
       const aia = aiaFetchNote(leaf);
-      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither sent in the handshake nor is in ${list}: ${remedy}.${aia ? ' ' + aia : ''}`, fix));
+      out.push(verdict('missing-intermediate', role, `${certName(leaf)} was issued by '${issuerName(last)}', which was neither ${sourceWords(ctx).sentIn} nor is in ${list}: ${remedy}.${aia ? ' ' + aia : ''}`, fix));
     } else {
       out.push(verdict('untrusted-root', role, `The chain of ${certName(leaf)} ends at '${certName(last)}', whose issuer '${issuerName(last)}' was neither sent nor is in ${list}.`,
         `Add '${issuerName(last)}' (the root CA) to ${list}${profile === 'web' ? ' (pass it with --ca to check)' : ''}.`));
@@ -109,13 +121,13 @@ function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): 
     const c = e.cert;
     if (atMs > c.notAfter) {
       if (i === 0)
-        out.push(verdict('expired-at-capture', role, `${certName(c)} expired ${c.info.notAfter} (${days(atMs - c.notAfter)} before the capture time).`,
+        out.push(verdict('expired-at-capture', role, `${certName(c)} expired ${c.info.notAfter} (${days(atMs - c.notAfter)} before ${sourceWords(ctx).when}).`,
           `Renew the certificate of ${holder}; if it was renewed, the new one is not installed or bound (${profile === 'anyconnect' ? 'ssl trust-point' : profile === 'expressway' ? 'Maintenance > Security > Server certificate' : 'server configuration'}). Also check the clock (NTP) of both sides.`));
       else
         out.push(verdict('ca-expired-at-capture', role, `The CA certificate '${certName(c)}' in the chain of ${certName(leaf)} expired ${c.info.notAfter}.`,
           `Replace '${certName(c)}' with its renewed CA certificate (in the chain sent and in ${list}).`));
     } else if (atMs < c.notBefore) {
-      out.push(verdict('not-yet-valid', role, `${i === 0 ? certName(c) : `The CA certificate '${certName(c)}'`} is not valid before ${c.info.notBefore}, ${days(c.notBefore - atMs)} after the capture time: the clock of the side that issued or checks it is wrong (clock skew), or the certificate was just issued.`,
+      out.push(verdict('not-yet-valid', role, `${i === 0 ? certName(c) : `The CA certificate '${certName(c)}'`} is not valid before ${c.info.notBefore}, ${days(c.notBefore - atMs)} after ${sourceWords(ctx).when}: the clock of the side that issued or checks it is wrong (clock skew), or the certificate was just issued.`,
         'Check NTP on both sides; a certificate issued minutes ago by a CA whose clock runs ahead fails until the validity starts.'));
     }
   });
@@ -228,7 +240,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
   }
   const chainErrors = bestProblems;
   if (chainErrors.length === 0 && best)
-    out.push(verdict('chain-trusted', role, `${certName(leaf)} chains to the trusted ${best.elements.length > 1 ? `root '${certName(best.elements[best.elements.length - 1]!.cert)}'` : 'certificate itself'} (${best.elements.map((e) => `${certName(e.cert)} [${e.source === 'wire' ? 'sent' : 'trust store'}]`).join(' > ')}).`));
+    out.push(verdict('chain-trusted', role, `${certName(leaf)} chains to the trusted ${best.elements.length > 1 ? `root '${certName(best.elements[best.elements.length - 1]!.cert)}'` : 'certificate itself'} (${best.elements.map((e) => `${certName(e.cert)} [${e.source === 'wire' ? sourceWords(ctx).sent : 'trust store'}]`).join(' > ')}).`));
   else out.push(...chainErrors);
 
   if (best) {
@@ -275,7 +287,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
           'Reissue the certificate with a SHA-256 signature.'));
       const left = c.notAfter - atMs;
       if (left >= 0 && left < WARN_DAYS * 86_400_000)
-        out.push(verdict('expires-soon', subj, `${certName(c)} expires ${c.info.notAfter}, ${days(left)} after the capture time.`, 'Renew it before it expires.'));
+        out.push(verdict('expires-soon', subj, `${certName(c)} expires ${c.info.notAfter}, ${days(left)} after ${sourceWords(ctx).when}.`, 'Renew it before it expires.'));
     }
   }
 
