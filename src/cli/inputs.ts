@@ -51,6 +51,8 @@ export function openInputs(files: string[], values: Values, opts: { many: boolea
   if (iface === undefined && paths.length === 0) throw new UsageError('no capture given (a file, - for standard input, or -i IFACE)');
   if (!opts.many && paths.length > 1) throw new UsageError('this command reads one capture; use scan for several');
   if (paths.filter((f) => f === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
+  if (paths.includes('-') && process.stdin.isTTY)
+    throw new UsageError("standard input is this terminal, not a capture: pipe one in (tcpdump -U -w - | certshark -) or name a file");
   if (values.write !== undefined && paths.length > 1) throw new UsageError('-w keeps one capture; give one input');
   let maxPackets = values.count !== undefined ? positiveInt(values.count, '-c') : undefined;
   const auto = values.autostop !== undefined ? autostop(values.autostop) : {};

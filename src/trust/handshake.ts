@@ -168,9 +168,15 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
   out.push(...alertVerdicts(h, ctx, (r) => leaves[r]));
 
   const gaps = gapNotes(h);
-  if (gaps.length)
+  if (gaps.length) {
+    // Bytes missing inside the flow (lost packets, a snap length that cut them) call for a better capture; a
+    // handshake that only stops where the capture (or the copy of the file) stops calls for a longer one.
+    const holes = gaps.some((n) => /^gap-|lost|limit|snap/i.test(n));
     out.push(verdict('handshake-data-missing', 'handshake', `Part of this handshake is missing from the capture, so some checks could not be made: ${gaps.map(clean).join('; ')}.`,
-      'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'));
+      holes
+        ? 'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'
+        : 'The capture stops inside this handshake: capture until the connection has ended (or, if the file was copied, copy it whole again).'));
+  }
   return { verdicts: weighEvidence(out, h, ctx), paths: chosen };
 }
 
