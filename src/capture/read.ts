@@ -1,4 +1,5 @@
-import { readSync, writeSync } from 'node:fs';
+import { openSync, readSync, statSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
@@ -81,6 +82,30 @@ function streamSource(stream: NodeJS.ReadableStream): RawSource {
   };
 }
 
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false; // the open that follows says what is wrong
+  }
+}
+
+/**
+ * A FIFO or a pipe by name (`mkfifo`, `certshark <(tcpdump -w -)`) is read as a pipe, through the event loop, like
+ * stdin. An fs read of it would sit in a thread-pool thread until the writer sends or closes, and at exit Node
+ * waits for that thread: quitting the view would hang for as long as the writer stays quiet. The open itself
+ * waits for a writer (as `cat` does); it happens before any signal handler is installed, so Ctrl-C still ends it.
+ */
+function fifoSource(path: string, name: string): RawSource {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new CaptureError(`${name}: ${osReason(e)}`);
+  }
+  return streamSource(new Socket({ fd, readable: true, writable: false }));
+}
+
 /** File chunks read between two turns of the event loop (about 4 MiB: the TUI stays responsive, abort is prompt). */
 const YIELD_EVERY_CHUNKS = 32;
 
@@ -105,6 +130,8 @@ export async function readCapture(
     raw = streamSource(source.stream);
   } else if (source === '-') {
     raw = streamSource(process.stdin);
+  } else if (isFifo(source)) {
+    raw = fifoSource(source, name);
   } else {
     let fh: FileHandle;
     try {

@@ -65,22 +65,28 @@ export function reportUnreadable(r: SessionResult, io: Io): boolean {
  * Ctrl-C (and the hang-up of an SSH session) stops reading; the report of what was read is then completed, so a
  * JSON document stays whole. A second Ctrl-C ends at once.
  */
-export function stopOnSignals(inputs: Inputs): { interrupted: () => boolean; dispose: () => void } {
+export function stopOnSignals(inputs: Inputs): { install: () => void; interrupted: () => boolean; dispose: () => void } {
   let hit = false;
   const handlers: Array<[NodeJS.Signals, () => void]> = [];
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const h = () => {
-      if (hit) {
-        inputs.close();
-        process.exit(130);
-      }
-      hit = true;
-      inputs.stop.abort(sig === 'SIGINT' ? 'interrupted (Ctrl-C)' : `ended by ${sig}`);
-    };
-    process.on(sig, h);
-    handlers.push([sig, h]);
-  }
+  // Installed once the first capture bytes are in: before that there is nothing to report, and a handler could
+  // not run anyway while certshark waits in the open of a FIFO without a writer; the default ends it at once.
+  const install = () => {
+    if (handlers.length) return;
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const h = () => {
+        if (hit) {
+          inputs.close();
+          process.exit(130);
+        }
+        hit = true;
+        inputs.stop.abort(sig === 'SIGINT' ? 'interrupted (Ctrl-C)' : `ended by ${sig}`);
+      };
+      process.on(sig, h);
+      handlers.push([sig, h]);
+    }
+  };
   return {
+    install,
     interrupted: () => hit,
     dispose: () => handlers.forEach(([s, h]) => process.off(s, h)),
   };
@@ -115,6 +121,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   try {
     r = await scanInputs(inputs, values, io, {
       retain: false,
+      onOpen: () => signals.install(),
       onTick: () => out.flush(),
       onHandshake: (h, cert) => {
         if (select && !select(h, { get: cert })) return;

@@ -73,11 +73,9 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
       io.stderr.write(`certshark: waiting for capture data from ${escapeTerminal(what)} (Ctrl-C to stop)\n`);
     }, WAITING_HINT_MS);
   }
-  const onSigint = () => inputs.stop.abort('interrupted (Ctrl-C)');
-  process.once('SIGINT', onSigint);
+  // Until then Ctrl-C keeps its default meaning and ends certshark at once (130), whatever it is waiting on.
   const first = await Promise.race([firstBytes.then(() => 'open' as const), scan.then(() => 'done' as const, () => 'done' as const)]);
   if (hint) clearTimeout(hint);
-  process.off('SIGINT', onSigint);
   if (first === 'done') {
     const r = await scan;
     const errors = r.captures.filter((c) => c.error);
