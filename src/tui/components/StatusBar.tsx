@@ -1,7 +1,8 @@
 import React, { useMemo } from 'react';
 import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
-import { fit, formatBytes, formatElapsed, type Line } from '../format.js';
+import { badge, fit, formatBytes, formatElapsed, type Line } from '../format.js';
+import { SEVERITY_RANK } from '../../report/index.js';
 import { isStream, waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
@@ -89,12 +90,23 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
   // The capture process's last line (subprocess text, escaped): a failure first, where it cannot be missed; a
   // remark such as "Capturing on 'lo'" after the counts.
   const cs = state.captureStatus;
+  // Findings across the capture (src/trust/consistency.ts: one server, different certificates), once it is read:
+  // the first of them in short, worst first, and how many more; the details are in the text report and JSON.
+  const findings = state.captures.flatMap((c) => c.findings ?? []).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const seg: Line = [];
+  if (findings.length) {
+    const f = findings[0]!;
+    const where = [f.key.server ? `${f.key.server.ip}:${f.key.server.port}` : '', f.key.sni ?? ''].filter(Boolean).join(' ');
+    const b = badge(f.severity);
+    const text = `${b.text} ${escapeControl(where)}: ${f.variants.length + f.moreVariants} different certificates${findings.length > 1 ? ` (+${findings.length - 1} more findings)` : ''}`;
+    seg.push({ text: ' ' + text, color: b.color, bold: f.severity !== 'info' }, { text: ' ·' });
+  }
   let line: Line;
   if (state.message)
     line = [{ text: fit(' ' + escapeControl(state.message.text), width), color: state.message.tone === 'error' ? 'red' : 'green', bold: true }];
   else if (cs?.tone === 'error')
-    line = [{ text: ` ✗ ${escapeControl(cs.text)}`, color: 'red', bold: true }, { text: ' · ' + parts.join(' · ') }];
-  else line = [{ text: ' ' + [...parts, ...(cs ? [escapeControl(cs.text)] : [])].join(' · ') }];
+    line = [{ text: ` ✗ ${escapeControl(cs.text)}`, color: 'red', bold: true }, ...seg, { text: ' · ' + parts.join(' · ') }];
+  else line = [...seg, { text: ' ' + [...parts, ...(cs ? [escapeControl(cs.text)] : [])].join(' · ') }];
   return <Lines lines={[line]} height={1} width={width} />;
 }
 
