@@ -136,7 +136,13 @@ export class CertificateConsistency {
     const list = vs.map((v, i) => `[${i + 1}] ${describe(infos[i], v, kind === 'name')}`).join('; ');
     const extra = g.moreVariants ? `; and ${g.moreVariants} handshake(s) with further certificates not listed` : '';
     let why: string;
-    if (differ) why = `The verdicts differ by certificate (${vs.map((v, i) => `[${i + 1}] ${v.worst}`).join(', ')}), so whether a connection works depends on which server answers: an intermittent failure.`;
+    // Warnings may only mean that these peers accepted what a stricter one would refuse (evidence over rules):
+    // errors make the failure certain for the peers seen, warnings for a stricter peer.
+    const worstSeen = vs.some((v) => v.worst === 'error') ? 'error' : 'warning';
+    if (differ)
+      why = `The verdicts differ by certificate (${vs.map((v, i) => `[${i + 1}] ${v.worst}`).join(', ')}), so whether a connection works depends on which server answers: ${
+        worstSeen === 'error' ? 'an intermittent failure' : 'these peers accepted every one, but a stricter peer would fail intermittently'
+      }.`;
     else if (renewal) why = 'They have the same subject and the capture saw one replace the other: a renewal installed during the capture (check that every server got the new one).';
     else if (perAddress)
       why = 'Each address presented its own certificate, as cluster peers with individual certificates do; ' +
