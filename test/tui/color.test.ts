@@ -5,10 +5,9 @@
  * e2e.test.ts.
  */
 import { Writable } from 'node:stream';
-import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
-import { result, until } from './helpers.js';
+import { Keyboard, result, until } from './helpers.js';
 import { HANDSHAKES } from './fixtures.js';
 
 const saved = process.env['FORCE_COLOR'];
@@ -20,27 +19,6 @@ afterAll(() => {
   else process.env['FORCE_COLOR'] = saved;
 });
 
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  setRawMode() {
-    return this;
-  }
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  type(s: string) {
-    this.data = s;
-    this.emit('readable');
-  }
-}
 
 /** SGR parameters of every escape in the output, and the escapes of one screen line. */
 function sgr(text: string): Set<number> {

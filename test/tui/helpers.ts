@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { join, resolve } from 'node:path';
 import { buildTrust } from '../../src/cli/trust-wiring.js';
 import type { Handshake, ScanListener, ScanResult } from '../../src/model.js';
@@ -67,3 +68,28 @@ export async function scanned(capture: string, ca: string[], extra: ScanListener
   return { state, order };
 }
 
+
+/** A keyboard in raw mode, as Ink reads it ('readable' + read()). */
+export class Keyboard extends EventEmitter {
+  isTTY = true;
+  raw: boolean[] = [];
+  private data: string | null = null;
+  setRawMode(on: boolean) {
+    this.raw.push(on);
+    return this;
+  }
+  setEncoding() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  type(s: string) {
+    this.data = s;
+    this.emit('readable');
+  }
+}

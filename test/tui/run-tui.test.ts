@@ -2,38 +2,13 @@
  * runTui itself, on stand-in terminal streams: quitting while the scan is still reading (a pipe or a live capture
  * that never ends), restoring the terminal, the options the CLI passes.
  */
-import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScanListener, ScanResult } from '../../src/model.js';
 import { runTui } from '../../src/tui/index.js';
 import { TRAVERSAL_BROKEN, CERTS } from './fixtures.js';
-import { tick, until } from './helpers.js';
+import { Keyboard, tick, until } from './helpers.js';
 
-/** A keyboard in raw mode, as Ink reads it ('readable' + read()). */
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  raw: boolean[] = [];
-  private data: string | null = null;
-  setRawMode(on: boolean) {
-    this.raw.push(on);
-    return this;
-  }
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  type(s: string) {
-    this.data = s;
-    this.emit('readable');
-  }
-}
 
 function terminal(columns = 80, rows = 24) {
   const out: string[] = [];
