@@ -56,6 +56,9 @@ export function privilegeMessage(tool: CaptureTool, iface: string): string {
 
 const PERMISSION = /permission|operation not permitted|not permitted to capture/i;
 
+/** dumpcap's lines that name its output ("File: -"): nothing an engineer needs on the status line. */
+const NOISE = /^File: -$/;
+
 /** `certshark -D`: the capture tool's interface list, as it prints it. */
 export function listInterfaces(io: Io): number {
   const tool = findCaptureTool();
@@ -145,7 +148,7 @@ export function startLiveCapture(iface: string, filter: string | undefined, tool
     partial += d;
     const lines = partial.split('\n');
     partial = lines.pop()!;
-    for (const l of lines) if (l.trim() !== '') live.onStatus?.(l.trim());
+    for (const l of lines) if (l.trim() !== '' && !NOISE.test(l.trim())) live.onStatus?.(l.trim());
   });
   return live;
 }
