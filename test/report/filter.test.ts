@@ -541,7 +541,7 @@ describe('the field table', () => {
 
 describe('the README', () => {
   const readme = readFileSync(join(CAPTURES, '../README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Filter expressions'), readme.indexOf('Live from tcpdump'));
+  const section = readme.slice(readme.indexOf('### Filter expressions'), readme.indexOf('## Examples on the bundled captures'));
   it('gives examples that compile', () => {
     const ex = section.slice(section.indexOf('Examples:')).replace(/\n/g, ' ');
     const exprs = [...ex.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
