@@ -31,6 +31,13 @@ const tool = (() => {
     return undefined;
   }
 })();
+function findTool(name: 'tcpdump' | 'dumpcap'): boolean {
+  try {
+    return findCaptureTool({ ...process.env, CERTSHARK_CAPTURE_TOOL: name }).name === name;
+  } catch {
+    return false;
+  }
+}
 /** Capturing on lo works here: a capture tool, and the privilege to use it. */
 const canCapture = (() => {
   if (!tool || !isRoot) return false;
@@ -127,7 +134,8 @@ describe('capture tools', () => {
   });
 
   it.skipIf(!tool || !isRoot || !has('setpriv', '--version'))('without the privilege to capture: one line saying what to do, exit 2', () => {
-    for (const env of [{}, { CERTSHARK_CAPTURE_TOOL: 'tcpdump' }]) {
+    const tools = [{}, ...(findTool('tcpdump') ? [{ CERTSHARK_CAPTURE_TOOL: 'tcpdump' }] : [])];
+    for (const env of tools) {
       const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/certshark', 'scan', '-i', 'lo'], {
         cwd: ROOT,
         encoding: 'utf8',
