@@ -90,6 +90,12 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
   if (!keyboard) throw new UsageError('no terminal to read keys from; use certshark scan');
   // The TUI is loaded lazily, only for a terminal (DESIGN.md style 9).
   const { runTui } = await import('../tui/index.js');
+  // Ended from outside (kill, the SSH session hung up): the view quits as with q, with the signal's exit code, so
+  // the terminal gets its screen and cursor back and the capture child is ended.
+  const outside = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => outside.abort(sig === 'SIGHUP' ? 129 : 143);
+  process.prependOnceListener('SIGTERM', onSignal);
+  process.prependOnceListener('SIGHUP', onSignal);
   let code: number;
   try {
     code = await runTui({
@@ -98,6 +104,7 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
       stdin: keyboard,
       color: color(values, io),
       initialFilter: displayFilter(values),
+      stop: outside.signal,
       // Called on q or Ctrl-C, before the view has finished closing: the capture child is ended at once.
       onQuit: () => {
         inputs.stop.abort('view closed');
@@ -114,6 +121,8 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
   } finally {
     // q or Ctrl-C: the view is gone, so is the run. Reading stops, the capture child is ended (what it captured
     // stays in the -w file), and the CLI's caller exits without waiting for a pipe that may never close.
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     inputs.stop.abort('view closed');
     inputs.close();
     keyboard.destroy?.();

@@ -41,6 +41,11 @@ export interface RunTuiOptions {
    * and abort the scan here. runTui resolves right after, whether or not the scan has finished.
    */
   onQuit?: () => void;
+  /**
+   * Ends the view from outside (a signal: kill, the SSH session hanging up), as a quit with the code given as the
+   * abort reason: Ink draws its last frame and then the terminal gets its screen back, in that order.
+   */
+  stop?: AbortSignal;
 }
 
 /** NO_COLOR (no-color.org): present and not empty disables colour. */
@@ -106,6 +111,9 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
       quitted();
       instance?.unmount();
     };
+    const stopView = () => quit(typeof opts.stop?.reason === 'number' ? opts.stop.reason : 143);
+    if (opts.stop?.aborted) stopView();
+    else opts.stop?.addEventListener('abort', stopView, { once: true });
     instance = render(
       React.createElement(Root, {
         title: opts.title,

@@ -108,6 +108,25 @@ describe.skipIf(!hasTmux)('quitting the view ends certshark at once, in every mo
   });
 });
 
+describe.skipIf(!hasTmux)('ended from outside', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ])('%s while the view is up: the terminal gets its screen back, exit %i', async (sig, want) => {
+    const marker = `signal-${Math.random().toString(36).slice(2)}.example.test`;
+    const rc = join(dir, `rc-${marker}`);
+    const s = startCertshark(`- ${TRUST} --host ${marker}`, rc, `(cat ${CAPTURE}; sleep 60)`);
+    await waitScreen(s, (x) => rowOf(x) !== undefined, 'the handshake');
+    const pid = spawnSync('pgrep', ['-f', `^[^ ]*node bin/certshark .*${marker}`], { encoding: 'utf8' }).stdout.trim();
+    expect(pid).toMatch(/^\d+$/);
+    process.kill(Number(pid), sig as NodeJS.Signals);
+    const r = await exitWithin(rc, 1000);
+    expect(r.code).toBe(want);
+    expect(screen(s)).not.toContain('No.▲');
+    tmux('kill-session', '-t', s);
+  });
+});
+
 describe.skipIf(!hasTmux)('input that is not a capture opens no view', () => {
   it.each([
     ['a text file', '/etc/passwd', /^certshark: \/etc\/passwd: not a pcap or pcapng capture/],
