@@ -248,7 +248,7 @@ describe('decryption path under hostile input, whole pipeline (tls13-keylog capt
         const r = await scan(capture.subarray(0, cut), keylogText);
         // Cut before the first packet ended: there is nothing to scan, and the one-line reason says so.
         if (r.captures[0]!.packets === 0) {
-          expect(r.captures[0]!.error).toMatch(/^no packets: file ends inside a block/);
+          expect(r.captures[0]!.error).toMatch(/^no packets: file ends inside a block|holds no packets \(only its header\)/);
           expect(r.handshakes).toEqual([]);
           return;
         }
