@@ -12,8 +12,8 @@
  *
  * Added fields, after Zeek's: `validation_status` (the name of Zeek's policy/protocols/ssl/validate-certs field):
  * `ok`, or the code of the first error certshark found in the server's chain; `certshark.id` (the handshake id of
- * certshark's other outputs), `certshark.severity` (the worst verdict), `certshark.verdicts` (codes of the
- * warning and error verdicts), `certshark.notes`.
+ * certshark's other outputs), `certshark.severity` (the worst verdict), `certshark.verdicts` (the codes of the
+ * warning and error verdicts, each once), `certshark.notes`.
  */
 import { createHash } from 'node:crypto';
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
@@ -157,7 +157,7 @@ function sslLine(h: Handshake, leaf: ZeekCertificate | undefined): string {
     undefined, h.serverChain, h.clientChain,
     h.sni && leaf ? leaf.hostNames.some((n) => matchDnsName(n, h.sni!)) : undefined,
     validationStatus(h), h.id, worstSeverity(h),
-    (h.verdicts ?? []).filter((v) => v.severity === 'warning' || v.severity === 'error').map((v) => v.code),
+    [...new Set((h.verdicts ?? []).filter((v) => v.severity === 'warning' || v.severity === 'error').map((v) => v.code))],
     h.notes,
   ];
   return zeekLine(SSL_FIELDS, values);
