@@ -1,8 +1,8 @@
 /**
- * `scan --format zeek`: ssl.log and x509.log in Zeek's ASCII format with the Zeek 6/7 default field sets, so the
- * tools that read Zeek logs (zeek-cut, Zeek's own log readers, Filebeat's and Splunk's Zeek inputs, Security Onion,
- * Arkime's Zeek import) take certshark's output as they take Zeek's. Pure functions of the model, one handshake at
- * a time: the only state kept is the set of x509.log rows already written, as Zeek keeps it (below).
+ * `scan --format zeek`: ssl.log and x509.log in Zeek's ASCII format with the Zeek 6/7 default field sets, so what
+ * reads Zeek's default TSV logs (zeek-cut, RITA, Zeek's own input framework) takes certshark's as it takes Zeek's.
+ * Pure functions of the model, one handshake at a time: the only state kept is the set of x509.log rows already
+ * written, as Zeek keeps it (below): one entry per certificate and position, not per handshake.
  *
  * Fields Zeek fills that the model cannot yet: `curve` (the ServerKeyExchange / key_share group), `next_protocol`
  * (the server's ALPN choice) and `ssl_history` (the order of handshake messages) are written unset (`-`); they
