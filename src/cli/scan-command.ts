@@ -15,7 +15,7 @@ import type { Io, Values } from './args.js';
 import { color, failLevel, handshakeSelector, outputFormat, trustOptions } from './options.js';
 import { liveFailure, openInputs, type Inputs } from './inputs.js';
 
-export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen'>;
+export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'>;
 
 /**
  * Runs the pipeline over the inputs with the trust and key options of the command line. Problems of the inputs
@@ -112,7 +112,8 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const inputs = openInputs(files, values, { many: true });
   const signals = stopOnSignals(inputs);
   const json = format === 'json' ? new JsonStreamWriter(VERSION) : undefined;
-  const zeek = zeekDir ? new ZeekLogs(zeekDir, !!values.overwrite) : undefined;
+  // A log that cannot be written (a file that appeared meanwhile, a full disk) stops the scan: what follows would be lost.
+  const zeek = zeekDir ? new ZeekLogs(zeekDir, !!values.overwrite, (why) => inputs.stop.abort(why)) : undefined;
   const out = new BatchedWriter(io.stdout);
   const flush = () => {
     out.flush();
@@ -136,6 +137,9 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
       retain: false,
       onOpen: () => signals.install(),
       onTick: flush,
+      // A reader slower than the scan (a pipe into curl, a shipper, a terminal) holds the reading back instead of
+      // the output piling up in memory.
+      whenWritable: () => out.whenWritable(inputs.stop.signal),
       onHandshake: (h, cert) => {
         if (select && !select(h, { get: cert })) return;
         begin();
@@ -172,6 +176,10 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   }
   flush();
   zeek?.close();
+  if (zeek?.failed) {
+    io.stderr.write(`certshark: ${escapeTerminal(zeek.failed)}\n`);
+    return 2;
+  }
   return bad ? 2 : signals.interrupted() ? 130 : failed ? 3 : 0;
 }
 
@@ -196,38 +204,57 @@ async function prepareLogDir(dir: string, overwrite: boolean): Promise<string> {
 
 /**
  * ssl.log and x509.log, opened with the first handshake (or at the end of a readable capture without any), so an
- * unreadable input leaves no empty logs behind. Written synchronously in batches: memory holds one batch.
+ * unreadable input leaves no empty logs behind. Written synchronously in batches: memory holds one batch. The
+ * first failure to open or write is kept in `failed` and reported once; nothing more is written after it.
  */
 class ZeekLogs {
   private readonly writer = new ZeekLogWriter();
   private fds: number[] = [];
   private ssl?: BatchedWriter;
   private x509?: BatchedWriter;
-  constructor(private readonly dir: string, private readonly overwrite: boolean) {}
+  failed?: string;
+  constructor(private readonly dir: string, private readonly overwrite: boolean, private readonly onFail: (why: string) => void) {}
+
+  private fail(path: string, e: unknown): void {
+    if (this.failed) return;
+    this.failed = `${path}: ${describeOsError(e)}`;
+    this.onFail(this.failed);
+  }
 
   begin(): void {
     const open = (name: string) => {
       const path = join(this.dir, name);
+      if (this.failed) return undefined;
       try {
         const fd = openSync(path, this.overwrite ? 'w' : 'wx', 0o644);
         this.fds.push(fd);
-        return new BatchedWriter({ write: (s: string) => writeSync(fd, s) });
+        return new BatchedWriter({
+          write: (s: string) => {
+            if (this.failed) return;
+            try {
+              writeSync(fd, s);
+            } catch (e) {
+              this.fail(path, e);
+            }
+          },
+        });
       } catch (e) {
-        this.close();
-        throw new UsageError(`${path}: ${describeOsError(e)}`);
+        this.fail(path, e);
+        return undefined;
       }
     };
     this.ssl = open('ssl.log');
     this.x509 = open('x509.log');
     const h = this.writer.begin();
-    this.ssl.write(h.ssl);
-    this.x509.write(h.x509);
+    this.ssl?.write(h.ssl);
+    this.x509?.write(h.x509);
   }
 
   handshake(h: Parameters<ZeekLogWriter['handshake']>[0], cert: Parameters<ZeekLogWriter['handshake']>[1]): void {
+    if (this.failed || !this.ssl || !this.x509) return;
     const l = this.writer.handshake(h, cert);
-    this.ssl!.write(l.ssl);
-    if (l.x509) this.x509!.write(l.x509);
+    this.ssl.write(l.ssl);
+    if (l.x509) this.x509.write(l.x509);
   }
 
   end(): void {
@@ -247,20 +274,42 @@ class ZeekLogs {
   }
 }
 
-/** Collects small pieces of output into large writes. */
+/**
+ * Collects small pieces of output into large writes. A stream sink that reports a full buffer (write() false: a
+ * pipe whose reader is behind) makes whenWritable() return a promise, settled on 'drain' or when reading stops.
+ */
 class BatchedWriter {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly sink: { write(s: string): unknown }) {}
+  private drained?: Promise<void>;
+  private stopped?: Promise<void>;
+  constructor(private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown }) {}
+
+  whenWritable(signal: AbortSignal): Promise<void> | undefined {
+    if (!this.drained || signal.aborted) return undefined;
+    this.stopped ??= new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return Promise.race([this.drained, this.stopped]);
+  }
+
   write(s: string): void {
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= 1 << 16) this.flush();
   }
+
   flush(): void {
     if (this.parts.length === 0) return;
-    this.sink.write(this.parts.join(''));
+    const accepted = this.sink.write(this.parts.join(''));
     this.parts = [];
     this.size = 0;
+    // Listened for from the moment the buffer is full, so a drain before the next look is not missed.
+    if (accepted === false && !this.drained && this.sink.once) {
+      this.drained = new Promise((resolve) => {
+        this.sink.once!('drain', () => {
+          this.drained = undefined;
+          resolve();
+        });
+      });
+    }
   }
 }

@@ -4,13 +4,16 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/certshark');
 const MISSING = join(ROOT, 'captures/traversal-missing-intermediate.pcap');
+const MANY = join(ROOT, 'captures/many-handshakes.pcap');
 const HEALTHY = join(ROOT, 'captures/traversal-healthy.pcapng');
 const ROOT_CA = join(ROOT, 'captures/pki/root-ca.pem');
 const TRUST = ['--ca', ROOT_CA, '--profile', 'expressway'];
@@ -90,6 +93,17 @@ describe('scan --format', () => {
     expect(readFileSync(join(d, 'x509.log'), 'utf8')).toMatch(/^#separator/);
   });
 
+  it('zeek: a log that cannot be created (a dangling symlink in its place) stops with one line and exit 2', () => {
+    const d = tmp();
+    symlinkSync(join(d, 'elsewhere'), join(d, 'ssl.log'));
+    const r = run(['scan', '--format', 'zeek', '--log-dir', d, MISSING]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^certshark: .*ssl\.log: .*\(EEXIST\)\n$/);
+    noStack(r.err);
+    expect(existsSync(join(d, 'elsewhere'))).toBe(false);
+    expect(existsSync(join(d, 'x509.log'))).toBe(false);
+  });
+
   it('zeek: an unreadable capture leaves no logs', () => {
     const d = tmp();
     const r = run(['scan', '--format', 'zeek', '--log-dir', d, join(d, 'nope.pcap')]);
@@ -113,5 +127,35 @@ describe('scan --format', () => {
       noStack(r.err);
       expect(r.out).toBe('');
     }
+  });
+});
+
+describe('scan output through a slow reader', () => {
+  it('holds the capture reading back instead of queueing the output (a pipe into curl or a shipper)', async () => {
+    let queued = 0;
+    let most = 0;
+    let got = '';
+    const stdout = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        got += chunk.toString('utf8');
+        setTimeout(cb, 3);
+      },
+    });
+    const write = stdout.write.bind(stdout);
+    stdout.write = ((c: string, ...rest: never[]) => {
+      const ok = write(c, ...rest);
+      queued = stdout.writableLength;
+      most = Math.max(most, queued);
+      return ok;
+    }) as typeof stdout.write;
+    const code = await main(['scan', '--format', 'ecs', MANY], { stdout, stderr: process.stderr, env: { NO_COLOR: '1' } });
+    await new Promise<void>((r) => stdout.end(r));
+    expect(code).toBe(0);
+    const lines = got.trimEnd().split('\n');
+    expect(lines).toHaveLength(300);
+    // The whole report is about 1.7 MB; read 128 KiB at a time, the queue stays at one chunk's worth of output.
+    expect(got.length).toBeGreaterThan(1_500_000);
+    expect(most).toBeLessThan(400_000);
   });
 });
