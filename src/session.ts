@@ -45,6 +45,8 @@ export interface SessionOptions {
   maxPackets?: number;
   /** Raw bytes of the (single) capture are copied to this file descriptor as they are read (`-w FILE`). */
   copyTo?: number;
+  /** Backpressure of the output (see ReadCaptureOptions.whenWritable): reading waits while it returns a promise. */
+  whenWritable?: () => Promise<void> | undefined;
 }
 
 export interface Judgement {
@@ -254,6 +256,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       const res = await readCapture(input, packetSink, {
         signal,
         copyTo: opts.copyTo,
+        whenWritable: opts.whenWritable,
         onOpen: (streaming) => {
           if (streaming) clock = setInterval(tick, TICK_MS);
           opts.onOpen?.(streaming);

@@ -197,7 +197,9 @@ export async function readCapture(
         markOpen();
         progress();
         if (parser.done || signal?.aborted) break;
-        if (!regular || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
+        const wait = opts.whenWritable?.();
+        if (wait) await wait;
+        else if (!regular || ++chunks % YIELD_EVERY_CHUNKS === 0) await yieldTurn();
         if (signal?.aborted) break;
         chunk = await nextRaw();
       }
@@ -229,7 +231,8 @@ export async function readCapture(
           markOpen();
           progress();
           if (parser.done || signal?.aborted) break;
-          await yieldTurn();
+          const wait = opts.whenWritable?.();
+          await (wait ?? yieldTurn());
         }
       } catch (e) {
         if (e instanceof CaptureError) throw e;

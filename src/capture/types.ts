@@ -73,6 +73,12 @@ export interface ReadCaptureOptions {
    * (`-w FILE`): a copy of the raw capture that holds everything read even when the run is ended abruptly.
    */
   copyTo?: number;
+  /**
+   * Backpressure from whoever consumes what the capture produces: a promise means "wait before reading more" (the
+   * reader of certshark's output is slower than the capture is read), awaited between chunks; undefined means go
+   * on. The promise must settle when reading is stopped too.
+   */
+  whenWritable?(): Promise<void> | undefined;
 }
 
 /** A capture arriving on a stream (a capture child's stdout), named for messages. */

@@ -4,6 +4,10 @@ import { UsageError } from './usage-error.js';
 
 export const OPTIONS = {
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  'log-dir': { type: 'string' },
+  overwrite: { type: 'boolean' },
+  pem: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   der: { type: 'boolean' },
   chains: { type: 'boolean' },

@@ -47,6 +47,7 @@ usage:
   certshark [CAPTURE|-] [options]            interactive view on a terminal, else the text report
   certshark -i IFACE [-f BPF] [-w FILE]      the same, capturing live
   certshark scan CAPTURE... [--json]         report every handshake, chain and verdict
+  certshark scan CAPTURE --format ecs|ndjson|zeek   the same for Elasticsearch, jq and log shippers, Zeek tools
   certshark export CAPTURE --out DIR         write the certificates and chains as PEM or DER files
   certshark check CERT_FILE...               judge certificate files without a capture
   certshark COMMAND --help                   the options of one command
@@ -74,6 +75,14 @@ it), so memory stays flat on large captures and a live capture shows them as the
 
 output:
   --json                 one JSON document: {certshark, handshakes[], certificates[], captures[]}
+  --format FORMAT        text (default), json (= --json), or for pipelines, a line per handshake as it finishes:
+                         ndjson  certshark's model, certificates inline; a last line of type "capture" each
+                         ecs     Elastic Common Schema 8.12 events; verdicts under certshark.*
+                         zeek    ssl.log and x509.log in Zeek's log format (with --log-dir), verdicts in
+                                 added fields
+  --log-dir DIR          where --format zeek writes ssl.log and x509.log (created if needed)
+  --overwrite            replace ssl.log and x509.log already in --log-dir (else: exit 2)
+  --pem                  with --format ndjson: include each certificate's PEM
   --verbose, -v          list every verdict, also the ok ones
   --fail-on LEVEL        exit 3 when a handshake has a verdict of LEVEL (error or warning), or a capture a
                          finding of it (the same server presenting different certificates); a capture cut

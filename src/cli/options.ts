@@ -92,3 +92,21 @@ export function displayFilter(values: Values): string | undefined {
     throw new UsageError('give the display filter once: --filter or -Y (join expressions with and)');
   return values.filter ?? values['display-filter'];
 }
+
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'ecs' | 'zeek';
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'ecs', 'zeek'];
+
+/** `scan --format` and the options that belong to one format only. */
+export function outputFormat(values: Values): OutputFormat {
+  const given = values.format;
+  if (given !== undefined && !FORMATS.includes(given as OutputFormat))
+    throw new UsageError(`--format is text, json, ndjson, ecs or zeek, not '${given}'`);
+  if (values.json && given !== undefined && given !== 'json') throw new UsageError(`--json is --format json: give --format ${given} alone`);
+  const f = (given ?? (values.json ? 'json' : 'text')) as OutputFormat;
+  if (f === 'zeek' && values['log-dir'] === undefined)
+    throw new UsageError('--format zeek writes ssl.log and x509.log into a folder: give it with --log-dir DIR');
+  if (f !== 'zeek' && values['log-dir'] !== undefined) throw new UsageError('--log-dir is for --format zeek');
+  if (f !== 'zeek' && values.overwrite) throw new UsageError('--overwrite is for --format zeek --log-dir DIR');
+  if (f !== 'ndjson' && values.pem) throw new UsageError('--pem is for --format ndjson (--format ecs always carries the chains)');
+  return f;
+}

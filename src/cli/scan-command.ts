@@ -1,16 +1,21 @@
 /** `certshark scan`: the report, written while the capture is read. */
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { scanCaptures, VERSION, type SessionOptions, type SessionResult } from '../session.js';
 import {
-  JsonStreamWriter, worstSeverity, SEVERITY_RANK, escapeTerminal,
+  JsonStreamWriter, worstSeverity, SEVERITY_RANK, escapeTerminal, ensureDir,
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
+  ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures,
 } from '../report/index.js';
+import { describeOsError } from './os-error.js';
+import { UsageError } from './usage-error.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
 import type { Io, Values } from './args.js';
-import { color, failLevel, handshakeSelector, trustOptions } from './options.js';
+import { color, failLevel, handshakeSelector, outputFormat, trustOptions } from './options.js';
 import { liveFailure, openInputs, type Inputs } from './inputs.js';
 
-export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen'>;
+export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'>;
 
 /**
  * Runs the pipeline over the inputs with the trust and key options of the command line. Problems of the inputs
@@ -101,11 +106,19 @@ export function stopOnSignals(inputs: Inputs): { install: () => void; interrupte
 export async function cmdScan(files: string[], values: Values, io: Io): Promise<number> {
   const level = failLevel(values);
   const select = handshakeSelector(values);
+  const format = outputFormat(values);
   const text = { color: color(values, io), verbose: values.verbose };
+  const zeekDir = format === 'zeek' ? await prepareLogDir(values['log-dir']!, !!values.overwrite) : undefined;
   const inputs = openInputs(files, values, { many: true });
   const signals = stopOnSignals(inputs);
-  const json = values.json ? new JsonStreamWriter(VERSION) : undefined;
+  const json = format === 'json' ? new JsonStreamWriter(VERSION) : undefined;
+  // A log that cannot be written (a file that appeared meanwhile, a full disk) stops the scan: what follows would be lost.
+  const zeek = zeekDir ? new ZeekLogs(zeekDir, !!values.overwrite, (why) => inputs.stop.abort(why)) : undefined;
   const out = new BatchedWriter(io.stdout);
+  const flush = () => {
+    out.flush();
+    zeek?.flush();
+  };
   const used = new Set<string>();
   const tally = newTally();
   let failed = false;
@@ -116,13 +129,17 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     if (begun) return;
     begun = true;
     if (json) out.write(json.begin());
+    zeek?.begin();
   };
   let r: SessionResult;
   try {
     r = await scanInputs(inputs, values, io, {
       retain: false,
       onOpen: () => signals.install(),
-      onTick: () => out.flush(),
+      onTick: flush,
+      // A reader slower than the scan (a pipe into curl, a shipper, a terminal) holds the reading back instead of
+      // the output piling up in memory.
+      whenWritable: () => out.whenWritable(inputs.stop.signal),
       onHandshake: (h, cert) => {
         if (select && !select(h, { get: cert })) return;
         begin();
@@ -130,9 +147,15 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
         for (const s of h.clientChain) used.add(s);
         tallyHandshake(tally, h);
         if (level && SEVERITY_RANK[worstSeverity(h)] >= SEVERITY_RANK[level]) failed = true;
-        out.write(json ? json.handshake(h) : renderHandshakeText(h, cert, text));
+        if (zeek) zeek.handshake(h, cert);
+        else if (format === 'ecs') out.write(ecsEvent(h, cert, VERSION));
+        else if (format === 'ndjson') out.write(ndjsonHandshake(h, cert, { pem: !!values.pem }, VERSION));
+        else out.write(json ? json.handshake(h) : renderHandshakeText(h, cert, text));
       },
     });
+  } catch (e) {
+    zeek?.close();
+    throw e;
   } finally {
     signals.dispose();
   }
@@ -146,26 +169,147 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     begin();
     const certificates = r.certificates.filter((c) => used.has(c.sha256));
     tally.certificates = certificates.length;
-    out.write(json ? json.end(certificates, r.captures) : renderCapturesText(r.captures, text) + renderTallyText(tally));
+    if (json) out.write(json.end(certificates, r.captures));
+    else if (format === 'ndjson') out.write(ndjsonCaptures(r.captures, VERSION));
+    else if (format === 'text') out.write(renderCapturesText(r.captures, text) + renderTallyText(tally));
+    zeek?.end();
   }
-  out.flush();
+  flush();
+  zeek?.close();
+  if (zeek?.failed) {
+    io.stderr.write(`certshark: ${escapeTerminal(zeek.failed)}\n`);
+    return 2;
+  }
   return bad ? 2 : signals.interrupted() ? 130 : failed ? 3 : 0;
 }
 
-/** Collects small pieces of output into large writes. */
+const ZEEK_LOGS = ['ssl.log', 'x509.log'] as const;
+
+/**
+ * The folder of `--format zeek`, created if needed. Logs already there are another run's (or Zeek's own): never
+ * overwritten unless --overwrite says so. Checked before any input is opened, so a refusal reads nothing.
+ */
+async function prepareLogDir(dir: string, overwrite: boolean): Promise<string> {
+  try {
+    await ensureDir(dir);
+  } catch (e) {
+    throw new UsageError(`--log-dir ${dir}: ${describeOsError(e)}`);
+  }
+  if (!overwrite) {
+    const there = ZEEK_LOGS.filter((f) => existsSync(join(dir, f)));
+    if (there.length) throw new UsageError(`${join(dir, there[0]!)} exists: certshark does not overwrite logs (--overwrite to replace them)`);
+  }
+  return dir;
+}
+
+/**
+ * ssl.log and x509.log, opened with the first handshake (or at the end of a readable capture without any), so an
+ * unreadable input leaves no empty logs behind. Written synchronously in batches: memory holds one batch. The
+ * first failure to open or write is kept in `failed` and reported once; nothing more is written after it.
+ */
+class ZeekLogs {
+  private readonly writer = new ZeekLogWriter();
+  private fds: number[] = [];
+  private ssl?: BatchedWriter;
+  private x509?: BatchedWriter;
+  failed?: string;
+  constructor(private readonly dir: string, private readonly overwrite: boolean, private readonly onFail: (why: string) => void) {}
+
+  private fail(path: string, e: unknown): void {
+    if (this.failed) return;
+    this.failed = `${path}: ${describeOsError(e)}`;
+    this.onFail(this.failed);
+  }
+
+  begin(): void {
+    const open = (name: string) => {
+      const path = join(this.dir, name);
+      if (this.failed) return undefined;
+      try {
+        const fd = openSync(path, this.overwrite ? 'w' : 'wx', 0o644);
+        this.fds.push(fd);
+        return new BatchedWriter({
+          write: (s: string) => {
+            if (this.failed) return;
+            try {
+              writeSync(fd, s);
+            } catch (e) {
+              this.fail(path, e);
+            }
+          },
+        });
+      } catch (e) {
+        this.fail(path, e);
+        return undefined;
+      }
+    };
+    this.ssl = open('ssl.log');
+    this.x509 = open('x509.log');
+    const h = this.writer.begin();
+    this.ssl?.write(h.ssl);
+    this.x509?.write(h.x509);
+  }
+
+  handshake(h: Parameters<ZeekLogWriter['handshake']>[0], cert: Parameters<ZeekLogWriter['handshake']>[1]): void {
+    if (this.failed || !this.ssl || !this.x509) return;
+    const l = this.writer.handshake(h, cert);
+    this.ssl.write(l.ssl);
+    if (l.x509) this.x509.write(l.x509);
+  }
+
+  end(): void {
+    const f = this.writer.end();
+    this.ssl?.write(f.ssl);
+    this.x509?.write(f.x509);
+  }
+
+  flush(): void {
+    this.ssl?.flush();
+    this.x509?.flush();
+  }
+
+  close(): void {
+    for (const fd of this.fds) closeSync(fd);
+    this.fds = [];
+  }
+}
+
+/**
+ * Collects small pieces of output into large writes. A stream sink that reports a full buffer (write() false: a
+ * pipe whose reader is behind) makes whenWritable() return a promise, settled on 'drain' or when reading stops.
+ */
 class BatchedWriter {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly sink: NodeJS.WritableStream) {}
+  private drained?: Promise<void>;
+  private stopped?: Promise<void>;
+  constructor(private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown }) {}
+
+  whenWritable(signal: AbortSignal): Promise<void> | undefined {
+    if (!this.drained || signal.aborted) return undefined;
+    this.stopped ??= new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return Promise.race([this.drained, this.stopped]);
+  }
+
   write(s: string): void {
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= 1 << 16) this.flush();
   }
+
   flush(): void {
     if (this.parts.length === 0) return;
-    this.sink.write(this.parts.join(''));
+    const accepted = this.sink.write(this.parts.join(''));
     this.parts = [];
     this.size = 0;
+    // Listened for from the moment the buffer is full, so a drain before the next look is not missed.
+    if (accepted === false && !this.drained && this.sink.once) {
+      this.drained = new Promise((resolve) => {
+        this.sink.once!('drain', () => {
+          this.drained = undefined;
+          resolve();
+        });
+      });
+    }
   }
 }

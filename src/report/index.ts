@@ -8,3 +8,6 @@ export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
 export { renderJson, JsonStreamWriter } from './json.js';
 export { renderCaListText } from './ca-list-text.js';
+export { ZeekLogWriter, SSL_FIELDS, X509_FIELDS, type ZeekLines, type ZeekOptions } from './zeek.js';
+export { ecsEvent, ECS_VERSION } from './ecs.js';
+export { ndjsonHandshake, ndjsonCaptures, type NdjsonOptions } from './ndjson.js';

@@ -12,7 +12,7 @@ export { loadCertificates, certificatesFromBytes, certificatesFromPkcs7, Certifi
 export type { LoadedCertificates } from './load.js';
 export { decodeOcspResponse, ocspStatusName } from './ocsp.js';
 export type { OcspDecoded, OcspSingle } from './ocsp.js';
-export { parseName, nameKey } from './name.js';
-export { bytesEqual, ipToString, toHex } from './der.js';
-export { OID, UNDERSTOOD_EXTENSIONS } from './oids.js';
+export { parseName, nameKey, decodeString } from './name.js';
+export { bytesEqual, children, ipToString, oidToString, readTlv, toHex } from './der.js';
+export { OID, UNDERSTOOD_EXTENSIONS, SIG_ALGS } from './oids.js';
 export { renderOpensslText, opensslCompatName, opensslOneline } from './text.js';
