@@ -3,7 +3,6 @@
  * the client, the handshake being assembled, record protection per side, the key-log decryptor, completion and
  * emission. The framers call record() for every record and handshakeMessage() for every complete message.
  */
-import { createHash } from 'node:crypto';
 import { brotliDecompressSync, inflateSync } from 'node:zlib';
 import { LIMITS } from '../limits.js';
 import { addNote, type Alert, type Handshake } from '../model.js';
@@ -11,7 +10,6 @@ import type { FlowInfo, Dir } from '../tcp/types.js';
 import {
   looksLikeTls13Certificate,
   parseCertificateList,
-  parseCertificateRequest,
   parseCertificateStatus,
   parseClientHello,
   parseCompressedCertificate,
@@ -21,11 +19,15 @@ import {
 } from './messages.js';
 import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
+import { HandshakeMemo, type RequestForm } from './handshake-memo.js';
+import { IsoTime } from './iso-time.js';
 import type { HandshakeSink, KeyProvider, RecordDecryptor, Side } from './types.js';
 
 export interface TlsOptions {
   keys?: KeyProvider;
   nextId: () => number;
+  /** The session's shared certificates and CertificateRequests; a connection without one keeps its own. */
+  memo?: HandshakeMemo;
 }
 
 /** Splits plaintext handshake bytes of one direction into messages (TLS: across records; DTLS: fragments). */
@@ -73,83 +75,6 @@ export const IDLE_STALLED_S = 3;
 const SERVER_TYPES = new Set([2, 3, 4, 8, 12, 13, 14, 22]);
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
-/**
- * ISO 8601 of a capture time. Handshakes come in bursts within the same second, so the date and time up to the
- * second is formatted once per second and only the milliseconds are added.
- */
-let isoSecond = NaN;
-let isoPrefix = '';
-function iso(ts: number): string {
-  const ms = Math.trunc(ts * 1000); // as Date does (TimeClip truncates)
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return new Date(0).toISOString();
-  const sec = Math.floor(ms / 1000);
-  if (sec !== isoSecond) {
-    isoSecond = sec;
-    isoPrefix = new Date(sec * 1000).toISOString().slice(0, -4); // "YYYY-MM-DDTHH:MM:SS."
-  }
-  return `${isoPrefix}${String(ms - sec * 1000).padStart(3, '0')}Z`;
-}
-
-/**
- * Values computed from bytes that come back in every handshake of a busy capture (the same certificates, the same
- * CertificateRequest), found again by their length, a key from a few of their bytes (the last four sit inside a
- * certificate's signature, so as good as random) and a full byte comparison; the first sight keeps a copy of the
- * bytes. Bounded: cleared when full. Content-addressed, so sharing between flows and captures is safe.
- */
-class BytesMemo<T> {
-  private readonly table = new Map<number, { bytes: Uint8Array; value: T }[]>();
-  private count = 0;
-  constructor(private readonly max: number) {}
-
-  /** The value for these bytes; `make` computes it from the kept copy the first time. */
-  get(d: Uint8Array, make: (kept: Uint8Array) => T): T {
-    const n = d.length;
-    const mid = n >>> 1;
-    const sample = n >= 4 ? ((d[n - 4]! << 24) | (d[n - 3]! << 16) | (d[n - 2]! << 8) | d[n - 1]!) ^ (d[mid]! << 8) : 0;
-    const key = (sample ^ Math.imul(n, 0x9e3779b1)) >>> 0;
-    let bucket = this.table.get(key);
-    if (bucket) for (const e of bucket) if (e.bytes.length === n && Buffer.compare(e.bytes, d) === 0) return e.value;
-    const bytes = d.slice();
-    const value = make(bytes);
-    if (this.count >= this.max) {
-      this.table.clear();
-      this.count = 0;
-      bucket = undefined;
-    }
-    if (bucket) bucket.push({ bytes, value });
-    else this.table.set(key, [{ bytes, value }]);
-    this.count++;
-    return value;
-  }
-}
-
-/**
- * A server asks every client for a certificate with the same CertificateRequest: its CA list is decoded once per
- * distinct message (and form) and the result shared. Larger requests (thousands of CA names) are decoded each time
- * rather than kept.
- */
-type CertificateRequestResult = ReturnType<typeof parseCertificateRequest>;
-type RequestForm = '1.0' | '1.2' | '1.3';
-const requests = new BytesMemo<Partial<Record<RequestForm, CertificateRequestResult>>>(256);
-const REQUEST_MEMO_BYTES = 16 * 1024;
-
-function certificateRequestOf(d: Uint8Array, form: RequestForm): CertificateRequestResult {
-  if (d.length > REQUEST_MEMO_BYTES) return parseCertificateRequest(d, form);
-  const byForm = requests.get(d, () => ({}));
-  return (byForm[form] ??= parseCertificateRequest(d, form));
-}
-
-function sha256hex(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
-/** Each certificate DER seen is kept once with its SHA-256: a repeated certificate costs neither a copy nor a hash. */
-const interned = new BytesMemo<{ der: Uint8Array; sha: string }>(20_000);
-
-function internCertificate(d: Uint8Array): { der: Uint8Array; sha: string } {
-  return interned.get(d, (der) => ({ der, sha: sha256hex(der) }));
-}
-
 export class TlsConn {
   clientDir: Dir | -1 = -1;
   cur: Builder | null = null;
@@ -191,13 +116,17 @@ export class TlsConn {
   private watch = 0;
   private decryptNoted = false;
   private heartbeatNoted = false;
+  private readonly memo: HandshakeMemo;
+  private readonly clock = new IsoTime();
 
   constructor(
     readonly info: FlowInfo,
     private readonly sink: HandshakeSink,
     private readonly opts: TlsOptions,
     readonly dtls: boolean,
-  ) {}
+  ) {
+    this.memo = opts.memo ?? new HandshakeMemo();
+  }
 
   side(dir: Dir): Side | null {
     if (this.clientDir === -1) return null;
@@ -401,7 +330,7 @@ export class TlsConn {
       server: clientIsA ? { ...this.info.b } : { ...this.info.a },
       firstFrame: frame,
       lastFrame: frame,
-      time: iso(ts),
+      time: this.clock.format(ts),
       ts,
       serverChain: [],
       clientChain: [],
@@ -523,7 +452,7 @@ export class TlsConn {
         if (b.hasClientHello) {
           if (ch.cookieLength > 0) b.note('hello-verify-request: the second ClientHello carries the cookie');
         } else {
-          h.time = iso(ts);
+          h.time = this.clock.format(ts);
           h.ts = ts;
           h.firstFrame = Math.min(h.firstFrame, frame);
         }
@@ -615,10 +544,10 @@ export class TlsConn {
       }
       case 13: {
         const v = b.version;
-        const forms: ('1.0' | '1.2' | '1.3')[] =
+        const forms: RequestForm[] =
           this.tls13 ? ['1.3'] : v === 0x0303 || v === 0xfefd ? ['1.2'] : v >= 0 ? ['1.0'] : ['1.2', '1.0'];
-        let r = certificateRequestOf(body, forms[0]!);
-        if (!r.ok && forms[1]) r = certificateRequestOf(body, forms[1]);
+        let r = this.memo.certificateRequest(body, forms[0]!);
+        if (!r.ok && forms[1]) r = this.memo.certificateRequest(body, forms[1]);
         if (!r.ok) return this.bad(b, type, r, frame);
         h.certificateRequest = { types: r.value.types, sigAlgs: r.value.sigAlgs, authorities: r.value.authorities, frame };
         for (const p of r.value.problems) b.note(p);
@@ -660,7 +589,7 @@ export class TlsConn {
     }
     const chain: string[] = [];
     for (const d of ders) {
-      const known = internCertificate(d);
+      const known = this.memo.certificate(d);
       if (!b.certs.has(known.sha)) b.certs.set(known.sha, known.der);
       chain.push(known.sha);
     }

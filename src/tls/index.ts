@@ -4,9 +4,11 @@
 import type { FlowConsumer, FlowInfo } from '../tcp/types.js';
 import { DtlsConsumer } from './dtls.js';
 import { TlsStreamConsumer } from './stream.js';
-import type { HandshakeSink, KeyProvider } from './types.js';
+import type { TlsOptions } from './conn.js';
+import type { HandshakeSink } from './types.js';
 
 export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
+export { HandshakeMemo } from './handshake-memo.js';
 export { dnToString } from './dn.js';
 export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 
@@ -18,7 +20,7 @@ export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 export function createTlsConsumer(
   info: FlowInfo,
   sink: HandshakeSink,
-  opts: { keys?: KeyProvider; nextId: () => number },
+  opts: TlsOptions,
 ): FlowConsumer {
   return info.transport === 'udp' ? new DtlsConsumer(info, sink, opts) : new TlsStreamConsumer(info, sink, opts);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Handshake } from '../../src/model.js';
+import { HandshakeMemo } from '../../src/tls/index.js';
 import type { RecordDecryptor } from '../../src/tls/types.js';
 import {
   ALERT, ascii, be, cat, CCS, CERT_A, CERT_A_SHA256, CERT_B, CERT_C, certificateBody, certificateBody13, clientHelloBody,
@@ -132,9 +133,11 @@ describe('TLS 1.2 over TCP', () => {
       { dir: 1 as const, bytes: record(22, 0x0303, cat(hs(2, serverHelloBody()), hs(13, request(cn)), hs(14, new Uint8Array(0)))) },
     ];
     expect(request('Alpha CA').length).toBe(request('Bravo CA').length);
-    const a1 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
-    const b = run(flow('Bravo CA')).handshakes[0]!.certificateRequest!;
-    const a2 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
+    // Three flows of one session (the session owns the memo).
+    const memo = new HandshakeMemo();
+    const a1 = run(flow('Alpha CA'), { memo }).handshakes[0]!.certificateRequest!;
+    const b = run(flow('Bravo CA'), { memo }).handshakes[0]!.certificateRequest!;
+    const a2 = run(flow('Alpha CA'), { memo }).handshakes[0]!.certificateRequest!;
     expect(a1.authorities).toEqual(['O=Same Org,CN=Alpha CA', 'CN=Second CA']);
     expect(b.authorities).toEqual(['O=Same Org,CN=Bravo CA', 'CN=Second CA']);
     expect(a2.authorities).toBe(a1.authorities);
