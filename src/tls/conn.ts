@@ -3,7 +3,6 @@
  * the client, the handshake being assembled, record protection per side, the key-log decryptor, completion and
  * emission. The framers call record() for every record and handshakeMessage() for every complete message.
  */
-import { brotliDecompressSync, inflateSync } from 'node:zlib';
 import { LIMITS } from '../limits.js';
 import { addNote, type Alert, type Handshake } from '../model.js';
 import type { FlowInfo, Dir } from '../tcp/types.js';
@@ -19,6 +18,7 @@ import {
 } from './messages.js';
 import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
+import { decompressCertificateMessage } from './crypto/compressed-certificate.js';
 import { HandshakeMemo, type RequestForm } from './handshake-memo.js';
 import { IsoTime } from './iso-time.js';
 import type { HandshakeSink, KeyProvider, RecordDecryptor, Side } from './types.js';
@@ -520,27 +520,15 @@ export class TlsConn {
         const r = parseCompressedCertificate(body);
         if (!r.ok) return this.bad(b, type, r, frame);
         const { algorithm, uncompressedLength, data } = r.value;
-        if (uncompressedLength > LIMITS.tlsHandshakeMessageBytes) {
-          b.note(`compressed-certificate of ${uncompressedLength} bytes exceeds the limit; skipped`);
-          return;
-        }
-        let out: Uint8Array;
-        try {
-          if (algorithm === 1) out = inflateSync(data, { maxOutputLength: uncompressedLength });
-          else if (algorithm === 2) out = brotliDecompressSync(data, { maxOutputLength: uncompressedLength });
-          else {
+        const out = decompressCertificateMessage(algorithm, uncompressedLength, data);
+        if (!out.ok) {
+          if (out.kind === 'limit') b.note(`compressed-certificate of ${uncompressedLength} bytes exceeds the limit; skipped`);
+          else if (out.kind === 'unsupported') {
             b.note(`compressed-certificate with ${algorithm === 3 ? 'zstd' : `algorithm ${algorithm}`}: not decompressed`);
-            return;
-          }
-        } catch (e) {
-          b.note(`malformed-compressed-certificate (frame ${frame}): ${e instanceof Error ? e.message : String(e)}`);
+          } else b.note(`malformed-compressed-certificate (frame ${frame}): ${out.reason}`);
           return;
         }
-        if (out.length !== uncompressedLength) {
-          b.note(`malformed-compressed-certificate: ${out.length} bytes instead of ${uncompressedLength}`);
-          return;
-        }
-        return this.certificate(b, side, out, frame, true, type);
+        return this.certificate(b, side, out.body, frame, true, type);
       }
       case 13: {
         const v = b.version;

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Handshake } from '../../src/model.js';
@@ -487,5 +488,38 @@ describe('TLS 1.2 decryption path and renegotiation', () => {
     const h = run(tls12Flow(), { keys: { forHandshake: () => ({ error: 'secret has wrong length' }) } }).handshakes[0]!;
     expect(h.notes).toContain('keylog: secret has wrong length');
     expect(h.serverChain).toHaveLength(2);
+  });
+});
+
+describe('CompressedCertificate (RFC 8879)', () => {
+  const chain = certificateBody13([CERT_A, CERT_B]);
+  const compressed = (alg: number, declared: number, data: Uint8Array): Uint8Array => cat(be(alg, 2), be(declared, 3), vec(3, data));
+  const flow = (msg: Uint8Array) => [
+    { dir: 0 as const, bytes: record(22, 0x0303, hs(1, clientHelloBody())) },
+    { dir: 1 as const, bytes: record(22, 0x0303, cat(hs(2, serverHelloBody({ cipher: 0x1301, selected: 0x0304 })), hs(25, msg))) },
+  ];
+
+  it('zlib and brotli give the chain', () => {
+    for (const [alg, data] of [[1, zlib.deflateSync(chain)], [2, zlib.brotliCompressSync(chain)]] as const) {
+      const h = run(flow(compressed(alg, chain.length, data))).handshakes[0]!;
+      expect(h.serverChain).toEqual([CERT_A_SHA256, sha256(CERT_B)]);
+      expect(h.notes.filter((n) => n.includes('compressed'))).toEqual([]);
+    }
+  });
+
+  it('corrupt data, a wrong declared length, an unknown algorithm and an over-limit size are notes', () => {
+    const notes = (msg: Uint8Array): string[] => {
+      const h = run(flow(msg)).handshakes[0]!;
+      expect(h.serverChain).toEqual([]);
+      return h.notes.filter((n) => n.includes('compressed'));
+    };
+    expect(notes(compressed(1, chain.length, zlib.deflateRawSync(chain)))).toEqual([
+      'malformed-compressed-certificate (frame 2): zlib-compressed certificate is corrupt or truncated',
+    ]);
+    expect(notes(compressed(1, chain.length + 3, zlib.deflateSync(chain)))).toEqual([
+      `malformed-compressed-certificate (frame 2): zlib-compressed certificate inflates to ${chain.length} bytes, not the declared ${chain.length + 3}`,
+    ]);
+    expect(notes(compressed(9, chain.length, zlib.deflateSync(chain)))).toEqual(['compressed-certificate with algorithm 9: not decompressed']);
+    expect(notes(compressed(2, 0xffffff, new Uint8Array(8)))).toEqual(['compressed-certificate of 16777215 bytes exceeds the limit; skipped']);
   });
 });
