@@ -21,6 +21,8 @@ import type { Fail } from './result.js';
 import { decompressCertificateMessage } from './crypto/compressed-certificate.js';
 import { HandshakeMemo, type RequestForm } from './handshake-memo.js';
 import { IsoTime } from './iso-time.js';
+import { DtlsReassembler } from './dtls-reassembler.js';
+import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
 import type { HandshakeSink, KeyProvider, RecordDecryptor, Side } from './types.js';
 
 export interface TlsOptions {
@@ -28,15 +30,6 @@ export interface TlsOptions {
   nextId: () => number;
   /** The session's shared certificates and CertificateRequests; a connection without one keeps its own. */
   memo?: HandshakeMemo;
-}
-
-/** Splits plaintext handshake bytes of one direction into messages (TLS: across records; DTLS: fragments). */
-export interface MessageFramer {
-  push(dir: Dir, data: Uint8Array, frame: number, ts: number): void;
-  /** Forgets partial state of a direction; returns the name of the message that was cut, if any. */
-  reset(dir: Dir): string | null;
-  /** Describes a message left incomplete at the end of the flow, if any. */
-  pending(dir: Dir): string | null;
 }
 
 interface SideState {
@@ -81,7 +74,8 @@ export class TlsConn {
   done = false;
   /** Protocol guessed from a plaintext prefix (set by the stream parser when it resynchronises). */
   startTls: string | undefined;
-  framer!: MessageFramer;
+  /** The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. */
+  private readonly framer: MessageFramer;
   private count = 0;
   private pendingNotes: string[] = [];
   private st: [SideState, SideState] = [
@@ -126,6 +120,11 @@ export class TlsConn {
     readonly dtls: boolean,
   ) {
     this.memo = opts.memo ?? new HandshakeMemo();
+    const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
+      this.handshakeMessage(dir, type, body, frame, ts);
+    this.framer = dtls
+      ? new DtlsReassembler(deliver, (note) => this.note(note))
+      : new TlsMessageFramer(deliver, (_dir, note) => this.note(note));
   }
 
   side(dir: Dir): Side | null {
@@ -139,6 +138,19 @@ export class TlsConn {
 
   hasHandshake(): boolean {
     return this.cur !== null;
+  }
+
+  /**
+   * The handshake bytes of this direction stop here (the record framer lost its place, or a ChangeCipherSpec): the
+   * handshake framer forgets its partial message; returns the name of the message that was cut, if any.
+   */
+  streamCut(dir: Dir): string | null {
+    return this.framer.reset(dir);
+  }
+
+  /** A handshake message of this direction left incomplete so far, if any. */
+  pendingMessage(dir: Dir): string | null {
+    return this.framer.pending(dir);
   }
 
   note(s: string): void {
@@ -158,7 +170,7 @@ export class TlsConn {
   private switchKeys(dir: Dir, side: Side): void {
     this.ss(side).ccs = true;
     this.dec[side === 'client' ? 0 : 1] = this.pendingDec;
-    const lost = this.framer.reset(dir);
+    const lost = this.streamCut(dir);
     if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
   }
 
@@ -214,7 +226,7 @@ export class TlsConn {
           }
           this.inDecrypted = true;
           try {
-            this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true);
+            this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true, epoch);
           } finally {
             this.inDecrypted = false;
           }
@@ -248,7 +260,7 @@ export class TlsConn {
       this.switchKeys(dir, side);
       return;
     }
-    this.plaintext(dir, side, type, body, frame, ts, false);
+    this.plaintext(dir, side, type, body, frame, ts, false, epoch);
   }
 
   /** A protected record that could not be decrypted: counts toward completion; alerts are recorded as such. */
@@ -284,12 +296,12 @@ export class TlsConn {
     return this.tls13 && side === 'server' && !this.serverAnswered && this.ss('client').finished && !!this.cur?.h.certificateRequest;
   }
 
-  private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean): void {
+  private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean, epoch: number): void {
     // A decrypted NewSessionTicket or data from the server after the client's Finished: it accepted the client.
     const answer = decrypted && side !== null && type !== 21 && this.awaitingServerAnswer(side);
     if (answer) this.serverAnswered = true;
     if (type === 22) {
-      this.framer.push(dir, body, frame, ts);
+      this.framer.push(dir, body, frame, ts, epoch);
     } else if (type === 21) {
       if (!side) return;
       if (body.length === 0 || body.length % 2) {
@@ -665,7 +677,7 @@ export class TlsConn {
     if (b && !b.emitted) {
       let cut = false;
       for (const dir of [0, 1] as Dir[]) {
-        const p = this.framer.pending(dir);
+        const p = this.pendingMessage(dir);
         if (p) {
           cut = true;
           b.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);

@@ -10,7 +10,6 @@ import { TlsConn, type TlsOptions } from './conn.js';
 import { parseSslv2ClientHello } from './messages.js';
 import { alertName } from './names.js';
 import { guessStartTls } from './starttls.js';
-import { TlsMessageFramer } from './tls-framer.js';
 import type { HandshakeSink } from './types.js';
 
 /** RFC 8446 5.2: a protected record may exceed 2^14 by up to 256 bytes; RFC 5246 6.2.3 allowed 2048. */
@@ -94,10 +93,6 @@ export class TlsStreamConsumer implements FlowConsumer {
 
   constructor(info: FlowInfo, sink: HandshakeSink, opts: TlsOptions) {
     this.conn = new TlsConn(info, sink, opts, false);
-    this.conn.framer = new TlsMessageFramer(
-      (dir, type, body, frame, ts) => this.conn.handshakeMessage(dir, type, body, frame, ts),
-      (_dir, note) => this.conn.note(note),
-    );
   }
 
   idle(seconds: number): void {
@@ -147,7 +142,7 @@ export class TlsStreamConsumer implements FlowConsumer {
       }
       const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
       if (st.filling) this.salvage(dir, st);
-      const lost = this.conn.framer.reset(dir);
+      const lost = this.conn.streamCut(dir);
       this.conn.note(
         `gap-in-${this.conn.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
           (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
@@ -165,7 +160,7 @@ export class TlsStreamConsumer implements FlowConsumer {
         if (!st.filling || this.conn.done) continue;
         const fill = st.bodyFill;
         this.salvage(dir, st);
-        if (!this.conn.framer.pending(dir)) {
+        if (!this.conn.pendingMessage(dir)) {
           this.conn.note(`truncated: the flow ended inside a record of the ${this.conn.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
         }
       }
@@ -433,7 +428,7 @@ export class TlsStreamConsumer implements FlowConsumer {
             `malformed-record-header in the ${conn.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
               `type ${type}, version 0x${((h[hp + 1]! << 8) | h[hp + 2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
           );
-          const lost = conn.framer.reset(dir);
+          const lost = conn.streamCut(dir);
           if (lost) conn.note(`${lost} of the ${conn.sideName(dir)} lost`);
           this.lose(st);
           st.everSynced = true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Handshake } from '../../src/model.js';
 import type { Dir, FlowInfo } from '../../src/tcp/types.js';
-import { addRange } from '../../src/tls/dtls.js';
+import { addRange } from '../../src/tls/dtls-reassembler.js';
 import { createTlsConsumer } from '../../src/tls/index.js';
 import { be, cat, CERT_A, CERT_A_SHA256, CERT_B, certificateBody, clientHelloBody, serverHelloBody, sha256, u8 } from './fixtures.js';
 
