@@ -23,7 +23,8 @@ import { HandshakeMemo, type RequestForm } from './handshake-memo.js';
 import { IsoTime } from './iso-time.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
-import type { HandshakeSink, KeyProvider, RecordDecryptor, Side } from './types.js';
+import { RecordProtection } from './record-protection.js';
+import type { HandshakeSink, KeyProvider, Side } from './types.js';
 
 export interface TlsOptions {
   keys?: KeyProvider;
@@ -33,11 +34,8 @@ export interface TlsOptions {
 }
 
 interface SideState {
-  /** TLS <= 1.2: ChangeCipherSpec seen, later records are protected. */
-  ccs: boolean;
   /** Reached the end of its handshake: Finished (encrypted or decrypted) or application data. */
   finished: boolean;
-  protectedRecords: number;
 }
 
 class Builder {
@@ -78,10 +76,7 @@ export class TlsConn {
   private readonly framer: MessageFramer;
   private count = 0;
   private pendingNotes: string[] = [];
-  private st: [SideState, SideState] = [
-    { ccs: false, finished: false, protectedRecords: 0 },
-    { ccs: false, finished: false, protectedRecords: 0 },
-  ]; // index 0 client, 1 server
+  private st: [SideState, SideState] = [{ finished: false }, { finished: false }]; // index 0 client, 1 server
   private tls13 = false;
   /**
    * TLS 1.3 with a CertificateRequest: the server sent a record other than an alert after the client's Finished.
@@ -89,14 +84,7 @@ export class TlsConn {
    * client's flight shows that it accepted that certificate; a rejection is an alert at that point (§4.4.2.4).
    */
   private serverAnswered = false;
-  /**
-   * Decryptor in force per side (0 client, 1 server). TLS <= 1.2: a side's records switch to the keys of the
-   * handshake being negotiated at that side's ChangeCipherSpec (RFC 5246 7.1), so in a renegotiation the new
-   * messages travel under the previous keys until then; TLS 1.3: both sides use the new keys from ServerHello on.
-   */
-  private dec: [RecordDecryptor | null, RecordDecryptor | null] = [null, null];
-  /** TLS <= 1.2: keys of the current handshake, taken up by each side at its ChangeCipherSpec. */
-  private pendingDec: RecordDecryptor | null = null;
+  private readonly protection: RecordProtection;
   /** The handshake message being dispatched came out of a decrypted record. */
   private inDecrypted = false;
   /** Id and version of the previous completed handshake on this flow (renegotiation notes). */
@@ -108,7 +96,6 @@ export class TlsConn {
    * renegotiation (LIMITS.tlsRenegotiationWatchRecords); 0 when not watching.
    */
   private watch = 0;
-  private decryptNoted = false;
   private heartbeatNoted = false;
   private readonly memo: HandshakeMemo;
   private readonly clock = new IsoTime();
@@ -120,6 +107,7 @@ export class TlsConn {
     readonly dtls: boolean,
   ) {
     this.memo = opts.memo ?? new HandshakeMemo();
+    this.protection = new RecordProtection(dtls, (n) => this.note(n));
     const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
       this.handshakeMessage(dir, type, body, frame, ts);
     this.framer = dtls
@@ -162,14 +150,8 @@ export class TlsConn {
     return this.st[side === 'client' ? 0 : 1];
   }
 
-  private decFor(side: Side): RecordDecryptor | null {
-    return this.dec[side === 'client' ? 0 : 1];
-  }
-
-  /** A side's ChangeCipherSpec: its later records are under the keys negotiated in the current handshake. */
-  private switchKeys(dir: Dir, side: Side): void {
-    this.ss(side).ccs = true;
-    this.dec[side === 'client' ? 0 : 1] = this.pendingDec;
+  /** A side's ChangeCipherSpec was taken up: the handshake messages after it start afresh. */
+  private resync(dir: Dir, side: Side): void {
     const lost = this.streamCut(dir);
     if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
   }
@@ -178,9 +160,7 @@ export class TlsConn {
   private isProtected(dir: Dir, type: number, epoch: number): boolean {
     const side = this.side(dir);
     if (side === null || !this.cur) return false;
-    if (this.dtls && epoch >= 0) return epoch > 0;
-    if (this.tls13 && this.cur.hasServerHello) return type === 23;
-    return this.ss(side).ccs;
+    return this.protection.isProtected(side, type, epoch, this.tls13 && this.cur.hasServerHello);
   }
 
   /** Whether the framer should buffer the body of a record of this type (others are skipped unread). */
@@ -188,7 +168,7 @@ export class TlsConn {
     if (type === 20 || type === 21 || type === 22) return true;
     if (type === 23) {
       const side = this.side(dir);
-      return side !== null && this.decFor(side) !== null && this.isProtected(dir, 23, -1);
+      return side !== null && this.protection.canDecrypt(side) && this.isProtected(dir, 23, -1);
     }
     return false;
   }
@@ -208,43 +188,24 @@ export class TlsConn {
       return;
     }
     if (body && this.isProtected(dir, type, epoch) && side) {
-      const d = this.decFor(side);
-      // A protected ChangeCipherSpec only occurs in a renegotiation (under the previous keys); without keys it is
-      // tolerated as is.
-      if (type === 20 && !this.dtls && !d) return;
-      if (d) {
-        let r;
+      const o = this.protection.open(side, type, header, body, frame, this.tls13);
+      if (o.kind === 'resync') this.resync(dir, side);
+      else if (o.kind === 'opaque') this.opaque(side, type, len, frame, o.count);
+      else if (o.kind === 'decrypted') {
+        this.inDecrypted = true;
         try {
-          r = d.decrypt(side, type, header, body);
-        } catch (e) {
-          r = { ok: false as const, reason: e instanceof Error ? e.message : String(e) };
+          this.plaintext(dir, side, o.contentType, o.plaintext, frame, ts, true, epoch);
+        } finally {
+          this.inDecrypted = false;
         }
-        if (r.ok) {
-          if (type === 20 && !this.dtls && !this.tls13) {
-            this.switchKeys(dir, side);
-            return;
-          }
-          this.inDecrypted = true;
-          try {
-            this.plaintext(dir, side, r.contentType, r.plaintext, frame, ts, true, epoch);
-          } finally {
-            this.inDecrypted = false;
-          }
-          return;
-        }
-        if (!this.decryptNoted) {
-          this.decryptNoted = true;
-          this.note(`decryption-failed (${side} record, frame ${frame}): ${r.reason}`);
-        }
-        // Sequence numbers (and TLS 1.0's chained IVs) are now out of step: this side stays opaque.
-        this.dec[side === 'client' ? 0 : 1] = null;
-        if (type === 20 && !this.dtls) return;
       }
-      this.opaque(dir, side, type, len, frame);
       return;
     }
     if (!body) {
-      if (side && this.isProtected(dir, type, epoch)) this.opaque(dir, side, type, len, frame);
+      if (side && this.isProtected(dir, type, epoch)) {
+        const o = this.protection.skipped(side);
+        if (o.kind === 'opaque') this.opaque(side, type, len, frame, o.count);
+      }
       else if (type === 24 && !this.heartbeatNoted) {
         this.heartbeatNoted = true;
         this.note(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
@@ -257,21 +218,21 @@ export class TlsConn {
     }
     if (type === 20) {
       if (!side || (this.tls13 && b?.hasServerHello)) return; // TLS 1.3 compatibility CCS (RFC 8446 D.4)
-      this.switchKeys(dir, side);
+      this.protection.changeCipherSpec(side);
+      this.resync(dir, side);
       return;
     }
     this.plaintext(dir, side, type, body, frame, ts, false, epoch);
   }
 
   /** A protected record that could not be decrypted: counts toward completion; alerts are recorded as such. */
-  private opaque(dir: Dir, side: Side, type: number, len: number, frame: number): void {
+  private opaque(side: Side, type: number, len: number, frame: number, count: number): void {
     const s = this.ss(side);
-    s.protectedRecords++;
     if (type === 21 && len !== 2) {
       this.addAlert(side, 0, 0, frame, true);
       return;
     }
-    if (this.tls13 && side === 'client' && s.protectedRecords === 1 && !s.finished && len === 19) {
+    if (this.tls13 && side === 'client' && count === 1 && !s.finished && len === 19) {
       // 19 bytes = 2-byte alert + content type + 16-byte AEAD tag: the client aborted instead of sending its
       // Finished (RFC 8446 5.2); typically it rejected the server's certificate.
       this.addAlert(side, 0, 0, frame, true);
@@ -357,10 +318,8 @@ export class TlsConn {
     for (const n of this.pendingNotes) b.note(n);
     this.pendingNotes = [];
     this.cur = b;
-    for (const s of this.st) {
-      s.finished = false;
-      s.protectedRecords = 0;
-    }
+    for (const s of this.st) s.finished = false;
+    this.protection.resetCounts();
     this.serverAnswered = false;
     return b;
   }
@@ -427,14 +386,14 @@ export class TlsConn {
         if (!b) return;
         this.tls13 = false;
         this.serverFlightRead = false;
-        this.pendingDec = null;
+        this.protection.newHandshake(renegotiation);
         if (renegotiation) {
           b.renegotiation = true;
           b.note(
             `renegotiation of handshake #${this.prevId}: this ClientHello (frame ${frame}) and what follows travelled ` +
               'encrypted under the previous keys and were decrypted with the key log',
           );
-        } else if (!this.dec[0] && !this.dec[1]) this.st.forEach((s) => (s.ccs = false));
+        }
       }
     } else if (!b || b.emitted) {
       if (b && b.emitted && (b.h.complete || b.fatal)) return; // late messages of a finished handshake
@@ -492,7 +451,10 @@ export class TlsConn {
         b.helloRetry = false;
         b.hasServerHello = true;
         this.tls13 = isTls13(sh.version);
-        if (this.tls13) this.st.forEach((s) => ((s.protectedRecords = 0), (s.finished = false)));
+        if (this.tls13) {
+          this.st.forEach((s) => (s.finished = false));
+          this.protection.resetCounts();
+        }
         if (this.tls13 && this.dtls) b.note('dtls-1.3: the rest of the handshake is encrypted (not decrypted)');
         if (!b.askedKeys && this.opts.keys) {
           b.askedKeys = true;
@@ -510,13 +472,7 @@ export class TlsConn {
             k = { error: e instanceof Error ? e.message : String(e) };
           }
           if (k && 'error' in k) b.note(`keylog: ${k.error}`);
-          else if (k) {
-            this.decryptNoted = false;
-            // TLS 1.3 (RFC 8446 7.3): every record after ServerHello is under the handshake keys; TLS <= 1.2: at
-            // each side's ChangeCipherSpec.
-            if (this.tls13) this.dec = [k, k];
-            else this.pendingDec = k;
-          }
+          else if (k) this.protection.useKeys(k, this.tls13);
         }
         return;
       }
@@ -623,7 +579,7 @@ export class TlsConn {
     // TLS <= 1.2: a renegotiation (RFC 5246 7.4.1.1) runs inside the session. With keys, keep decrypting to read
     // it; when a key provider is configured but has no key for this session, look at a few more records (skipped
     // by length, not buffered) so that an encrypted renegotiation is at least reported; otherwise the flow is done.
-    if (this.dec[0] || this.dec[1]) return;
+    if (this.protection.keyed()) return;
     if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.watch = LIMITS.tlsRenegotiationWatchRecords;
     else this.done = true;
   }
