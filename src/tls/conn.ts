@@ -24,6 +24,7 @@ import { IsoTime } from './iso-time.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
 import { RecordProtection } from './record-protection.js';
+import { RenegotiationWatch } from './renegotiation-watch.js';
 import type { HandshakeSink, KeyProvider, Side } from './types.js';
 
 export interface TlsOptions {
@@ -87,15 +88,7 @@ export class TlsConn {
   private readonly protection: RecordProtection;
   /** The handshake message being dispatched came out of a decrypted record. */
   private inDecrypted = false;
-  /** Id and version of the previous completed handshake on this flow (renegotiation notes). */
-  private prevId = 0;
-  private prevVersion: string | undefined;
-  private prevCipher: string | undefined;
-  /**
-   * TLS <= 1.2 without keys: records still looked at after the handshake completed, for an encrypted
-   * renegotiation (LIMITS.tlsRenegotiationWatchRecords); 0 when not watching.
-   */
-  private watch = 0;
+  private readonly renegotiation = new RenegotiationWatch();
   private heartbeatNoted = false;
   private readonly memo: HandshakeMemo;
   private readonly clock = new IsoTime();
@@ -182,9 +175,9 @@ export class TlsConn {
     const b = this.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
     const side = this.side(dir);
-    if (this.watch > 0 && side && b?.emitted) {
+    if (this.renegotiation.watching && side && b?.emitted) {
       if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
-      if (--this.watch === 0) this.done = true;
+      if (this.renegotiation.passed()) this.done = true;
       return;
     }
     if (body && this.isProtected(dir, type, epoch) && side) {
@@ -389,10 +382,7 @@ export class TlsConn {
         this.protection.newHandshake(renegotiation);
         if (renegotiation) {
           b.renegotiation = true;
-          b.note(
-            `renegotiation of handshake #${this.prevId}: this ClientHello (frame ${frame}) and what follows travelled ` +
-              'encrypted under the previous keys and were decrypted with the key log',
-          );
+          b.note(this.renegotiation.decryptedNote(frame));
         }
       }
     } else if (!b || b.emitted) {
@@ -569,9 +559,7 @@ export class TlsConn {
     if (this.tls13 && b.h.certificateRequest && !this.serverAnswered) return;
     b.h.complete = true;
     this.emit();
-    this.prevId = b.h.id;
-    this.prevVersion = b.h.version;
-    this.prevCipher = b.h.cipher;
+    this.renegotiation.completed(b.h);
     if (this.tls13 || this.dtls) {
       this.done = true;
       return;
@@ -580,7 +568,7 @@ export class TlsConn {
     // it; when a key provider is configured but has no key for this session, look at a few more records (skipped
     // by length, not buffered) so that an encrypted renegotiation is at least reported; otherwise the flow is done.
     if (this.protection.keyed()) return;
-    if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.watch = LIMITS.tlsRenegotiationWatchRecords;
+    if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.renegotiation.start(LIMITS.tlsRenegotiationWatchRecords);
     else this.done = true;
   }
 
@@ -590,18 +578,10 @@ export class TlsConn {
    * for only then) cannot be read. Reported as a handshake of its own, marked encrypted.
    */
   private encryptedRenegotiation(dir: Dir, side: Side, frame: number, ts: number): void {
-    this.watch = 0;
     const b = this.newBuilder(dir, frame, ts);
     if (b) {
       b.renegotiation = true;
-      b.h.encrypted = true;
-      if (this.prevVersion) b.h.version = this.prevVersion;
-      if (this.prevCipher) b.h.cipher = this.prevCipher;
-      b.note(
-        `renegotiated-under-encryption: the ${side} sent an encrypted handshake record at frame ${frame} after ` +
-          `handshake #${this.prevId} completed; the renegotiation (and any client certificate in it) can only be read ` +
-          'with the key log of the session (CLIENT_RANDOM lines: SSLKEYLOGFILE, openssl s_client -keylogfile)',
-      );
+      b.note(this.renegotiation.encrypted(b.h, side, frame));
       this.emit();
     }
     this.done = true;
