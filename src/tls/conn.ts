@@ -1,28 +1,18 @@
 /**
- * Per-flow TLS state shared by the TCP stream parser (stream.ts) and the DTLS datagram parser (dtls.ts): who is
- * the client, the handshake being assembled, record protection per side, the key-log decryptor, completion and
- * emission. The framers call record() for every record and handshakeMessage() for every complete message.
+ * The TLS stage's wiring for one flow, owning the steps in order: record framer (stream.ts for TCP, dtls.ts for
+ * UDP, which call record()) -> record protection (record-protection.ts) -> handshake framer (handshake-framer.ts,
+ * dtls-reassembler.ts) -> handshake builder (handshake-builder.ts). It knows who is the client, when a handshake
+ * starts, completes and is emitted, and the heuristics on protected records (encrypted alerts, completion).
  */
 import { LIMITS } from '../limits.js';
-import { addNote, type Alert, type Handshake } from '../model.js';
 import type { FlowInfo, Dir } from '../tcp/types.js';
-import {
-  looksLikeTls13Certificate,
-  parseCertificateList,
-  parseCertificateStatus,
-  parseClientHello,
-  parseCompressedCertificate,
-  parseHelloVerifyRequest,
-  parseServerHello,
-  type Sslv2Hello,
-} from './messages.js';
-import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
-import type { Fail } from './result.js';
-import { decompressCertificateMessage } from './crypto/compressed-certificate.js';
-import { HandshakeMemo, type RequestForm } from './handshake-memo.js';
-import { IsoTime } from './iso-time.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
+import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
+import { HandshakeMemo } from './handshake-memo.js';
+import { IsoTime } from './iso-time.js';
+import type { Sslv2Hello } from './messages.js';
+import { handshakeTypeName } from './names.js';
 import { RecordProtection } from './record-protection.js';
 import { RenegotiationWatch } from './renegotiation-watch.js';
 import type { HandshakeSink, KeyProvider, Side } from './types.js';
@@ -39,37 +29,16 @@ interface SideState {
   finished: boolean;
 }
 
-class Builder {
-  h: Handshake;
-  certs = new Map<string, Uint8Array>();
-  hasClientHello = false;
-  hasServerHello = false;
-  askedKeys = false;
-  fatal = false;
-  emitted = false;
-  version = -1;
-  helloRetry = false;
-  /** Started by an encrypted handshake record after the previous handshake on the flow completed. */
-  renegotiation = false;
-  constructor(h: Handshake) {
-    this.h = h;
-  }
-  note(s: string): void {
-    addNote(this.h.notes, s, LIMITS.notesPerObject);
-  }
-}
-
 /** Live input: seconds without packets after which a handshake ended by a fatal alert is reported. */
 export const IDLE_AFTER_ALERT_S = 0.5;
 /** Live input: seconds without packets after which a handshake stalled past the server's flight is reported. */
 export const IDLE_STALLED_S = 3;
 
-const SERVER_TYPES = new Set([2, 3, 4, 8, 12, 13, 14, 22]);
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
 export class TlsConn {
   clientDir: Dir | -1 = -1;
-  cur: Builder | null = null;
+  cur: HandshakeBuilder | null = null;
   done = false;
   /** Protocol guessed from a plaintext prefix (set by the stream parser when it resynchronises). */
   startTls: string | undefined;
@@ -90,8 +59,9 @@ export class TlsConn {
   private inDecrypted = false;
   private readonly renegotiation = new RenegotiationWatch();
   private heartbeatNoted = false;
-  private readonly memo: HandshakeMemo;
   private readonly clock = new IsoTime();
+  private readonly ctx: BuilderContext;
+  private readonly facts: FlowFacts = { clientRandom: new Uint8Array(32), serverFlightRead: false };
 
   constructor(
     readonly info: FlowInfo,
@@ -99,7 +69,7 @@ export class TlsConn {
     private readonly opts: TlsOptions,
     readonly dtls: boolean,
   ) {
-    this.memo = opts.memo ?? new HandshakeMemo();
+    this.ctx = { dtls, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, ...(opts.keys ? { keys: opts.keys } : {}) };
     this.protection = new RecordProtection(dtls, (n) => this.note(n));
     const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
       this.handshakeMessage(dir, type, body, frame, ts);
@@ -272,15 +242,10 @@ export class TlsConn {
 
   private addAlert(side: Side, level: number, desc: number, frame: number, encrypted: boolean): void {
     const b = this.cur;
-    if (!b || b.emitted) return;
-    const a: Alert = encrypted
-      ? { from: side, level: 0, levelName: 'encrypted', description: 0, descriptionName: 'encrypted', frame, encrypted: true }
-      : { from: side, level, levelName: alertLevelName(level), description: desc, descriptionName: alertName(desc), frame };
-    if (b.h.alerts.length < 64) b.h.alerts.push(a);
-    if (level === 2) b.fatal = true;
+    if (b && !b.emitted) b.alert(side, level, desc, frame, encrypted);
   }
 
-  private newBuilder(dir: Dir, frame: number, ts: number): Builder | null {
+  private newBuilder(dir: Dir, frame: number, ts: number): HandshakeBuilder | null {
     if (this.count >= LIMITS.handshakesPerFlow) {
       if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
       this.emit();
@@ -289,25 +254,9 @@ export class TlsConn {
     }
     this.count++;
     const clientIsA = this.clientDir === -1 ? dir === 0 : this.clientDir === 0;
-    const h: Handshake = {
-      id: this.opts.nextId(),
-      transport: this.info.transport,
-      client: clientIsA ? { ...this.info.a } : { ...this.info.b },
-      server: clientIsA ? { ...this.info.b } : { ...this.info.a },
-      firstFrame: frame,
-      lastFrame: frame,
-      time: this.clock.format(ts),
-      ts,
-      serverChain: [],
-      clientChain: [],
-      alerts: [],
-      encrypted: false,
-      complete: false,
-      notes: [],
-      frames: {},
-    };
+    const h = newHandshake(this.opts.nextId(), this.info, clientIsA, frame, ts, this.clock.format(ts));
     if (this.startTls) h.startTls = this.startTls;
-    const b = new Builder(h);
+    const b = new HandshakeBuilder(h, this.ctx, this.facts);
     for (const n of this.pendingNotes) b.note(n);
     this.pendingNotes = [];
     this.cur = b;
@@ -322,7 +271,7 @@ export class TlsConn {
     if (!b || b.emitted) return;
     b.emitted = true;
     const h = b.h;
-    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.serverFlightRead) {
+    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.facts.serverFlightRead) {
       h.encrypted = true;
     }
     if (!b.hasClientHello && !b.renegotiation) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
@@ -333,26 +282,12 @@ export class TlsConn {
     }
   }
 
-  /**
-   * TLS 1.3: the server's encrypted flight was read (EncryptedExtensions, Certificate or Finished decrypted), so an
-   * empty server chain means none was sent (PSK), not that it stayed encrypted. The client's records say nothing
-   * about the server's certificates.
-   */
-  private serverFlightRead = false;
-
   /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
   sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
     if (this.clientDir === -1) this.clientDir = dir;
     const b = this.newBuilder(dir, frame, ts);
-    if (!b) return;
-    b.hasClientHello = true;
-    b.h.clientVersion = versionName(hello.version);
-    b.h.frames!.clientHello = frame;
-    this.clientRandom = hello.random;
-    b.note(`sslv2-compatible-client-hello: ${hello.cipherSpecs} cipher specs, ${hello.challenge.length}-byte challenge`);
+    if (b) b.sslv2Hello(hello, frame);
   }
-
-  private clientRandom: Uint8Array = new Uint8Array(32);
 
   handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
     if (this.done) return;
@@ -378,7 +313,7 @@ export class TlsConn {
         b = this.newBuilder(dir, frame, ts);
         if (!b) return;
         this.tls13 = false;
-        this.serverFlightRead = false;
+        this.facts.serverFlightRead = false;
         this.protection.newHandshake(renegotiation);
         if (renegotiation) {
           b.renegotiation = true;
@@ -392,161 +327,20 @@ export class TlsConn {
     }
     if (frame > b.h.lastFrame) b.h.lastFrame = frame;
     try {
-      this.message(b, side, type, body, frame, ts);
-    } catch (e) {
-      b.note(`internal-error parsing ${handshakeTypeName(type)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  private bad(b: Builder, type: number, r: Fail, frame: number): void {
-    const name = handshakeTypeName(type).replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-    b.note(`${r.kind}-${name}-message at offset ${r.offset} (${r.what}, frame ${frame})`);
-  }
-
-  private message(b: Builder, side: Side, type: number, body: Uint8Array, frame: number, ts: number): void {
-    const h = b.h;
-    switch (type) {
-      case 1: {
-        const r = parseClientHello(body, this.dtls);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        const ch = r.value;
-        if (b.hasClientHello) {
-          if (ch.cookieLength > 0) b.note('hello-verify-request: the second ClientHello carries the cookie');
-        } else {
-          h.time = this.clock.format(ts);
-          h.ts = ts;
-          h.firstFrame = Math.min(h.firstFrame, frame);
-        }
-        b.hasClientHello = true;
-        h.frames!.clientHello = frame;
-        this.clientRandom = ch.random.slice();
-        if (ch.sni !== undefined) h.sni = ch.sni;
-        if (ch.alpn) h.alpn = ch.alpn;
-        h.clientVersion = versionName(ch.maxVersion);
-        return;
-      }
-      case 2: {
-        const r = parseServerHello(body);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        const sh = r.value;
-        h.version = versionName(sh.version);
-        h.cipher = cipherName(sh.cipher);
-        h.frames!.serverHello = frame;
-        b.version = sh.version;
-        if (sh.helloRetry) {
-          b.helloRetry = true;
-          b.note(`hello-retry-request (frame ${frame})`);
-          return;
-        }
-        b.helloRetry = false;
-        b.hasServerHello = true;
-        this.tls13 = isTls13(sh.version);
-        if (this.tls13) {
+      const o = b.message(side, type, body, frame, ts, this.tls13);
+      if (o?.kind === 'server-hello') {
+        this.tls13 = o.tls13;
+        if (o.tls13) {
           this.st.forEach((s) => (s.finished = false));
           this.protection.resetCounts();
         }
-        if (this.tls13 && this.dtls) b.note('dtls-1.3: the rest of the handshake is encrypted (not decrypted)');
-        if (!b.askedKeys && this.opts.keys) {
-          b.askedKeys = true;
-          let k;
-          try {
-            k = this.opts.keys.forHandshake({
-              clientRandom: this.clientRandom,
-              serverRandom: sh.random.slice(),
-              version: sh.version,
-              cipherSuite: sh.cipher,
-              // RFC 7366 applies to TLS <= 1.2 CBC suites only; TLS 1.3 has no use for it.
-              ...(this.tls13 ? {} : { encryptThenMac: sh.encryptThenMac }),
-            });
-          } catch (e) {
-            k = { error: e instanceof Error ? e.message : String(e) };
-          }
-          if (k && 'error' in k) b.note(`keylog: ${k.error}`);
-          else if (k) this.protection.useKeys(k, this.tls13);
-        }
-        return;
-      }
-      case 3: {
-        const r = parseHelloVerifyRequest(body);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        b.note(`hello-verify-request: ${r.value.cookie.length}-byte cookie (frame ${frame})`);
-        return;
-      }
-      case 11:
-        return this.certificate(b, side, body, frame, this.tls13, type);
-      case 25: {
-        const r = parseCompressedCertificate(body);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        const { algorithm, uncompressedLength, data } = r.value;
-        const out = decompressCertificateMessage(algorithm, uncompressedLength, data);
-        if (!out.ok) {
-          if (out.kind === 'limit') b.note(`compressed-certificate of ${uncompressedLength} bytes exceeds the limit; skipped`);
-          else if (out.kind === 'unsupported') {
-            b.note(`compressed-certificate with ${algorithm === 3 ? 'zstd' : `algorithm ${algorithm}`}: not decompressed`);
-          } else b.note(`malformed-compressed-certificate (frame ${frame}): ${out.reason}`);
-          return;
-        }
-        return this.certificate(b, side, out.body, frame, true, type);
-      }
-      case 13: {
-        const v = b.version;
-        const forms: RequestForm[] =
-          this.tls13 ? ['1.3'] : v === 0x0303 || v === 0xfefd ? ['1.2'] : v >= 0 ? ['1.0'] : ['1.2', '1.0'];
-        let r = this.memo.certificateRequest(body, forms[0]!);
-        if (!r.ok && forms[1]) r = this.memo.certificateRequest(body, forms[1]);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        h.certificateRequest = { types: r.value.types, sigAlgs: r.value.sigAlgs, authorities: r.value.authorities, frame };
-        for (const p of r.value.problems) b.note(p);
-        return;
-      }
-      case 22: {
-        const r = parseCertificateStatus(body);
-        if (!r.ok) return this.bad(b, type, r, frame);
-        if (r.value) h.ocsp = { der: Buffer.from(r.value).toString('base64'), frame };
-        return;
-      }
-      case 20:
-        if (side === 'server') this.serverFlightRead = true;
+        if (o.keys) this.protection.useKeys(o.keys, o.tls13);
+      } else if (o?.kind === 'finished') {
         this.ss(side).finished = true;
         this.checkComplete();
-        return;
-      case 8:
-        if (side === 'server') this.serverFlightRead = true;
-        return;
-      default:
-        return;
-    }
-  }
-
-  private certificate(b: Builder, side: Side, body: Uint8Array, frame: number, tls13: boolean, type: number): void {
-    const h = b.h;
-    let r = parseCertificateList(body, tls13);
-    if (!r.ok && !this.cur?.hasServerHello) {
-      // Version unknown (mid-flow capture): the message's own lengths tell the form.
-      const alt = parseCertificateList(body, looksLikeTls13Certificate(body));
-      if (alt.ok) r = alt;
-    }
-    if (!r.ok) return this.bad(b, type === 25 ? 11 : type, r, frame);
-    if (tls13 && side === 'server') this.serverFlightRead = true;
-    let ders = r.value;
-    if (ders.length > LIMITS.certificatesPerChain) {
-      b.note(`certificates-per-chain limit: ${ders.length} certificates from ${side}, kept the first ${LIMITS.certificatesPerChain}`);
-      ders = ders.slice(0, LIMITS.certificatesPerChain);
-    }
-    const chain: string[] = [];
-    for (const d of ders) {
-      const known = this.memo.certificate(d);
-      if (!b.certs.has(known.sha)) b.certs.set(known.sha, known.der);
-      chain.push(known.sha);
-    }
-    if (side === 'server') {
-      if (h.serverChain.length) b.note(`second server Certificate message (frame ${frame}) replaced the first`);
-      h.serverChain = chain;
-      h.frames!.serverCertificate = frame;
-    } else {
-      h.clientChain = chain;
-      h.frames!.clientCertificate = frame;
-      if (chain.length === 0) h.clientSentEmptyCertificate = true;
+      }
+    } catch (e) {
+      b.note(`internal-error parsing ${handshakeTypeName(type)}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
