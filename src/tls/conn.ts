@@ -5,7 +5,8 @@
  * starts, completes and is emitted, and the heuristics on protected records (encrypted alerts, completion).
  */
 import { LIMITS } from '../limits.js';
-import type { FlowInfo, Dir } from '../tcp/types.js';
+import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
+import { DtlsRecordFramer } from './dtls.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
 import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
@@ -15,7 +16,8 @@ import type { Sslv2Hello } from './messages.js';
 import { handshakeTypeName } from './names.js';
 import { RecordProtection } from './record-protection.js';
 import { RenegotiationWatch } from './renegotiation-watch.js';
-import type { HandshakeSink, KeyProvider, Side } from './types.js';
+import { TlsRecordFramer } from './stream.js';
+import type { HandshakeSink, KeyProvider, RecordFramer, RecordSink, Side } from './types.js';
 
 export interface TlsOptions {
   keys?: KeyProvider;
@@ -36,12 +38,15 @@ export const IDLE_STALLED_S = 3;
 
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
-export class TlsConn {
+export class TlsConn implements FlowConsumer, RecordSink {
   clientDir: Dir | -1 = -1;
   cur: HandshakeBuilder | null = null;
-  done = false;
-  /** Protocol guessed from a plaintext prefix (set by the stream parser when it resynchronises). */
-  startTls: string | undefined;
+  /** No more records are wanted: the handshakes of the flow are reported (or a limit was hit). */
+  closed = false;
+  /** An internal error stopped the flow. */
+  private failed = false;
+  /** The first step, made with the connection: TLS records from the byte stream, or DTLS records from datagrams. */
+  private readonly records: RecordFramer;
   /** The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. */
   private readonly framer: MessageFramer;
   private count = 0;
@@ -70,12 +75,69 @@ export class TlsConn {
     readonly dtls: boolean,
   ) {
     this.ctx = { dtls, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, ...(opts.keys ? { keys: opts.keys } : {}) };
-    this.protection = new RecordProtection(dtls, (n) => this.note(n));
+    this.protection = new RecordProtection(dtls, (n) => this.flowNote(n));
+    this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this);
     const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
       this.handshakeMessage(dir, type, body, frame, ts);
     this.framer = dtls
-      ? new DtlsReassembler(deliver, (note) => this.note(note))
-      : new TlsMessageFramer(deliver, (_dir, note) => this.note(note));
+      ? new DtlsReassembler(deliver, (note) => this.flowNote(note))
+      : new TlsMessageFramer(deliver, (_dir, note) => this.flowNote(note));
+  }
+
+  get done(): boolean {
+    return this.failed || this.closed || this.records.done;
+  }
+
+  data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
+    if (this.done) return;
+    try {
+      this.records.data(dir, chunk, frame, ts);
+      if (this.done) this.records.release();
+    } catch (e) {
+      this.internal(e);
+    }
+  }
+
+  gap(dir: Dir, bytes: number, frame: number): void {
+    if (this.done) return;
+    try {
+      this.records.gap(dir, bytes, frame);
+    } catch (e) {
+      this.internal(e);
+    }
+  }
+
+  end(_reason: FlowEndReason): void {
+    if (this.dtls) {
+      try {
+        this.finish();
+      } catch {
+        this.failed = true;
+      }
+      return;
+    }
+    try {
+      this.records.end();
+      this.finish();
+    } catch (e) {
+      this.internal(e);
+    }
+    this.records.release();
+  }
+
+  /**
+   * No exception escapes a packet (DESIGN.md style 3): the flow stops with a note. A TCP flow reports its handshake
+   * at once; a UDP flow at its end.
+   */
+  private internal(e: unknown): void {
+    this.flowNote(`internal-error: ${e instanceof Error ? e.message : String(e)}`);
+    this.failed = true;
+    if (this.dtls) return;
+    try {
+      this.finish();
+    } catch {
+      // nothing more can be done for this flow
+    }
   }
 
   side(dir: Dir): Side | null {
@@ -85,10 +147,6 @@ export class TlsConn {
 
   sideName(dir: Dir): string {
     return this.side(dir) ?? (dir === 0 ? 'first' : 'second');
-  }
-
-  hasHandshake(): boolean {
-    return this.cur !== null;
   }
 
   /**
@@ -104,7 +162,7 @@ export class TlsConn {
     return this.framer.pending(dir);
   }
 
-  note(s: string): void {
+  flowNote(s: string): void {
     if (this.cur && !this.cur.emitted) this.cur.note(s);
     else if (this.pendingNotes.length < 8) this.pendingNotes.push(s);
   }
@@ -116,7 +174,7 @@ export class TlsConn {
   /** A side's ChangeCipherSpec was taken up: the handshake messages after it start afresh. */
   private resync(dir: Dir, side: Side): void {
     const lost = this.streamCut(dir);
-    if (lost) this.note(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
+    if (lost) this.flowNote(`handshake message cut by ChangeCipherSpec from ${side}: ${lost}`);
   }
 
   /** Whether records of this type from this direction are protected (to the decryptor, or counted). */
@@ -141,13 +199,13 @@ export class TlsConn {
    * `epoch` is the DTLS epoch, -1 for TLS.
    */
   record(dir: Dir, type: number, header: Uint8Array, body: Uint8Array | null, len: number, frame: number, ts: number, epoch = -1): void {
-    if (this.done) return;
+    if (this.closed) return;
     const b = this.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
     const side = this.side(dir);
     if (this.renegotiation.watching && side && b?.emitted) {
       if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
-      if (this.renegotiation.passed()) this.done = true;
+      if (this.renegotiation.passed()) this.closed = true;
       return;
     }
     if (body && this.isProtected(dir, type, epoch) && side) {
@@ -171,7 +229,7 @@ export class TlsConn {
       }
       else if (type === 24 && !this.heartbeatNoted) {
         this.heartbeatNoted = true;
-        this.note(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
+        this.flowNote(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
       } else if (type === 23 && side && b && b.hasServerHello) {
         // Application data without a ChangeCipherSpec seen (lost in a gap, or a capture that starts late).
         this.ss(side).finished = true;
@@ -229,7 +287,7 @@ export class TlsConn {
     } else if (type === 21) {
       if (!side) return;
       if (body.length === 0 || body.length % 2) {
-        this.note(`malformed-alert from ${side}: ${body.length} bytes (frame ${frame})`);
+        this.flowNote(`malformed-alert from ${side}: ${body.length} bytes (frame ${frame})`);
         return;
       }
       for (let i = 0; i + 1 < body.length; i += 2) this.addAlert(side, body[i]!, body[i + 1]!, frame, false);
@@ -249,17 +307,19 @@ export class TlsConn {
     if (this.count >= LIMITS.handshakesPerFlow) {
       if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
       this.emit();
-      this.done = true;
+      this.closed = true;
       return null;
     }
     this.count++;
     const clientIsA = this.clientDir === -1 ? dir === 0 : this.clientDir === 0;
     const h = newHandshake(this.opts.nextId(), this.info, clientIsA, frame, ts, this.clock.format(ts));
-    if (this.startTls) h.startTls = this.startTls;
+    const startTls = this.records.startTls;
+    if (startTls) h.startTls = startTls;
     const b = new HandshakeBuilder(h, this.ctx, this.facts);
     for (const n of this.pendingNotes) b.note(n);
     this.pendingNotes = [];
     this.cur = b;
+    this.records.handshakeBegun = true;
     for (const s of this.st) s.finished = false;
     this.protection.resetCounts();
     this.serverAnswered = false;
@@ -290,19 +350,19 @@ export class TlsConn {
   }
 
   handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
-    if (this.done) return;
+    if (this.closed) return;
     if (this.clientDir === -1) {
       if (CLIENT_TYPES.has(type)) this.clientDir = dir;
       else this.clientDir = dir === 0 ? 1 : 0;
       if (type !== 1 && type !== 2) {
-        this.note(`capture-started-mid-handshake: first message seen is ${handshakeTypeName(type)} (side guessed)`);
+        this.flowNote(`capture-started-mid-handshake: first message seen is ${handshakeTypeName(type)} (side guessed)`);
       }
     }
     const side = this.side(dir)!;
     let b = this.cur;
     if (type === 1) {
       if (side !== 'client') {
-        this.note(`ClientHello from the server side (frame ${frame}) ignored`);
+        this.flowNote(`ClientHello from the server side (frame ${frame}) ignored`);
         return;
       }
       if (b && !b.emitted && b.hasClientHello && !b.hasServerHello) {
@@ -355,7 +415,7 @@ export class TlsConn {
     this.emit();
     this.renegotiation.completed(b.h);
     if (this.tls13 || this.dtls) {
-      this.done = true;
+      this.closed = true;
       return;
     }
     // TLS <= 1.2: a renegotiation (RFC 5246 7.4.1.1) runs inside the session. With keys, keep decrypting to read
@@ -363,7 +423,7 @@ export class TlsConn {
     // by length, not buffered) so that an encrypted renegotiation is at least reported; otherwise the flow is done.
     if (this.protection.keyed()) return;
     if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.renegotiation.start(LIMITS.tlsRenegotiationWatchRecords);
-    else this.done = true;
+    else this.closed = true;
   }
 
   /**
@@ -378,7 +438,7 @@ export class TlsConn {
       b.note(this.renegotiation.encrypted(b.h, side, frame));
       this.emit();
     }
-    this.done = true;
+    this.closed = true;
   }
 
   /**
@@ -390,7 +450,7 @@ export class TlsConn {
    */
   idle(seconds: number): void {
     const b = this.cur;
-    if (this.done || !b || b.emitted) return;
+    if (this.closed || !b || b.emitted) return;
     if (b.fatal) {
       if (seconds >= IDLE_AFTER_ALERT_S) this.emit();
       return;
@@ -398,11 +458,11 @@ export class TlsConn {
     if (seconds < IDLE_STALLED_S || !b.hasServerHello) return;
     b.note(`reported while the flow was still open, after ${seconds} s without packets; later packets of this flow were not read`);
     this.emit();
-    this.done = true;
+    this.closed = true;
   }
 
   /** End of the flow: report what was left incomplete and emit the current handshake. */
-  end(): void {
+  private finish(): void {
     const b = this.cur;
     if (b && !b.emitted) {
       let cut = false;
@@ -428,6 +488,6 @@ export class TlsConn {
         b.note("no-server-answer: the server sent nothing after the client's certificate and Finished, so whether it accepted the client certificate is not in the capture");
       this.emit();
     }
-    this.done = true;
+    this.closed = true;
   }
 }

@@ -2,9 +2,7 @@
  * The TLS stage: reassembled TCP byte streams and UDP datagrams -> Handshake objects with certificate chains.
  */
 import type { FlowConsumer, FlowInfo } from '../tcp/types.js';
-import { DtlsConsumer } from './dtls.js';
-import { TlsStreamConsumer } from './stream.js';
-import type { TlsOptions } from './conn.js';
+import { TlsConn, type TlsOptions } from './conn.js';
 import type { HandshakeSink } from './types.js';
 
 export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
@@ -22,5 +20,5 @@ export function createTlsConsumer(
   sink: HandshakeSink,
   opts: TlsOptions,
 ): FlowConsumer {
-  return info.transport === 'udp' ? new DtlsConsumer(info, sink, opts) : new TlsStreamConsumer(info, sink, opts);
+  return new TlsConn(info, sink, opts, info.transport === 'udp');
 }

@@ -5,12 +5,11 @@
  * records of no interest (application data without keys) are skipped by length, never buffered.
  */
 import { LIMITS } from '../limits.js';
-import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
-import { TlsConn, type TlsOptions } from './conn.js';
+import type { Dir } from '../tcp/types.js';
 import { parseSslv2ClientHello } from './messages.js';
 import { alertName } from './names.js';
 import { guessStartTls } from './starttls.js';
-import type { HandshakeSink } from './types.js';
+import type { RecordFramer, RecordSink } from './types.js';
 
 /** RFC 8446 5.2: a protected record may exceed 2^14 by up to 256 bytes; RFC 5246 6.2.3 allowed 2048. */
 export const MAX_RECORD = 16384 + 2048;
@@ -86,21 +85,14 @@ function mkDir(): DirState {
   };
 }
 
-export class TlsStreamConsumer implements FlowConsumer {
-  readonly conn: TlsConn;
+export class TlsRecordFramer implements RecordFramer {
+  startTls: string | undefined;
+  handshakeBegun = false;
   private d: [DirState, DirState] = [mkDir(), mkDir()];
-  private failed = false;
 
-  constructor(info: FlowInfo, sink: HandshakeSink, opts: TlsOptions) {
-    this.conn = new TlsConn(info, sink, opts, false);
-  }
-
-  idle(seconds: number): void {
-    this.conn.idle(seconds);
-  }
+  constructor(private readonly sink: RecordSink) {}
 
   get done(): boolean {
-    if (this.failed || this.conn.done) return true;
     const [a, b] = this.d;
     if (a.mode === DEAD && b.mode === DEAD) return true;
     // Nothing looked like TLS within the window in one direction and nothing was found in the other: not TLS.
@@ -108,81 +100,53 @@ export class TlsStreamConsumer implements FlowConsumer {
   }
 
   data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
-    if (this.done) return;
-    try {
-      const st = this.d[dir];
-      st.lastFrame = frame;
-      st.lastTs = ts;
-      let p = 0;
-      while (p < chunk.length && !this.conn.done && st.mode !== DEAD) {
-        const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
-        st.offset += q - p;
-        p = q;
-      }
-      if (this.done) this.release();
-    } catch (e) {
-      this.internal(e);
+    const st = this.d[dir];
+    st.lastFrame = frame;
+    st.lastTs = ts;
+    let p = 0;
+    while (p < chunk.length && !this.sink.closed && st.mode !== DEAD) {
+      const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
+      st.offset += q - p;
+      p = q;
     }
   }
 
   gap(dir: Dir, bytes: number, frame: number): void {
-    if (this.done) return;
-    try {
+    const st = this.d[dir];
+    st.offset += bytes;
+    if (st.mode === DEAD) return;
+    if (st.mode === SCAN) {
+      st.carryLen = 0;
+      return;
+    }
+    if (st.skip > 0 && bytes < st.skip) {
+      // Inside a record that is skipped anyway (application data): record framing is intact.
+      st.skip -= bytes;
+      return;
+    }
+    const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
+    if (st.filling) this.salvage(dir, st);
+    const lost = this.sink.streamCut(dir);
+    this.sink.flowNote(
+      `gap-in-${this.sink.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
+        (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
+    );
+    this.lose(st);
+  }
+
+  end(): void {
+    for (const dir of [0, 1] as Dir[]) {
       const st = this.d[dir];
-      st.offset += bytes;
-      if (st.mode === DEAD) return;
-      if (st.mode === SCAN) {
-        st.carryLen = 0;
-        return;
+      if (!st.filling || this.sink.closed) continue;
+      const fill = st.bodyFill;
+      this.salvage(dir, st);
+      if (!this.sink.pendingMessage(dir)) {
+        this.sink.flowNote(`truncated: the flow ended inside a record of the ${this.sink.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
       }
-      if (st.skip > 0 && bytes < st.skip) {
-        // Inside a record that is skipped anyway (application data): record framing is intact.
-        st.skip -= bytes;
-        return;
-      }
-      const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
-      if (st.filling) this.salvage(dir, st);
-      const lost = this.conn.streamCut(dir);
-      this.conn.note(
-        `gap-in-${this.conn.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
-          (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
-      );
-      this.lose(st);
-    } catch (e) {
-      this.internal(e);
     }
   }
 
-  end(_reason: FlowEndReason): void {
-    try {
-      for (const dir of [0, 1] as Dir[]) {
-        const st = this.d[dir];
-        if (!st.filling || this.conn.done) continue;
-        const fill = st.bodyFill;
-        this.salvage(dir, st);
-        if (!this.conn.pendingMessage(dir)) {
-          this.conn.note(`truncated: the flow ended inside a record of the ${this.conn.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
-        }
-      }
-      this.conn.end();
-    } catch (e) {
-      this.internal(e);
-    }
-    this.release();
-  }
-
-  private internal(e: unknown): void {
-    this.conn.note(`internal-error: ${e instanceof Error ? e.message : String(e)}`);
-    this.failed = true;
-    try {
-      this.conn.end();
-    } catch {
-      // nothing more can be done for this flow
-    }
-  }
-
-  /** Drops buffers once the flow needs nothing more. */
-  private release(): void {
+  release(): void {
     for (const st of this.d) {
       st.bodyBuf = null;
       st.prefix = new Uint8Array(0);
@@ -196,7 +160,7 @@ export class TlsStreamConsumer implements FlowConsumer {
   private salvage(dir: Dir, st: DirState): void {
     st.filling = false;
     if (st.recType !== 22 || st.v2 || st.bodyFill === 0) return;
-    this.conn.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
+    this.sink.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
   }
 
   private lose(st: DirState): void {
@@ -262,7 +226,7 @@ export class TlsStreamConsumer implements FlowConsumer {
       if (ml + 4 <= len) return YES;
       return len >= 512 && ml <= LIMITS.tlsHandshakeMessageBytes ? YES : NO;
     }
-    if ((t === 21 || t === 20) && !st.everSynced && this.conn.hasHandshake()) {
+    if ((t === 21 || t === 20) && !st.everSynced && this.handshakeBegun) {
       // The peer answered the ClientHello with an alert (handshake_failure, protocol_version, ...) or, in an
       // abbreviated handshake seen mid-flow, a ChangeCipherSpec.
       if (avail < 5) return MORE;
@@ -301,10 +265,10 @@ export class TlsStreamConsumer implements FlowConsumer {
         const mine = st.prefix.subarray(0, st.prefixLen);
         const other = o.prefix.subarray(0, o.prefixLen);
         const g = guessStartTls(mine, other);
-        this.conn.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
+        this.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
       }
     } else {
-      this.conn.note(`resynchronised the ${this.conn.sideName(dir)} stream after skipping ${skipped} bytes`);
+      this.sink.flowNote(`resynchronised the ${this.sink.sideName(dir)} stream after skipping ${skipped} bytes`);
     }
   }
 
@@ -342,7 +306,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     const loose = st.everSynced;
     let i = p;
     while (i < n) {
-      if (!loose && !this.conn.hasHandshake() && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
+      if (!loose && !this.handshakeBegun && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
         const j = chunk.indexOf(0x16, i);
         if (j < 0) {
           i = n;
@@ -371,7 +335,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     if (st.scanned > LIMITS.tlsResyncWindowBytes) {
       st.mode = DEAD;
       if (st.everSynced) {
-        this.conn.note(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.conn.sideName(dir)} stream`);
+        this.sink.flowNote(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.sink.sideName(dir)} stream`);
       }
     }
     return n;
@@ -380,9 +344,9 @@ export class TlsStreamConsumer implements FlowConsumer {
   /** RECORDS mode: frame records; returns how far the chunk was consumed (less than all on loss of sync). */
   private records(dir: Dir, st: DirState, chunk: Uint8Array, p: number, frame: number, ts: number): number {
     const n = chunk.length;
-    const conn = this.conn;
+    const sink = this.sink;
     while (p < n) {
-      if (conn.done) return n;
+      if (sink.closed) return n;
       if (st.skip > 0) {
         const k = Math.min(st.skip, n - p);
         st.skip -= k;
@@ -424,12 +388,12 @@ export class TlsStreamConsumer implements FlowConsumer {
         type = h[hp]!;
         len = (h[hp + 3]! << 8) | h[hp + 4]!;
         if (type < 20 || type > 24 || h[hp + 1] !== 3 || h[hp + 2]! > 4 || len > MAX_RECORD) {
-          conn.note(
-            `malformed-record-header in the ${conn.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
+          sink.flowNote(
+            `malformed-record-header in the ${sink.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
               `type ${type}, version 0x${((h[hp + 1]! << 8) | h[hp + 2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
           );
-          const lost = conn.streamCut(dir);
-          if (lost) conn.note(`${lost} of the ${conn.sideName(dir)} lost`);
+          const lost = sink.streamCut(dir);
+          if (lost) sink.flowNote(`${lost} of the ${sink.sideName(dir)} lost`);
           this.lose(st);
           st.everSynced = true;
           return h === chunk ? hp + 1 : p;
@@ -438,8 +402,8 @@ export class TlsStreamConsumer implements FlowConsumer {
       }
       st.recType = type;
       st.recLen = len;
-      if (!st.v2 && !conn.wantsBody(dir, type)) {
-        conn.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
+      if (!st.v2 && !sink.wantsBody(dir, type)) {
+        sink.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
         st.skip = len;
         continue;
       }
@@ -464,10 +428,10 @@ export class TlsStreamConsumer implements FlowConsumer {
     if (st.v2) {
       st.v2 = false;
       const r = parseSslv2ClientHello(body);
-      if (r.ok) this.conn.sslv2ClientHello(dir, r.value, frame, ts);
-      else this.conn.note(`${r.kind}-sslv2-client-hello at offset ${r.offset + 2} (${r.what})`);
+      if (r.ok) this.sink.sslv2ClientHello(dir, r.value, frame, ts);
+      else this.sink.flowNote(`${r.kind}-sslv2-client-hello at offset ${r.offset + 2} (${r.what})`);
       return;
     }
-    this.conn.record(dir, st.recType, header, body, body.length, frame, ts);
+    this.sink.record(dir, st.recType, header, body, body.length, frame, ts);
   }
 }
