@@ -45,6 +45,14 @@ describe('TlsRecordFramer', () => {
       f.handshakeBegun = begun;
       f.data(1, ALERT(2, 40), 1, 0);
       expect(got).toEqual(begun ? ['1:21:body:2:f1'] : []);
+      // The same alert right after a cut-off look-alike of a handshake header, found among the bytes carried over
+      // from the previous chunk (the scan's other path).
+      const carried = sink();
+      const g = new TlsRecordFramer(carried.s);
+      g.handshakeBegun = begun;
+      g.data(1, u8(0x16, 3, 3, 0x15, 3), 1, 0);
+      g.data(1, u8(3, 0, 2, 2, 40), 2, 0);
+      expect(carried.got).toEqual(begun ? ['1:21:body:2:f2'] : []);
     }
   });
 
