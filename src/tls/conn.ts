@@ -24,6 +24,8 @@ export interface TlsOptions {
   nextId: () => number;
   /** The session's shared certificates and CertificateRequests; a connection without one keeps its own. */
   memo?: HandshakeMemo;
+  /** The session's time formatter (handshakes of many flows start within the same second); else the connection's. */
+  clock?: IsoTime;
 }
 
 interface SideState {
@@ -64,7 +66,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private inDecrypted = false;
   private readonly renegotiation = new RenegotiationWatch();
   private heartbeatNoted = false;
-  private readonly clock = new IsoTime();
+  private readonly clock: IsoTime;
   private readonly ctx: BuilderContext;
   private readonly facts: FlowFacts = { clientRandom: new Uint8Array(32), serverFlightRead: false };
 
@@ -74,6 +76,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     private readonly opts: TlsOptions,
     readonly dtls: boolean,
   ) {
+    this.clock = opts.clock ?? new IsoTime();
     this.ctx = { dtls, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, ...(opts.keys ? { keys: opts.keys } : {}) };
     this.protection = new RecordProtection(dtls, (n) => this.flowNote(n));
     this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this);
@@ -211,7 +214,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     if (body && this.isProtected(dir, type, epoch) && side) {
       const o = this.protection.open(side, type, header, body, frame, this.tls13);
       if (o.kind === 'resync') this.resync(dir, side);
-      else if (o.kind === 'opaque') this.opaque(side, type, len, frame, o.count);
+      else if (o.kind === 'opaque') this.opaque(side, type, len, frame, this.protection.count(side));
       else if (o.kind === 'decrypted') {
         this.inDecrypted = true;
         try {
@@ -224,8 +227,8 @@ export class TlsConn implements FlowConsumer, RecordSink {
     }
     if (!body) {
       if (side && this.isProtected(dir, type, epoch)) {
-        const o = this.protection.skipped(side);
-        if (o.kind === 'opaque') this.opaque(side, type, len, frame, o.count);
+        this.protection.skipped(side);
+        this.opaque(side, type, len, frame, this.protection.count(side));
       }
       else if (type === 24 && !this.heartbeatNoted) {
         this.heartbeatNoted = true;

@@ -7,6 +7,7 @@ import type { HandshakeSink } from './types.js';
 
 export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
 export { HandshakeMemo } from './handshake-memo.js';
+export { IsoTime } from './iso-time.js';
 export { dnToString } from './dn.js';
 export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 

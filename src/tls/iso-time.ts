@@ -1,7 +1,7 @@
 /**
  * ISO 8601 of a capture time. Handshakes come in bursts within the same second, so the date and time up to the
- * second is formatted once per second and only the milliseconds are added. One per owner (a connection), so the
- * remembered second is nobody else's.
+ * second is formatted once per second and only the milliseconds are added. One per owner (the session, or a
+ * connection made without one), never module-level.
  */
 export class IsoTime {
   private second = NaN;

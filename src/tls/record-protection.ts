@@ -9,13 +9,15 @@ import type { RecordDecryptor, Side } from './types.js';
 
 export type Opened =
   | { kind: 'decrypted'; contentType: number; plaintext: Uint8Array }
-  /** Not readable (no keys, or they failed): `count` protected records from this side so far. */
-  | { kind: 'opaque'; count: number }
+  /** Not readable (no keys, or they failed): counted, see count(). */
+  | { kind: 'opaque' }
   /** A ChangeCipherSpec under the previous keys was taken up: the handshake framer must start over. */
   | { kind: 'resync' }
   /** Nothing to read or count (a protected ChangeCipherSpec that cannot be read). */
   | { kind: 'dropped' };
 
+// Shared results: most protected records are opaque (application data without keys), one per record.
+const OPAQUE: Opened = { kind: 'opaque' };
 const RESYNC: Opened = { kind: 'resync' };
 const DROPPED: Opened = { kind: 'dropped' };
 
@@ -84,9 +86,14 @@ export class RecordProtection {
     this.counts = [0, 0];
   }
 
-  /** A protected record the record framer skipped unread. */
-  skipped(side: Side): Opened {
-    return { kind: 'opaque', count: ++this.counts[at(side)] };
+  /** A protected record the record framer skipped unread: counted. */
+  skipped(side: Side): void {
+    this.counts[at(side)]++;
+  }
+
+  /** Opaque records from this side since the counts started over. */
+  count(side: Side): number {
+    return this.counts[at(side)];
   }
 
   /** A protected record with its body. `tls13`: the current handshake negotiated TLS 1.3. */
@@ -118,6 +125,7 @@ export class RecordProtection {
       this.dec[i] = null;
       if (type === 20 && !this.dtls) return DROPPED;
     }
-    return this.skipped(side);
+    this.counts[i]++;
+    return OPAQUE;
   }
 }
