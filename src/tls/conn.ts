@@ -41,8 +41,8 @@ export const IDLE_STALLED_S = 3;
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 
 export class TlsConn implements FlowConsumer, RecordSink {
-  clientDir: Dir | -1 = -1;
-  cur: HandshakeBuilder | null = null;
+  private clientDir: Dir | -1 = -1;
+  private cur: HandshakeBuilder | null = null;
   /** No more records are wanted: the handshakes of the flow are reported (or a limit was hit). */
   closed = false;
   /** An internal error stopped the flow. */
@@ -143,7 +143,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     }
   }
 
-  side(dir: Dir): Side | null {
+  private side(dir: Dir): Side | null {
     if (this.clientDir === -1) return null;
     return dir === this.clientDir ? 'client' : 'server';
   }
@@ -229,8 +229,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
       if (side && this.isProtected(dir, type, epoch)) {
         this.protection.skipped(side);
         this.opaque(side, type, len, frame, this.protection.count(side));
-      }
-      else if (type === 24 && !this.heartbeatNoted) {
+      } else if (type === 24 && !this.heartbeatNoted) {
         this.heartbeatNoted = true;
         this.flowNote(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
       } else if (type === 23 && side && b && b.hasServerHello) {
@@ -352,7 +351,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     if (b) b.sslv2Hello(hello, frame);
   }
 
-  handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
+  private handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
     if (this.closed) return;
     if (this.clientDir === -1) {
       if (CLIENT_TYPES.has(type)) this.clientDir = dir;
