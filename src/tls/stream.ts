@@ -7,29 +7,15 @@
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
 import { parseSslv2ClientHello } from './messages.js';
-import { alertName } from './names.js';
 import { guessStartTls } from './starttls.js';
+import { MAX_RECORD, MORE, recordStartAt, YES, YES_V2 } from './record-start.js';
 import type { RecordFramer, RecordSink } from './types.js';
-
-/** RFC 8446 5.2: a protected record may exceed 2^14 by up to 256 bytes; RFC 5246 6.2.3 allowed 2048. */
-export const MAX_RECORD = 16384 + 2048;
 
 const SCAN = 0;
 const RECORDS = 1;
 const DEAD = 2;
 
-const NO = 0;
-const YES = 1;
-const MORE = 2;
-const YES_V2 = 3;
-
-/** Handshake types a resynchronisation may start on (messages sent in plaintext). */
-const SYNC_TYPES = new Uint8Array(256);
-for (const t of [1, 2, 4, 11, 12, 13, 14, 15, 16, 22]) SYNC_TYPES[t] = 1;
-
 const PREFIX_KEEP = 512;
-
-const alertKnown = (d: number): boolean => !alertName(d).startsWith('unknown');
 
 interface DirState {
   mode: number;
@@ -182,74 +168,6 @@ export class TlsRecordFramer implements RecordFramer {
     st.prefixLen += k;
   }
 
-  /**
-   * Is there a record start at b[i]? Strict form (a handshake record whose first message is a plausible
-   * plaintext handshake message with consistent lengths), or after an earlier sync in this direction any record
-   * header of this direction's record version; at stream offset 0 also an SSL 2.0 CLIENT-HELLO.
-   */
-  private candidate(st: DirState, b: Uint8Array, i: number, n: number, abs: number): number {
-    const avail = n - i;
-    const t = b[i]!;
-    if (abs === 0 && !st.everSynced && t & 0x80) {
-      if (avail < 11) return MORE;
-      const len = ((t & 0x7f) << 8) | b[i + 1]!;
-      if (b[i + 2] !== 1) return NO;
-      const ver = (b[i + 3]! << 8) | b[i + 4]!;
-      if (ver !== 2 && (ver < 0x0300 || ver > 0x0304)) return NO;
-      const cs = (b[i + 5]! << 8) | b[i + 6]!;
-      const sid = (b[i + 7]! << 8) | b[i + 8]!;
-      const ch = (b[i + 9]! << 8) | b[i + 10]!;
-      if (cs === 0 || cs % 3 || (sid !== 0 && sid !== 16 && sid !== 32) || ch < 16 || ch > 32) return NO;
-      return 9 + cs + sid + ch === len ? YES_V2 : NO;
-    }
-    if (t === 0x16) {
-      if (avail < 2) return MORE;
-      if (b[i + 1] !== 3) return NO;
-      if (avail < 3) return MORE;
-      if (b[i + 2]! > 4) return NO;
-      if (avail < 6) return MORE;
-      const len = (b[i + 3]! << 8) | b[i + 4]!;
-      if (len < 4 || len > MAX_RECORD) return NO;
-      const mt = b[i + 5]!;
-      if (!SYNC_TYPES[mt]) return NO;
-      if (avail < 9) return MORE;
-      const ml = (b[i + 6]! << 16) | (b[i + 7]! << 8) | b[i + 8]!;
-      if (mt === 1 || mt === 2) {
-        if (ml + 4 > len || ml < 38) return NO;
-        if (avail < 11) return MORE;
-        // A TLS 1.3 draft ServerHello (draft-21 and earlier) carries the draft version itself: 0x7fNN.
-        const hi = b[i + 9]!;
-        if (mt === 2 && hi === 0x7f) return YES;
-        return hi === 3 && b[i + 10]! <= 4 ? YES : NO;
-      }
-      if (mt === 14) return ml === 0 ? YES : NO;
-      if (ml + 4 <= len) return YES;
-      return len >= 512 && ml <= LIMITS.tlsHandshakeMessageBytes ? YES : NO;
-    }
-    if ((t === 21 || t === 20) && !st.everSynced && this.handshakeBegun) {
-      // The peer answered the ClientHello with an alert (handshake_failure, protocol_version, ...) or, in an
-      // abbreviated handshake seen mid-flow, a ChangeCipherSpec.
-      if (avail < 5) return MORE;
-      if (b[i + 1] !== 3 || b[i + 2]! > 4 || b[i + 3] !== 0) return NO;
-      if (avail < 7) return MORE;
-      if (t === 20) return b[i + 4] === 1 && b[i + 5] === 1 ? YES : NO;
-      return b[i + 4] === 2 && (b[i + 5] === 1 || b[i + 5] === 2) && alertKnown(b[i + 6]!) ? YES : NO;
-    }
-    if (st.everSynced && t >= 20 && t <= 23) {
-      if (avail < 5) return MORE;
-      if (((b[i + 1]! << 8) | b[i + 2]!) !== st.recVersion) return NO;
-      const len = (b[i + 3]! << 8) | b[i + 4]!;
-      if (len === 0 || len > MAX_RECORD) return NO;
-      if (t === 20) {
-        if (len !== 1) return NO;
-        if (avail < 6) return MORE;
-        return b[i + 5] === 1 ? YES : NO;
-      }
-      return YES;
-    }
-    return NO;
-  }
-
   private synced(dir: Dir, st: DirState, kind: number, skipped: number): void {
     const first = !st.everSynced;
     st.mode = RECORDS;
@@ -283,7 +201,7 @@ export class TlsRecordFramer implements RecordFramer {
       temp.set(chunk.subarray(p, p + extra), cl);
       const base = st.offset - cl;
       for (let i = 0; i < cl; i++) {
-        const c = this.candidate(st, temp, i, temp.length, base + i);
+        const c = recordStartAt(temp, i, temp.length, base + i, st.everSynced, st.recVersion, this.handshakeBegun);
         if (c === YES || c === YES_V2) {
           const head = temp.slice(i, cl);
           st.carryLen = 0;
@@ -314,7 +232,7 @@ export class TlsRecordFramer implements RecordFramer {
         }
         i = j;
       }
-      const c = this.candidate(st, chunk, i, n, st.offset + (i - p));
+      const c = recordStartAt(chunk, i, n, st.offset + (i - p), st.everSynced, st.recVersion, this.handshakeBegun);
       if (c === YES || c === YES_V2) {
         this.keepPrefix(st, chunk.subarray(p, i));
         st.scanned += i - p;

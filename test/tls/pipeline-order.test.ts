@@ -13,6 +13,7 @@ const TLS = join(__dirname, '../../src/tls');
 const STEP: Record<string, number> = {
   'stream.ts': 1,
   'dtls.ts': 1,
+  'record-start.ts': 1,
   'record-protection.ts': 2,
   'handshake-framer.ts': 3,
   'dtls-reassembler.ts': 3,
