@@ -5,7 +5,7 @@
 import { readCapture, CaptureError } from './capture/index.js';
 import { NetDecoder } from './net/index.js';
 import { FlowTracker } from './tcp/index.js';
-import { createTlsConsumer } from './tls/index.js';
+import { createTlsConsumer, HandshakeMemo, IsoTime } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
 import { parseCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
@@ -117,6 +117,10 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   };
   let lastFlush = 0;
   let nextId = 1;
+  // Certificates and CertificateRequests repeat across the flows (and captures) of a session: decoded once; the
+  // handshakes of many flows start within the same second: formatted once.
+  const memo = new HandshakeMemo();
+  const isoTime = new IsoTime();
   let handshakeCount = 0;
   const certInfo = (sha: string) => parsed.get(sha)?.info;
 
@@ -196,7 +200,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     const keys: KeyProvider = {
       forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
     };
-    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++ }));
+    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++, memo, clock: isoTime }));
     let internalErrors = 0;
     let packets = 0;
     const internalError = (where: string, frame: number, e: unknown) => {

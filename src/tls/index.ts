@@ -2,11 +2,12 @@
  * The TLS stage: reassembled TCP byte streams and UDP datagrams -> Handshake objects with certificate chains.
  */
 import type { FlowConsumer, FlowInfo } from '../tcp/types.js';
-import { DtlsConsumer } from './dtls.js';
-import { TlsStreamConsumer } from './stream.js';
-import type { HandshakeSink, KeyProvider } from './types.js';
+import { TlsConn, type TlsOptions } from './conn.js';
+import type { HandshakeSink } from './types.js';
 
 export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
+export { HandshakeMemo } from './handshake-memo.js';
+export { IsoTime } from './iso-time.js';
 export { dnToString } from './dn.js';
 export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 
@@ -18,7 +19,7 @@ export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 export function createTlsConsumer(
   info: FlowInfo,
   sink: HandshakeSink,
-  opts: { keys?: KeyProvider; nextId: () => number },
+  opts: TlsOptions,
 ): FlowConsumer {
-  return info.transport === 'udp' ? new DtlsConsumer(info, sink, opts) : new TlsStreamConsumer(info, sink, opts);
+  return new TlsConn(info, sink, opts, info.transport === 'udp');
 }

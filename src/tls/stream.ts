@@ -5,33 +5,17 @@
  * records of no interest (application data without keys) are skipped by length, never buffered.
  */
 import { LIMITS } from '../limits.js';
-import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
-import { TlsConn, type TlsOptions } from './conn.js';
+import type { Dir } from '../tcp/types.js';
 import { parseSslv2ClientHello } from './messages.js';
-import { alertName } from './names.js';
 import { guessStartTls } from './starttls.js';
-import { TlsMessageFramer } from './tls-framer.js';
-import type { HandshakeSink } from './types.js';
-
-/** RFC 8446 5.2: a protected record may exceed 2^14 by up to 256 bytes; RFC 5246 6.2.3 allowed 2048. */
-export const MAX_RECORD = 16384 + 2048;
+import { MAX_RECORD, MORE, recordStartAt, YES, YES_V2 } from './record-start.js';
+import type { RecordFramer, RecordSink } from './types.js';
 
 const SCAN = 0;
 const RECORDS = 1;
 const DEAD = 2;
 
-const NO = 0;
-const YES = 1;
-const MORE = 2;
-const YES_V2 = 3;
-
-/** Handshake types a resynchronisation may start on (messages sent in plaintext). */
-const SYNC_TYPES = new Uint8Array(256);
-for (const t of [1, 2, 4, 11, 12, 13, 14, 15, 16, 22]) SYNC_TYPES[t] = 1;
-
 const PREFIX_KEEP = 512;
-
-const alertKnown = (d: number): boolean => !alertName(d).startsWith('unknown');
 
 interface DirState {
   mode: number;
@@ -87,25 +71,14 @@ function mkDir(): DirState {
   };
 }
 
-export class TlsStreamConsumer implements FlowConsumer {
-  readonly conn: TlsConn;
+export class TlsRecordFramer implements RecordFramer {
+  startTls: string | undefined;
+  handshakeBegun = false;
   private d: [DirState, DirState] = [mkDir(), mkDir()];
-  private failed = false;
 
-  constructor(info: FlowInfo, sink: HandshakeSink, opts: TlsOptions) {
-    this.conn = new TlsConn(info, sink, opts, false);
-    this.conn.framer = new TlsMessageFramer(
-      (dir, type, body, frame, ts) => this.conn.handshakeMessage(dir, type, body, frame, ts),
-      (_dir, note) => this.conn.note(note),
-    );
-  }
-
-  idle(seconds: number): void {
-    this.conn.idle(seconds);
-  }
+  constructor(private readonly sink: RecordSink) {}
 
   get done(): boolean {
-    if (this.failed || this.conn.done) return true;
     const [a, b] = this.d;
     if (a.mode === DEAD && b.mode === DEAD) return true;
     // Nothing looked like TLS within the window in one direction and nothing was found in the other: not TLS.
@@ -113,81 +86,53 @@ export class TlsStreamConsumer implements FlowConsumer {
   }
 
   data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
-    if (this.done) return;
-    try {
-      const st = this.d[dir];
-      st.lastFrame = frame;
-      st.lastTs = ts;
-      let p = 0;
-      while (p < chunk.length && !this.conn.done && st.mode !== DEAD) {
-        const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
-        st.offset += q - p;
-        p = q;
-      }
-      if (this.done) this.release();
-    } catch (e) {
-      this.internal(e);
+    const st = this.d[dir];
+    st.lastFrame = frame;
+    st.lastTs = ts;
+    let p = 0;
+    while (p < chunk.length && !this.sink.closed && st.mode !== DEAD) {
+      const q = st.mode === SCAN ? this.scan(dir, st, chunk, p, frame, ts) : this.records(dir, st, chunk, p, frame, ts);
+      st.offset += q - p;
+      p = q;
     }
   }
 
   gap(dir: Dir, bytes: number, frame: number): void {
-    if (this.done) return;
-    try {
+    const st = this.d[dir];
+    st.offset += bytes;
+    if (st.mode === DEAD) return;
+    if (st.mode === SCAN) {
+      st.carryLen = 0;
+      return;
+    }
+    if (st.skip > 0 && bytes < st.skip) {
+      // Inside a record that is skipped anyway (application data): record framing is intact.
+      st.skip -= bytes;
+      return;
+    }
+    const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
+    if (st.filling) this.salvage(dir, st);
+    const lost = this.sink.streamCut(dir);
+    this.sink.flowNote(
+      `gap-in-${this.sink.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
+        (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
+    );
+    this.lose(st);
+  }
+
+  end(): void {
+    for (const dir of [0, 1] as Dir[]) {
       const st = this.d[dir];
-      st.offset += bytes;
-      if (st.mode === DEAD) return;
-      if (st.mode === SCAN) {
-        st.carryLen = 0;
-        return;
+      if (!st.filling || this.sink.closed) continue;
+      const fill = st.bodyFill;
+      this.salvage(dir, st);
+      if (!this.sink.pendingMessage(dir)) {
+        this.sink.flowNote(`truncated: the flow ended inside a record of the ${this.sink.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
       }
-      if (st.skip > 0 && bytes < st.skip) {
-        // Inside a record that is skipped anyway (application data): record framing is intact.
-        st.skip -= bytes;
-        return;
-      }
-      const inRecord = st.filling || st.hdrFill > 0 || st.skip > 0;
-      if (st.filling) this.salvage(dir, st);
-      const lost = this.conn.framer.reset(dir);
-      this.conn.note(
-        `gap-in-${this.conn.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
-          (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
-      );
-      this.lose(st);
-    } catch (e) {
-      this.internal(e);
     }
   }
 
-  end(_reason: FlowEndReason): void {
-    try {
-      for (const dir of [0, 1] as Dir[]) {
-        const st = this.d[dir];
-        if (!st.filling || this.conn.done) continue;
-        const fill = st.bodyFill;
-        this.salvage(dir, st);
-        if (!this.conn.framer.pending(dir)) {
-          this.conn.note(`truncated: the flow ended inside a record of the ${this.conn.sideName(dir)} (${fill} of ${st.recLen} bytes)`);
-        }
-      }
-      this.conn.end();
-    } catch (e) {
-      this.internal(e);
-    }
-    this.release();
-  }
-
-  private internal(e: unknown): void {
-    this.conn.note(`internal-error: ${e instanceof Error ? e.message : String(e)}`);
-    this.failed = true;
-    try {
-      this.conn.end();
-    } catch {
-      // nothing more can be done for this flow
-    }
-  }
-
-  /** Drops buffers once the flow needs nothing more. */
-  private release(): void {
+  release(): void {
     for (const st of this.d) {
       st.bodyBuf = null;
       st.prefix = new Uint8Array(0);
@@ -201,7 +146,7 @@ export class TlsStreamConsumer implements FlowConsumer {
   private salvage(dir: Dir, st: DirState): void {
     st.filling = false;
     if (st.recType !== 22 || st.v2 || st.bodyFill === 0) return;
-    this.conn.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
+    this.sink.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
   }
 
   private lose(st: DirState): void {
@@ -223,74 +168,6 @@ export class TlsStreamConsumer implements FlowConsumer {
     st.prefixLen += k;
   }
 
-  /**
-   * Is there a record start at b[i]? Strict form (a handshake record whose first message is a plausible
-   * plaintext handshake message with consistent lengths), or after an earlier sync in this direction any record
-   * header of this direction's record version; at stream offset 0 also an SSL 2.0 CLIENT-HELLO.
-   */
-  private candidate(st: DirState, b: Uint8Array, i: number, n: number, abs: number): number {
-    const avail = n - i;
-    const t = b[i]!;
-    if (abs === 0 && !st.everSynced && t & 0x80) {
-      if (avail < 11) return MORE;
-      const len = ((t & 0x7f) << 8) | b[i + 1]!;
-      if (b[i + 2] !== 1) return NO;
-      const ver = (b[i + 3]! << 8) | b[i + 4]!;
-      if (ver !== 2 && (ver < 0x0300 || ver > 0x0304)) return NO;
-      const cs = (b[i + 5]! << 8) | b[i + 6]!;
-      const sid = (b[i + 7]! << 8) | b[i + 8]!;
-      const ch = (b[i + 9]! << 8) | b[i + 10]!;
-      if (cs === 0 || cs % 3 || (sid !== 0 && sid !== 16 && sid !== 32) || ch < 16 || ch > 32) return NO;
-      return 9 + cs + sid + ch === len ? YES_V2 : NO;
-    }
-    if (t === 0x16) {
-      if (avail < 2) return MORE;
-      if (b[i + 1] !== 3) return NO;
-      if (avail < 3) return MORE;
-      if (b[i + 2]! > 4) return NO;
-      if (avail < 6) return MORE;
-      const len = (b[i + 3]! << 8) | b[i + 4]!;
-      if (len < 4 || len > MAX_RECORD) return NO;
-      const mt = b[i + 5]!;
-      if (!SYNC_TYPES[mt]) return NO;
-      if (avail < 9) return MORE;
-      const ml = (b[i + 6]! << 16) | (b[i + 7]! << 8) | b[i + 8]!;
-      if (mt === 1 || mt === 2) {
-        if (ml + 4 > len || ml < 38) return NO;
-        if (avail < 11) return MORE;
-        // A TLS 1.3 draft ServerHello (draft-21 and earlier) carries the draft version itself: 0x7fNN.
-        const hi = b[i + 9]!;
-        if (mt === 2 && hi === 0x7f) return YES;
-        return hi === 3 && b[i + 10]! <= 4 ? YES : NO;
-      }
-      if (mt === 14) return ml === 0 ? YES : NO;
-      if (ml + 4 <= len) return YES;
-      return len >= 512 && ml <= LIMITS.tlsHandshakeMessageBytes ? YES : NO;
-    }
-    if ((t === 21 || t === 20) && !st.everSynced && this.conn.hasHandshake()) {
-      // The peer answered the ClientHello with an alert (handshake_failure, protocol_version, ...) or, in an
-      // abbreviated handshake seen mid-flow, a ChangeCipherSpec.
-      if (avail < 5) return MORE;
-      if (b[i + 1] !== 3 || b[i + 2]! > 4 || b[i + 3] !== 0) return NO;
-      if (avail < 7) return MORE;
-      if (t === 20) return b[i + 4] === 1 && b[i + 5] === 1 ? YES : NO;
-      return b[i + 4] === 2 && (b[i + 5] === 1 || b[i + 5] === 2) && alertKnown(b[i + 6]!) ? YES : NO;
-    }
-    if (st.everSynced && t >= 20 && t <= 23) {
-      if (avail < 5) return MORE;
-      if (((b[i + 1]! << 8) | b[i + 2]!) !== st.recVersion) return NO;
-      const len = (b[i + 3]! << 8) | b[i + 4]!;
-      if (len === 0 || len > MAX_RECORD) return NO;
-      if (t === 20) {
-        if (len !== 1) return NO;
-        if (avail < 6) return MORE;
-        return b[i + 5] === 1 ? YES : NO;
-      }
-      return YES;
-    }
-    return NO;
-  }
-
   private synced(dir: Dir, st: DirState, kind: number, skipped: number): void {
     const first = !st.everSynced;
     st.mode = RECORDS;
@@ -306,10 +183,10 @@ export class TlsStreamConsumer implements FlowConsumer {
         const mine = st.prefix.subarray(0, st.prefixLen);
         const other = o.prefix.subarray(0, o.prefixLen);
         const g = guessStartTls(mine, other);
-        this.conn.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
+        this.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
       }
     } else {
-      this.conn.note(`resynchronised the ${this.conn.sideName(dir)} stream after skipping ${skipped} bytes`);
+      this.sink.flowNote(`resynchronised the ${this.sink.sideName(dir)} stream after skipping ${skipped} bytes`);
     }
   }
 
@@ -324,7 +201,7 @@ export class TlsStreamConsumer implements FlowConsumer {
       temp.set(chunk.subarray(p, p + extra), cl);
       const base = st.offset - cl;
       for (let i = 0; i < cl; i++) {
-        const c = this.candidate(st, temp, i, temp.length, base + i);
+        const c = recordStartAt(temp, i, temp.length, base + i, st.everSynced, st.recVersion, this.handshakeBegun);
         if (c === YES || c === YES_V2) {
           const head = temp.slice(i, cl);
           st.carryLen = 0;
@@ -347,7 +224,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     const loose = st.everSynced;
     let i = p;
     while (i < n) {
-      if (!loose && !this.conn.hasHandshake() && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
+      if (!loose && !this.handshakeBegun && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
         const j = chunk.indexOf(0x16, i);
         if (j < 0) {
           i = n;
@@ -355,7 +232,7 @@ export class TlsStreamConsumer implements FlowConsumer {
         }
         i = j;
       }
-      const c = this.candidate(st, chunk, i, n, st.offset + (i - p));
+      const c = recordStartAt(chunk, i, n, st.offset + (i - p), st.everSynced, st.recVersion, this.handshakeBegun);
       if (c === YES || c === YES_V2) {
         this.keepPrefix(st, chunk.subarray(p, i));
         st.scanned += i - p;
@@ -376,7 +253,7 @@ export class TlsStreamConsumer implements FlowConsumer {
     if (st.scanned > LIMITS.tlsResyncWindowBytes) {
       st.mode = DEAD;
       if (st.everSynced) {
-        this.conn.note(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.conn.sideName(dir)} stream`);
+        this.sink.flowNote(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.sink.sideName(dir)} stream`);
       }
     }
     return n;
@@ -385,9 +262,9 @@ export class TlsStreamConsumer implements FlowConsumer {
   /** RECORDS mode: frame records; returns how far the chunk was consumed (less than all on loss of sync). */
   private records(dir: Dir, st: DirState, chunk: Uint8Array, p: number, frame: number, ts: number): number {
     const n = chunk.length;
-    const conn = this.conn;
+    const sink = this.sink;
     while (p < n) {
-      if (conn.done) return n;
+      if (sink.closed) return n;
       if (st.skip > 0) {
         const k = Math.min(st.skip, n - p);
         st.skip -= k;
@@ -429,12 +306,12 @@ export class TlsStreamConsumer implements FlowConsumer {
         type = h[hp]!;
         len = (h[hp + 3]! << 8) | h[hp + 4]!;
         if (type < 20 || type > 24 || h[hp + 1] !== 3 || h[hp + 2]! > 4 || len > MAX_RECORD) {
-          conn.note(
-            `malformed-record-header in the ${conn.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
+          sink.flowNote(
+            `malformed-record-header in the ${sink.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
               `type ${type}, version 0x${((h[hp + 1]! << 8) | h[hp + 2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
           );
-          const lost = conn.framer.reset(dir);
-          if (lost) conn.note(`${lost} of the ${conn.sideName(dir)} lost`);
+          const lost = sink.streamCut(dir);
+          if (lost) sink.flowNote(`${lost} of the ${sink.sideName(dir)} lost`);
           this.lose(st);
           st.everSynced = true;
           return h === chunk ? hp + 1 : p;
@@ -443,8 +320,8 @@ export class TlsStreamConsumer implements FlowConsumer {
       }
       st.recType = type;
       st.recLen = len;
-      if (!st.v2 && !conn.wantsBody(dir, type)) {
-        conn.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
+      if (!st.v2 && !sink.wantsBody(dir, type)) {
+        sink.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
         st.skip = len;
         continue;
       }
@@ -469,10 +346,10 @@ export class TlsStreamConsumer implements FlowConsumer {
     if (st.v2) {
       st.v2 = false;
       const r = parseSslv2ClientHello(body);
-      if (r.ok) this.conn.sslv2ClientHello(dir, r.value, frame, ts);
-      else this.conn.note(`${r.kind}-sslv2-client-hello at offset ${r.offset + 2} (${r.what})`);
+      if (r.ok) this.sink.sslv2ClientHello(dir, r.value, frame, ts);
+      else this.sink.flowNote(`${r.kind}-sslv2-client-hello at offset ${r.offset + 2} (${r.what})`);
       return;
     }
-    this.conn.record(dir, st.recType, header, body, body.length, frame, ts);
+    this.sink.record(dir, st.recType, header, body, body.length, frame, ts);
   }
 }

@@ -1,3 +1,5 @@
+import type { Dir } from '../tcp/types.js';
+import type { Sslv2Hello } from './messages.js';
 import type { Handshake } from '../model.js';
 
 /**
@@ -46,4 +48,41 @@ export interface HandshakeKeyParams {
  */
 export interface KeyProvider {
   forHandshake(p: HandshakeKeyParams): RecordDecryptor | { error: string } | null;
+}
+
+/**
+ * What a record framer (stream.ts, dtls.ts) hands its records to: the connection that owns it. `body` is a view
+ * valid during the call, or null when the framer skipped the record unread (length `len`); `epoch` is the DTLS
+ * epoch, -1 for TLS.
+ */
+export interface RecordSink {
+  /** The connection needs no more records. */
+  readonly closed: boolean;
+  record(dir: Dir, type: number, header: Uint8Array, body: Uint8Array | null, len: number, frame: number, ts: number, epoch?: number): void;
+  sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void;
+  /** Whether the body of a record of this type is wanted (others are skipped by length, never buffered). */
+  wantsBody(dir: Dir, type: number): boolean;
+  /** The stream of this direction was cut (a gap, a bad record header): returns the handshake message lost, if any. */
+  streamCut(dir: Dir): string | null;
+  /** A handshake message of this direction left incomplete so far, if any. */
+  pendingMessage(dir: Dir): string | null;
+  /** "client", "server", or which direction while the sides are not known (for notes). */
+  sideName(dir: Dir): string;
+  flowNote(s: string): void;
+}
+
+/** The first step of the TLS stage for one flow: bytes or datagrams -> records, handed to a RecordSink. */
+export interface RecordFramer {
+  /** Nothing on this flow looks like TLS (any more). */
+  readonly done: boolean;
+  /** Protocol of a plaintext prefix before TLS (STARTTLS and friends), once guessed. */
+  readonly startTls: string | undefined;
+  /** Set by the owner once a handshake has begun on the flow: an alert or ChangeCipherSpec may then start a direction. */
+  handshakeBegun: boolean;
+  data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void;
+  gap(dir: Dir, bytes: number, frame: number): void;
+  /** The flow ended: hand on what partial records still hold. */
+  end(): void;
+  /** Drops buffers once the flow needs nothing more. */
+  release(): void;
 }

@@ -37,6 +37,7 @@ describe('decompressCertificateMessage (RFC 8879)', () => {
     } else {
       expect(decompressCertificateMessage(3, body.length, new Uint8Array([0x28, 0xb5, 0x2f, 0xfd]))).toEqual({
         ok: false,
+        kind: 'unsupported',
         reason: 'zstd-compressed certificate: not supported by this Node version',
       });
     }
@@ -45,6 +46,7 @@ describe('decompressCertificateMessage (RFC 8879)', () => {
   it('raw deflate is not zlib: corrupt', () => {
     expect(decompressCertificateMessage(1, body.length, zlib.deflateRawSync(body))).toEqual({
       ok: false,
+      kind: 'malformed',
       reason: 'zlib-compressed certificate is corrupt or truncated',
     });
   });
@@ -53,23 +55,26 @@ describe('decompressCertificateMessage (RFC 8879)', () => {
     const bomb = zlib.deflateSync(Buffer.alloc(LIMITS.tlsHandshakeMessageBytes, 0));
     expect(bomb.length).toBeLessThan(4096);
     const r = decompressCertificateMessage(1, 1000, bomb);
-    expect(r).toEqual({ ok: false, reason: 'zlib-compressed certificate inflates past its declared 1000 bytes' });
+    expect(r).toEqual({ ok: false, kind: 'malformed', reason: 'zlib-compressed certificate inflates past its declared 1000 bytes' });
     const b = decompressCertificateMessage(2, 1000, zlib.brotliCompressSync(Buffer.alloc(100_000, 7)));
-    expect(b).toEqual({ ok: false, reason: 'brotli-compressed certificate inflates past its declared 1000 bytes' });
+    expect(b).toEqual({ ok: false, kind: 'malformed', reason: 'brotli-compressed certificate inflates past its declared 1000 bytes' });
   });
 
   it('declared length: shorter output, zero, over the limit; unknown algorithm; truncated stream', () => {
     expect(decompressCertificateMessage(1, body.length + 5, zlib.deflateSync(body))).toEqual({
       ok: false,
+      kind: 'malformed',
       reason: `zlib-compressed certificate inflates to ${body.length} bytes, not the declared ${body.length + 5}`,
     });
     expect(decompressCertificateMessage(1, 0, zlib.deflateSync(body)).ok).toBe(false);
     expect(decompressCertificateMessage(2, LIMITS.tlsHandshakeMessageBytes + 1, new Uint8Array(4))).toEqual({
       ok: false,
+      kind: 'limit',
       reason: `compressed certificate declares ${LIMITS.tlsHandshakeMessageBytes + 1} bytes, over the ${LIMITS.tlsHandshakeMessageBytes}-byte limit`,
     });
     expect(decompressCertificateMessage(9, 10, new Uint8Array(4))).toEqual({
       ok: false,
+      kind: 'unsupported',
       reason: 'compressed certificate uses unknown algorithm 9',
     });
     const z = zlib.deflateSync(body);

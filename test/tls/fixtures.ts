@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Handshake } from '../../src/model.js';
 import type { Dir, FlowInfo } from '../../src/tcp/types.js';
-import { createTlsConsumer } from '../../src/tls/index.js';
+import { createTlsConsumer, type HandshakeMemo } from '../../src/tls/index.js';
 import type { KeyProvider } from '../../src/tls/types.js';
 import { concatBytes } from '../bytes.js';
 
@@ -136,7 +136,7 @@ export interface Run {
  */
 export function run(
   steps: { dir: Dir; bytes: Uint8Array; gap?: number }[],
-  o: { info?: FlowInfo; keys?: KeyProvider; split?: (b: Uint8Array) => Uint8Array[]; noEnd?: boolean } = {},
+  o: { info?: FlowInfo; keys?: KeyProvider; split?: (b: Uint8Array) => Uint8Array[]; noEnd?: boolean; memo?: HandshakeMemo } = {},
 ): Run {
   const handshakes: Handshake[] = [];
   const certs = new Map<string, Uint8Array>();
@@ -144,7 +144,7 @@ export function run(
   const c = createTlsConsumer(
     o.info ?? INFO,
     { handshake: (h, m) => (handshakes.push(h), m.forEach((v, k) => certs.set(k, v))) },
-    { keys: o.keys, nextId: () => ++id },
+    { keys: o.keys, nextId: () => ++id, memo: o.memo },
   );
   let frame = 0;
   for (const s of steps) {

@@ -1,6 +1,8 @@
+import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Handshake } from '../../src/model.js';
+import { HandshakeMemo } from '../../src/tls/index.js';
 import type { RecordDecryptor } from '../../src/tls/types.js';
 import {
   ALERT, ascii, be, cat, CCS, CERT_A, CERT_A_SHA256, CERT_B, CERT_C, certificateBody, certificateBody13, clientHelloBody,
@@ -132,9 +134,11 @@ describe('TLS 1.2 over TCP', () => {
       { dir: 1 as const, bytes: record(22, 0x0303, cat(hs(2, serverHelloBody()), hs(13, request(cn)), hs(14, new Uint8Array(0)))) },
     ];
     expect(request('Alpha CA').length).toBe(request('Bravo CA').length);
-    const a1 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
-    const b = run(flow('Bravo CA')).handshakes[0]!.certificateRequest!;
-    const a2 = run(flow('Alpha CA')).handshakes[0]!.certificateRequest!;
+    // Three flows of one session (the session owns the memo).
+    const memo = new HandshakeMemo();
+    const a1 = run(flow('Alpha CA'), { memo }).handshakes[0]!.certificateRequest!;
+    const b = run(flow('Bravo CA'), { memo }).handshakes[0]!.certificateRequest!;
+    const a2 = run(flow('Alpha CA'), { memo }).handshakes[0]!.certificateRequest!;
     expect(a1.authorities).toEqual(['O=Same Org,CN=Alpha CA', 'CN=Second CA']);
     expect(b.authorities).toEqual(['O=Same Org,CN=Bravo CA', 'CN=Second CA']);
     expect(a2.authorities).toBe(a1.authorities);
@@ -309,7 +313,10 @@ describe('gaps and malformed input', () => {
             return { dir: s.dir, bytes: c };
           });
           const r = run(steps);
+          // The pipeline catches everything, so an exception would only show as an internal-error note.
+          expect(r.handshakes.length).toBeGreaterThanOrEqual(1);
           expect(r.handshakes.length).toBeLessThanOrEqual(2);
+          for (const h of r.handshakes) expect(h.notes.filter((n) => n.includes('internal-error'))).toEqual([]);
         }
       }
     }
@@ -329,8 +336,12 @@ describe('gaps and malformed input', () => {
   it('random bytes never throw (fast-check)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 8 }), (chunks) => {
-        const prefix = record(22, 0x0301, hs(1, clientHelloBody()));
-        run([{ dir: 0, bytes: prefix }, ...chunks.map(([d, b]) => ({ dir: d as 0 | 1, bytes: b }))]);
+        const prefix = record(22, 0x0301, hs(1, clientHelloBody({ sni: 'example.com' })));
+        const r = run([{ dir: 0, bytes: prefix }, ...chunks.map(([d, b]) => ({ dir: d as 0 | 1, bytes: b }))]);
+        // The ClientHello always makes a handshake; an exception anywhere would show as an internal-error note.
+        expect(r.handshakes.length).toBeGreaterThanOrEqual(1);
+        expect(r.handshakes[0]!.sni).toBe('example.com');
+        for (const h of r.handshakes) expect(h.notes.filter((n) => n.includes('internal-error'))).toEqual([]);
       }),
       { numRuns: 200 },
     );
@@ -477,5 +488,38 @@ describe('TLS 1.2 decryption path and renegotiation', () => {
     const h = run(tls12Flow(), { keys: { forHandshake: () => ({ error: 'secret has wrong length' }) } }).handshakes[0]!;
     expect(h.notes).toContain('keylog: secret has wrong length');
     expect(h.serverChain).toHaveLength(2);
+  });
+});
+
+describe('CompressedCertificate (RFC 8879)', () => {
+  const chain = certificateBody13([CERT_A, CERT_B]);
+  const compressed = (alg: number, declared: number, data: Uint8Array): Uint8Array => cat(be(alg, 2), be(declared, 3), vec(3, data));
+  const flow = (msg: Uint8Array) => [
+    { dir: 0 as const, bytes: record(22, 0x0303, hs(1, clientHelloBody())) },
+    { dir: 1 as const, bytes: record(22, 0x0303, cat(hs(2, serverHelloBody({ cipher: 0x1301, selected: 0x0304 })), hs(25, msg))) },
+  ];
+
+  it('zlib and brotli give the chain', () => {
+    for (const [alg, data] of [[1, zlib.deflateSync(chain)], [2, zlib.brotliCompressSync(chain)]] as const) {
+      const h = run(flow(compressed(alg, chain.length, data))).handshakes[0]!;
+      expect(h.serverChain).toEqual([CERT_A_SHA256, sha256(CERT_B)]);
+      expect(h.notes.filter((n) => n.includes('compressed'))).toEqual([]);
+    }
+  });
+
+  it('corrupt data, a wrong declared length, an unknown algorithm and an over-limit size are notes', () => {
+    const notes = (msg: Uint8Array): string[] => {
+      const h = run(flow(msg)).handshakes[0]!;
+      expect(h.serverChain).toEqual([]);
+      return h.notes.filter((n) => n.includes('compressed'));
+    };
+    expect(notes(compressed(1, chain.length, zlib.deflateRawSync(chain)))).toEqual([
+      'malformed-compressed-certificate (frame 2): zlib-compressed certificate is corrupt or truncated',
+    ]);
+    expect(notes(compressed(1, chain.length + 3, zlib.deflateSync(chain)))).toEqual([
+      `malformed-compressed-certificate (frame 2): zlib-compressed certificate inflates to ${chain.length} bytes, not the declared ${chain.length + 3}`,
+    ]);
+    expect(notes(compressed(9, chain.length, zlib.deflateSync(chain)))).toEqual(['compressed-certificate with algorithm 9: not decompressed']);
+    expect(notes(compressed(2, 0xffffff, new Uint8Array(8)))).toEqual(['compressed-certificate of 16777215 bytes exceeds the limit; skipped']);
   });
 });

@@ -1,7 +1,13 @@
 import * as zlib from 'node:zlib';
 import { LIMITS } from '../../limits.js';
 
-export type DecompressResult = { ok: true; body: Uint8Array } | { ok: false; reason: string };
+/**
+ * `kind` says what to make of a failure: `limit` the declared size is over the handshake message limit,
+ * `unsupported` an algorithm this runtime cannot decompress, `malformed` bad data.
+ */
+export type DecompressResult =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; kind: 'limit' | 'unsupported' | 'malformed'; reason: string };
 
 /** RFC 8879 §3 / IANA TLS Certificate Compression Algorithm IDs. */
 export const CERT_COMPRESSION = { zlib: 1, brotli: 2, zstd: 3 } as const;
@@ -16,11 +22,12 @@ type SyncDecompress = (buf: Uint8Array, opts: { maxOutputLength: number }) => Bu
  */
 export function decompressCertificateMessage(alg: number, uncompressedLength: number, data: Uint8Array): DecompressResult {
   if (!Number.isInteger(uncompressedLength) || uncompressedLength <= 0) {
-    return { ok: false, reason: 'compressed certificate declares an empty uncompressed length' };
+    return { ok: false, kind: 'malformed', reason: 'compressed certificate declares an empty uncompressed length' };
   }
   if (uncompressedLength > LIMITS.tlsHandshakeMessageBytes) {
     return {
       ok: false,
+      kind: 'limit',
       reason: `compressed certificate declares ${uncompressedLength} bytes, over the ${LIMITS.tlsHandshakeMessageBytes}-byte limit`,
     };
   }
@@ -40,11 +47,11 @@ export function decompressCertificateMessage(alg: number, uncompressedLength: nu
       // node:zlib gained zstd in Node 22.15 / 23.8; Node 20 lacks it.
       fn = (zlib as unknown as { zstdDecompressSync?: SyncDecompress }).zstdDecompressSync;
       if (typeof fn !== 'function') {
-        return { ok: false, reason: 'zstd-compressed certificate: not supported by this Node version' };
+        return { ok: false, kind: 'unsupported', reason: 'zstd-compressed certificate: not supported by this Node version' };
       }
       break;
     default:
-      return { ok: false, reason: `compressed certificate uses unknown algorithm ${alg}` };
+      return { ok: false, kind: 'unsupported', reason: `compressed certificate uses unknown algorithm ${alg}` };
   }
   let body: Buffer;
   try {
@@ -52,13 +59,14 @@ export function decompressCertificateMessage(alg: number, uncompressedLength: nu
   } catch (e) {
     const code = (e as { code?: string })?.code;
     if (code === 'ERR_BUFFER_TOO_LARGE') {
-      return { ok: false, reason: `${name}-compressed certificate inflates past its declared ${uncompressedLength} bytes` };
+      return { ok: false, kind: 'malformed', reason: `${name}-compressed certificate inflates past its declared ${uncompressedLength} bytes` };
     }
-    return { ok: false, reason: `${name}-compressed certificate is corrupt or truncated` };
+    return { ok: false, kind: 'malformed', reason: `${name}-compressed certificate is corrupt or truncated` };
   }
   if (body.length !== uncompressedLength) {
     return {
       ok: false,
+      kind: 'malformed',
       reason: `${name}-compressed certificate inflates to ${body.length} bytes, not the declared ${uncompressedLength}`,
     };
   }

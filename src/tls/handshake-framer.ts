@@ -1,11 +1,10 @@
 /**
- * Second framer of the TCP path (DESIGN.md point 4): handshake messages across record boundaries. A record may
+ * Handshake framer (DESIGN.md point 4, the second framer): handshake messages across record boundaries. A record may
  * carry several messages and a message may span many records; complete messages inside one record are handed
  * out as views, only a message that spans records is copied (bounded by LIMITS.tlsHandshakeMessageBytes).
  */
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
-import type { MessageFramer } from './conn.js';
 import { handshakeTypeName, isKnownHandshakeType } from './names.js';
 
 interface DirMsgState {
@@ -21,6 +20,16 @@ interface DirMsgState {
   dead: boolean;
 }
 
+/** Splits plaintext handshake bytes of one direction into messages (TLS: across records; DTLS: fragments). */
+export interface MessageFramer {
+  /** `epoch`: the DTLS epoch of the record that carried `data` (-1 for TLS). */
+  push(dir: Dir, data: Uint8Array, frame: number, ts: number, epoch: number): void;
+  /** Forgets partial state of a direction; returns the name of the message that was cut, if any. */
+  reset(dir: Dir): string | null;
+  /** Describes a message left incomplete at the end of the flow, if any. */
+  pending(dir: Dir): string | null;
+}
+
 export type Deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number) => void;
 export type Notify = (dir: Dir, note: string) => void;
 
@@ -31,7 +40,7 @@ export class TlsMessageFramer implements MessageFramer {
     this.s = [mk(), mk()];
   }
 
-  push(dir: Dir, data: Uint8Array, frame: number, ts: number): void {
+  push(dir: Dir, data: Uint8Array, frame: number, ts: number, _epoch = -1): void {
     const st = this.s[dir];
     let p = 0;
     const n = data.length;
