@@ -530,6 +530,7 @@ export class TlsConn {
         b.hasClientHello = true;
         h.frames!.clientHello = frame;
         this.clientRandom = ch.random.slice();
+        h.clientRandom = Buffer.from(ch.random).toString('hex');
         if (ch.sni !== undefined) h.sni = ch.sni;
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);
