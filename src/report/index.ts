@@ -8,3 +8,5 @@ export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
 export { renderJson, JsonStreamWriter } from './json.js';
 export { renderCaListText } from './ca-list-text.js';
+export { compareHandshakes, DEFAULT_WINDOW_S, type Comparison, type ComparePair, type CompareFinding, type ChainDifference, type PairMatch, type PairResult } from './compare.js';
+export { renderCompareText } from './compare-text.js';
