@@ -1,11 +1,13 @@
 /** `certshark compare A B`: two captures of one path, their handshakes paired and the difference named. */
-import { VERSION } from '../session.js';
+import { VERSION, toScanResult } from '../session.js';
 import type { Handshake } from '../model.js';
+import type { ComparePair } from '../report/index.js';
 import {
   compareHandshakes, renderCompareText, SEVERITY_RANK, worstSeverity, DEFAULT_WINDOW_S,
 } from '../report/index.js';
 import type { Io, Values } from './args.js';
-import { color, failLevel, handshakeSelector } from './options.js';
+import { color, displayFilter, failLevel, handshakeSelector } from './options.js';
+import { ListenerRelay, openTty } from './view-command.js';
 import { openInputs } from './inputs.js';
 import { reportUnreadable, scanInputs, stopOnSignals } from './scan-command.js';
 import { UsageError } from './usage-error.js';
@@ -31,9 +33,11 @@ export async function cmdCompare(files: string[], values: Values, io: Io): Promi
   const ordered = values.swap ? [files[1]!, files[0]!] : [files[0]!, files[1]!];
   const inputs = openInputs(ordered, values, { many: true });
   const signals = stopOnSignals(inputs);
+  // On a terminal the pairs open in the interactive view; what the scan reports for it is held until it opens.
+  const relay = io.stdout.isTTY && !values.json ? new ListenerRelay() : undefined;
   let r;
   try {
-    r = await scanInputs(inputs, values, io, { onOpen: () => signals.install() });
+    r = await scanInputs(inputs, values, io, { onOpen: () => signals.install(), ...(relay ? { listener: relay.listener } : {}) });
   } finally {
     signals.dispose();
   }
@@ -47,6 +51,29 @@ export async function cmdCompare(files: string[], values: Values, io: Io): Promi
   const cmp = compareHandshakes(a, b, cert, { window });
   const byId = new Map<number, Handshake>(chosen.map((h) => [h.id, h]));
   const captures: [typeof r.captures[0], typeof r.captures[0]] = [r.captures[0]!, r.captures[1]!];
+  const keyboard = relay && !inputs.sources.includes('-') && process.stdin.isTTY ? process.stdin : relay ? openTty() : undefined;
+  if (relay && keyboard) {
+    // Both captures as one list; the Seen column says where each handshake was seen and how its pair compares.
+    const seen = seenColumn(cmp.pairs);
+    const { runTui } = await import('../tui/index.js');
+    try {
+      return await runTui({
+        // Findings first: long paths are cut at the right edge of the title bar.
+        title: `compare${cmp.findings.length ? ` (findings: ${cmp.findings.map((f) => f.code).join(', ')})` : ''}  A ${ordered[0]}  B ${ordered[1]}`,
+        exportDir: values.out,
+        stdin: keyboard,
+        color: color(values, io),
+        initialFilter: displayFilter(values),
+        extraColumn: { title: 'Seen', width: 15, value: (h) => seen.get(h.id) ?? (h.capture === 0 ? 'A' : 'B') },
+        start: async (listener) => {
+          relay.attach(listener);
+          return toScanResult(r);
+        },
+      });
+    } finally {
+      keyboard.destroy?.();
+    }
+  }
   if (values.json) {
     const used = new Set(chosen.flatMap((h) => [...h.serverChain, ...h.clientChain]));
     const doc = {
@@ -71,4 +98,15 @@ export async function cmdCompare(files: string[], values: Values, io: Io): Promi
     || r.captures.some((c) => c.findings?.some((f) => SEVERITY_RANK[f.severity] >= rank))
     || (level === 'warning' && r.captures.some((c) => c.truncated));
   return hit ? 3 : 0;
+}
+
+/** The Seen column of the view: `A=B#5 same`, `B=A#1 CHANGED`, `A only`. */
+function seenColumn(pairs: ComparePair[]): Map<number, string> {
+  const m = new Map<number, string>();
+  const word = { same: 'same', changed: 'CHANGED', 'only-a': 'only', 'only-b': 'only' } as const;
+  for (const p of pairs) {
+    if (p.a !== undefined) m.set(p.a, p.b !== undefined ? `A=B#${p.b} ${word[p.result]}` : 'A only');
+    if (p.b !== undefined) m.set(p.b, p.a !== undefined ? `B=A#${p.a} ${word[p.result]}` : 'B only');
+  }
+  return m;
 }

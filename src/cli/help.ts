@@ -144,7 +144,8 @@ reason. Findings over all pairs:
                           unchanged: a load balancer or proxy holding the server's certificate
   chain-altered-in-path   the same session (random matches) with a different chain: a capture or device fault
   clock-offset            the two captures' clocks differ by more than the window
-Every verdict of scan still applies to each side's handshakes.
+Every verdict of scan still applies to each side's handshakes. On a terminal both captures open in the interactive
+view as one list, with a Seen column (A=B#5 same, B=A#1 CHANGED, A only); piped or with --json, the report.
 
 options:
   --swap                 the captures were given the other way round (B first)

@@ -11,6 +11,7 @@ import type { ScanListener, ScanResult } from '../model.js';
 import { escapeControl } from './escape.js';
 import { fit } from './format.js';
 import { ScanFeed } from './feed.js';
+import type { ExtraColumn } from './columns.js';
 
 export { escapeControl } from './escape.js';
 
@@ -41,6 +42,8 @@ export interface RunTuiOptions {
    * and abort the scan here. runTui resolves right after, whether or not the scan has finished.
    */
   onQuit?: () => void;
+  /** A column of the command's own in the list, after the number (compare: where each handshake was seen). */
+  extraColumn?: ExtraColumn;
 }
 
 /** NO_COLOR (no-color.org): present and not empty disables colour. */
@@ -114,6 +117,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         color: opts.color ?? colorEnabled(opts.env ?? process.env),
         initialFilter: opts.initialFilter,
         startedAt,
+        extraColumn: opts.extraColumn,
         effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },

@@ -1,7 +1,8 @@
 /** `certshark compare` as a user runs it: the built binary on the capture pairs of captures/compare/make.sh. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hasTmux, keys, killTmuxServer, sh, sleep, start, waitScreen } from '../tmux.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -138,5 +139,26 @@ describe('compare', () => {
     expect(r.out).toMatch(/--swap/);
     expect(r.out).toMatch(/--window SECONDS/);
     expect(run(['--help']).out).toContain('certshark compare CAPTURE_A CAPTURE_B');
+  });
+});
+
+describe.skipIf(!hasTmux)('compare on a terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'certshark-compare-view-'));
+  dirs.push(dir);
+  afterAll(() => killTmuxServer());
+
+  it('opens both captures as one list with a Seen column: where each handshake was seen and how its pair compares', async () => {
+    const rc = join(dir, 'rc');
+    const cmd = `node bin/certshark compare ${sh(cap('reoriginate', 'a'))} ${sh(cap('reoriginate', 'b'))} --ca ${sh(CA)}`;
+    const s = start(`${cmd}; echo $? > ${sh(rc)}; sleep 30`, join(dir, 'session-rc'), 130, 30);
+    const scr = await waitScreen(s, (x) => x.includes('B only') || x.includes('A only'), 'the Seen column');
+    expect(scr).toContain('findings: tls-terminated-in-path');
+    const rows = scr.split('\n').filter((l) => /^[> ] +\d+ [AB]/.test(l));
+    const seen = rows.map((l) => /^[> ] +(\d+) (\S+(?: \S+)?)/.exec(l)!.slice(1, 3).join(' '));
+    expect(seen).toEqual(['1 A=B#5 same', '2 A=B#6 same', '3 A=B#7 same', '4 A only', '5 B=A#1 same', '6 B=A#2 same', '7 B=A#3 same']);
+    keys(s, 'q');
+    const t0 = Date.now();
+    while (!existsSync(rc) && Date.now() - t0 < 10_000) await sleep(100);
+    expect(readFileSync(rc, 'utf8').trim()).toBe('0');
   });
 });
