@@ -29,7 +29,9 @@ function chainSummary(chain: string[], certs: Certs): string {
 }
 
 function differenceLines(o: TextOptions, d: ChainDifference, certs: Certs): string[] {
-  const out = [`    ${paint(o, 'warning', `${d.side} chain differs`)} at ${d.positions.map((i) => (i === 0 ? 'the leaf' : `[${i}]`)).join(', ')}:`];
+  const at = d.positions.map((i) => (i === 0 ? 'the leaf' : `[${i}]`));
+  const where = at.length > 1 ? `${at.slice(0, -1).join(', ')} and ${at.at(-1)}` : at[0];
+  const out = [`    ${paint(o, 'warning', `${d.side} chain differs`)} at ${where}:`];
   for (const i of d.positions) {
     out.push(`      [${i}] A ${certName(certs(d.a[i] ?? ''), d.a[i])}`);
     out.push(`          B ${certName(certs(d.b[i] ?? ''), d.b[i])}`);

@@ -74,7 +74,7 @@ describe('compare', () => {
     const r = run(['compare', cap('resign', 'a'), cap('resign', 'b'), '--ca', CA]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/CHANGED +pair 1 .*\(by name and time, B [\d.]+ ms after A\)/);
-    expect(r.out).toMatch(/server chain differs at the leaf, \[1\]:\n {6}\[0\] A expe\.example\.test ← issued by Example Firewall Inspection CA .*\n {10}B expe\.example\.test ← issued by Example Path Issuing CA/);
+    expect(r.out).toMatch(/server chain differs at the leaf and \[1\]:\n {6}\[0\] A expe\.example\.test ← issued by Example Firewall Inspection CA .*\n {10}B expe\.example\.test ← issued by Example Path Issuing CA/);
     expect(r.out).toMatch(/✗ ERROR tls-interception: .*\n {6}fix: .*exempt ports 7001\/5061\/8443 \(seen here: 7001\)/);
   });
 
