@@ -131,6 +131,16 @@ describe('compare', () => {
     expect(missing.err).toMatch(/nope\.pcap/);
   });
 
+  it('strings from the wire reach the terminal escaped (a certificate subject with terminal escapes and a bidi override)', () => {
+    const hostile = join(ROOT, 'test/fixtures/hostile/hostile.pcap');
+    const r = run(['compare', hostile, cap('relay', 'b')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('tls-interception');
+    expect(r.out).toContain('\\x1b]0;pwned');
+    // eslint-disable-next-line no-control-regex
+    expect(r.out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  });
+
   it('help: which capture is which, --swap and --window', () => {
     const r = run(['compare', '--help']);
     expect(r.code).toBe(0);
