@@ -55,6 +55,9 @@ export interface Comparison {
 
 export const DEFAULT_WINDOW_S = 5;
 
+/** Time pairing looks at this many nearest handshakes of the same name at B for each one at A. */
+const NEAREST = 8;
+
 /** Ports where an inspecting device breaks the Cisco collaboration and VPN paths (traversal zone, SIP-TLS, ...). */
 const PINNED_PORTS = [7001, 5061, 8443];
 
@@ -172,11 +175,29 @@ export function compareHandshakes(a: Handshake[], b: Handshake[], certs: Certs, 
     if (l) l.push(h);
     else byName.set(k, [h]);
   }
+  for (const l of byName.values()) l.sort((x, y) => x.ts - y.ts);
+  // Busy servers have hundreds of handshakes of one name within a window: each A handshake considers only its
+  // nearest few at B, so the work stays proportional to the handshakes.
   const candidates: Array<{ ha: Handshake; hb: Handshake; gap: number }> = [];
   for (const ha of restA) {
-    for (const hb of byName.get(nameKey(ha)) ?? []) {
-      const gap = Math.abs(hb.ts - offset - ha.ts);
-      if (gap <= window) candidates.push({ ha, hb, gap });
+    const l = byName.get(nameKey(ha));
+    if (!l) continue;
+    const t = ha.ts + offset;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid]!.ts < t) lo = mid + 1;
+      else hi = mid;
+    }
+    let left = lo - 1;
+    let right = lo;
+    for (let k = 0; k < NEAREST && (left >= 0 || right < l.length); k++) {
+      const gl = left >= 0 ? t - l[left]!.ts : Infinity;
+      const gr = right < l.length ? l[right]!.ts - t : Infinity;
+      const gap = Math.min(gl, gr);
+      if (gap > window) break;
+      candidates.push({ ha, hb: gl <= gr ? l[left--]! : l[right++]!, gap });
     }
   }
   candidates.sort((x, y) => x.gap - y.gap || x.ha.ts - y.ha.ts);

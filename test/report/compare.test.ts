@@ -177,6 +177,21 @@ describe('pairing beyond the scenarios', () => {
     expect(compareHandshakes(a, [], both).findings).toEqual([]);
   });
 
+  it('pairs a busy server\'s handshakes by time in time proportional to their number', async () => {
+    const { a, b, cert } = await load2('reoriginate');
+    // 20,000 handshakes of one name a millisecond apart at each end, B 0.2 ms after A: thousands in every window.
+    const n = 20_000;
+    const at = (h: Handshake, i: number, dt: number) => ({ ...h, id: i + 1, ts: a[0]!.ts + i / 1000 + dt });
+    const manyA = Array.from({ length: n }, (_, i) => at(a[0]!, i, 0));
+    const manyB = Array.from({ length: n }, (_, i) => ({ ...at(b[0]!, i, 0.0002), id: n + i + 1 }));
+    const t0 = performance.now();
+    const c = compareHandshakes(manyA, manyB, cert);
+    const ms = performance.now() - t0;
+    expect(c.pairs).toHaveLength(n);
+    expect(c.pairs.every((p) => p.match === 'sni-time' && p.b === p.a! + n)).toBe(true);
+    expect(ms).toBeLessThan(5000);
+  });
+
   it('pairs by time only handshakes of the same name', async () => {
     const { a, b, cert } = await load2('reoriginate');
     const c = compareHandshakes(a.filter((h) => h.sni === 'expe.example.test'), b.filter((h) => h.sni === 'www.example.test'), cert);
