@@ -68,7 +68,7 @@ export function renderCompareText(
     out.push(`${paint(o, kind, RESULT_WORD[p.result].padEnd(9))} ${paint(o, 'bold', `pair ${i + 1}  ${shortTime(first.time)}${sni}`)}${how ? `  (${how}${p.delay !== undefined ? `, B ${(p.delay * 1000).toFixed(1)} ms after A` : ''})` : ''}`);
     if (ha) out.push(endpointLine(o, 'A', ha));
     if (hb) out.push(endpointLine(o, 'B', hb));
-    if (p.result === 'same' && ha && hb) out.push(`    server chain: ${chainSummary(ha.serverChain, certs)}, the same at both`);
+    if (p.result === 'same' && ha && hb && !p.notCompared?.includes('server')) out.push(`    server chain: ${chainSummary(ha.serverChain, certs)}, the same at both`);
     else if (!hb && ha) out.push(`    server chain at A: ${chainSummary(ha.serverChain, certs)}`);
     else if (!ha && hb) out.push(`    server chain at B: ${chainSummary(hb.serverChain, certs)}`);
     for (const d of p.differences ?? []) out.push(...differenceLines(o, d, certs));

@@ -291,14 +291,18 @@ function findingsOf(
   const intercepted = new Set([...resigners.values()].flatMap((g) => g.pairs));
   const terminated = pairs.map((p, i) => [p, i] as const).filter(([p, i]) => p.match === 'sni-time' && !intercepted.has(i));
   if (terminated.length) {
-    const same = terminated.filter(([p]) => p.result === 'same').length;
+    // A chain that travelled encrypted (TLS 1.3 without a key log) was not compared: it is neither same nor changed.
+    const unseen = terminated.filter(([p]) => p.notCompared?.includes('server')).length;
+    const changed = terminated.filter(([p]) => p.result === 'changed').length;
+    const same = terminated.length - unseen - changed;
     const idsA = terminated.map(([p]) => p.a!);
-    const msg = `${terminated.length} handshake${terminated.length === 1 ? '' : 's'} at A (${ids(idsA)}) paired with B by name and time only: their ClientHello randoms differ, so the TLS sessions were terminated between the capture points and a new one was opened to the server; `
-      + (same === terminated.length
-        ? 'the chains arrived unchanged (a load balancer or reverse proxy holding the server\'s certificate and key, not interception by re-signing)'
-        : `${terminated.length - same} arrived with a different chain`);
+    const what: string[] = [];
+    if (same) what.push(changed || unseen ? `${same} arrived with the same chains` : 'the chains arrived unchanged (a load balancer or reverse proxy holding the server\'s certificate and key, not interception by re-signing)');
+    if (changed) what.push(`${changed} arrived with a different chain`);
+    if (unseen) what.push(`${unseen} could not be compared: the certificates travelled encrypted (TLS 1.3; give --keylog with the secrets of both sessions)`);
+    const msg = `${terminated.length} handshake${terminated.length === 1 ? '' : 's'} at A (${ids(idsA)}) paired with B by name and time only: their ClientHello randoms differ, so the TLS sessions were terminated between the capture points and a new one was opened to the server; ${what.join('; ')}`;
     findings.push({
-      code: 'tls-terminated-in-path', severity: same === terminated.length ? 'info' : 'warning', subject: 'compare', message: msg,
+      code: 'tls-terminated-in-path', severity: changed ? 'warning' : 'info', subject: 'compare', message: msg,
       fix: 'mutual TLS (a traversal zone, SIP-TLS) ends at that device: the client certificate the server sees is the device\'s, if any; exempt the path from termination if the peers must authenticate each other',
       pairs: terminated.map(([, i]) => i),
     });

@@ -192,6 +192,23 @@ describe('pairing beyond the scenarios', () => {
     expect(ms).toBeLessThan(5000);
   });
 
+  it('does not call chains that travelled encrypted (TLS 1.3 without a key log) the same', async () => {
+    const r = await scanCaptures([resolve(DIR, '../tls13-keylog.pcapng')]);
+    const hs = r.handshakes;
+    expect(hs.length).toBeGreaterThan(0);
+    expect(hs.every((h) => h.encrypted && h.serverChain.length === 0)).toBe(true);
+    const cert = () => undefined;
+    const byRandom = compareHandshakes(hs, hs.map((h) => ({ ...h, id: h.id + 100 })), cert);
+    expect(byRandom.pairs.every((p) => p.match === 'client-random' && p.notCompared?.includes('server'))).toBe(true);
+    expect(byRandom.findings).toEqual([]);
+    // Terminated in between (randoms differ): paired by time, and the finding says the chains were not compared.
+    const terminated = compareHandshakes(hs, hs.map((h) => ({ ...h, id: h.id + 100, clientRandom: undefined })), cert);
+    expect(terminated.pairs.every((p) => p.match === 'sni-time')).toBe(true);
+    const f = terminated.findings.find((x) => x.code === 'tls-terminated-in-path')!;
+    expect(f.message).toMatch(/could not be compared: the certificates travelled encrypted/);
+    expect(f.message).not.toMatch(/arrived unchanged/);
+  });
+
   it('pairs by time only handshakes of the same name', async () => {
     const { a, b, cert } = await load2('reoriginate');
     const c = compareHandshakes(a.filter((h) => h.sni === 'expe.example.test'), b.filter((h) => h.sni === 'www.example.test'), cert);
