@@ -51,6 +51,11 @@ export interface Handshake {
   /** Capture time as seconds since the epoch (fractional). */
   ts: number;
   sni?: string;
+  /**
+   * The ClientHello's 32-byte random, hex: the same at every point of the path while the TLS session is end to
+   * end (NAT changes addresses and ports, not this), so `compare` pairs the handshakes of two captures by it.
+   */
+  clientRandom?: string;
   alpn?: string[];
   /** Version the client offered at most, e.g. "TLS 1.2". */
   clientVersion?: string;

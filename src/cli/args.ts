@@ -30,6 +30,9 @@ export const OPTIONS = {
   'auth-pattern': { type: 'string' },
   'username-format': { type: 'string' },
   'fail-on': { type: 'string' },
+  // compare
+  window: { type: 'string' },
+  swap: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

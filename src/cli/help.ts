@@ -1,6 +1,6 @@
 /** The texts `--help` prints: the overview, and one per command (`certshark scan --help`). */
 import { VERSION } from '../session.js';
-import { filterFieldLines } from '../report/index.js';
+import { DEFAULT_WINDOW_S, filterFieldLines } from '../report/index.js';
 
 const TRUST_OPTIONS = `trust options (scan, export, the view, check):
   --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
@@ -50,6 +50,7 @@ usage:
   certshark scan CAPTURE --format ecs|ndjson|zeek   the same for Elasticsearch, jq and log shippers, Zeek tools
   certshark export CAPTURE --out DIR         write the certificates and chains as PEM or DER files
   certshark check CERT_FILE...               judge certificate files without a capture
+  certshark compare CAPTURE_A CAPTURE_B      pair the handshakes of two captures of one path (A client side)
   certshark COMMAND --help                   the options of one command
   certshark help filter                      the display filter's grammar and fields
 
@@ -138,6 +139,38 @@ options:
 ${TRUST_OPTIONS}
 ${EXIT_CODES}`;
 
+export const COMPARE_HELP = `usage: certshark compare CAPTURE_A CAPTURE_B [options]
+
+Two captures of one path taken at the same time: A nearer the client (Expressway-C, the AnyConnect user), B nearer
+the server (Expressway-E, the headend). Pairs the handshakes seen at both points: by the ClientHello random when the
+same TLS session passed both (addresses and ports may differ through NAT), else by name (SNI, else server port) and
+time within the window, on B's clock corrected by the offset the random-matched pairs show. Each pair is same or
+changed (which chain, which certificate); a handshake seen at one end only is only-a or only-b with the likely
+reason. Findings over all pairs:
+  tls-interception        a device between the points terminated TLS and re-signed the server's certificate with
+                          a CA the server side never sent (named in the message)
+  tls-terminated-in-path  sessions terminated and re-originated between the points (randoms differ), the chains
+                          unchanged: a load balancer or proxy holding the server's certificate
+  chain-altered-in-path   the same session (random matches) with a different chain: a capture or device fault
+  clock-offset            the two captures' clocks differ by more than the window
+Every verdict of scan still applies to each side's handshakes. On a terminal both captures open in the interactive
+view as one list, with a Seen column (A=B#5 same, B=A#1 CHANGED, A only); piped or with --json, the report.
+
+options:
+  --swap                 the captures were given the other way round (B first)
+  --window SECONDS       how far apart (after the clock correction) two handshakes paired by name may be;
+                         default ${DEFAULT_WINDOW_S}
+  --json                 one JSON document: {certshark, window, clockOffset, pairs[] (a, b handshake ids, match:
+                         client-random or sni-time, result: same, changed, only-a, only-b), findings[],
+                         captures[] (a, b), handshakes[], certificates[]}
+  --verbose, -v          list every verdict, also the ok ones
+  --fail-on LEVEL        exit 3 when a finding or a handshake's verdict is of LEVEL (error or warning)
+  --filter EXPR, -Y EXPR only handshakes matching, on both sides
+  --keylog FILE          NSS key log to decrypt TLS 1.3 certificates (both captures)
+
+${TRUST_OPTIONS}
+${EXIT_CODES}`;
+
 export const FILTER_HELP = (): string => `The display filter (--filter EXPR, -Y EXPR, and / in the interactive view) selects handshakes.
 
   terms:      port 7001   ip 10.77.0.0/24   sni vpn   cn Example   code missing-intermediate
@@ -159,6 +192,8 @@ export function helpFor(command: string | undefined): string {
       return EXPORT_HELP;
     case 'check':
       return CHECK_HELP;
+    case 'compare':
+      return COMPARE_HELP;
     case 'filter':
       return FILTER_HELP();
     default:

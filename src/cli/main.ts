@@ -12,6 +12,7 @@ import { cmdScan } from './scan-command.js';
 import { cmdExport } from './export-command.js';
 import { cmdCheck } from './check-command.js';
 import { cmdView } from './view-command.js';
+import { cmdCompare } from './compare-command.js';
 import { listInterfaces } from './live.js';
 
 export type { Io } from './args.js';
@@ -47,6 +48,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       return cmdExport(positionals.slice(1), values, io);
     case 'check':
       return cmdCheck(positionals.slice(1), values, io);
+    case 'compare':
+      return cmdCompare(positionals.slice(1), values, io);
     case 'help':
       io.stdout.write(helpFor(positionals[1]));
       return 0;

@@ -10,7 +10,7 @@ import { color, displayFilter, handshakeSelector } from './options.js';
 import { cmdScan, scanInputs } from './scan-command.js';
 import { openInputs } from './inputs.js';
 
-function openTty(): NodeJS.ReadStream | undefined {
+export function openTty(): NodeJS.ReadStream | undefined {
   try {
     return new TtyReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
   } catch {
@@ -22,7 +22,7 @@ function openTty(): NodeJS.ReadStream | undefined {
  * Holds the session's events until the view subscribes: the scan starts before the view (whose terminal is taken
  * over only once capture bytes have arrived), and nothing it reported meanwhile is lost.
  */
-class ListenerRelay {
+export class ListenerRelay {
   private target?: ScanListener;
   private queue: Array<(l: ScanListener) => void> = [];
   /** The listener handed to the session: every event it has, forwarded or queued (whatever ScanListener grows). */

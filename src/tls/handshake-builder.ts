@@ -166,6 +166,8 @@ export class HandshakeBuilder {
         this.hasClientHello = true;
         h.frames!.clientHello = frame;
         this.facts.clientRandom = ch.random.slice();
+        // The ClientHello random, hex: the same bytes at both ends of an untouched TLS session (certshark compare).
+        h.clientRandom = Buffer.from(ch.random).toString('hex');
         if (ch.sni !== undefined) h.sni = ch.sni;
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);

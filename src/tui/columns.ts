@@ -16,6 +16,13 @@ export interface Column {
   value: (h: Handshake) => string;
 }
 
+/** A column a command adds after the number (compare: where each handshake was seen); never dropped. */
+export interface ExtraColumn {
+  title: string;
+  width: number;
+  value: (h: Handshake) => string;
+}
+
 export function alertsText(h: Handshake): string {
   if (h.alerts.length === 0) return '';
   const a = h.alerts[0]!;
@@ -48,7 +55,7 @@ export function naturalWidths(handshakes: readonly Handshake[]): NaturalWidths {
   return w;
 }
 
-type Key = 'no' | 'time' | 'client' | 'server' | 'sni' | 'proto' | 'version' | 'chain' | 'verdict' | 'alerts';
+type Key = 'extra' | 'no' | 'time' | 'client' | 'server' | 'sni' | 'proto' | 'version' | 'chain' | 'verdict' | 'alerts';
 
 interface Spec extends Omit<Column, 'width'> {
   key: Key;
@@ -73,10 +80,11 @@ const FLOOR = 3;
  */
 const WANT_CAP = 28;
 
-export function listColumns(width: number, grouped = false, natural?: NaturalWidths): Column[] {
+export function listColumns(width: number, grouped = false, natural?: NaturalWidths, extra?: ExtraColumn): Column[] {
   const wide = width >= 110;
   const specs: Spec[] = [
     { key: 'no', title: 'No.', fixed: grouped ? 13 : Math.min(6, natural?.id ?? 6), align: 'right', value: (h) => String(h.id) },
+    ...(extra ? [{ key: 'extra', title: extra.title, fixed: extra.width, value: extra.value } satisfies Spec] : []),
     ...(wide
       ? ([
           { key: 'time', title: 'Time', fixed: 12, value: (h: Handshake) => timeOfDay(h.time) },

@@ -11,6 +11,7 @@ import type { ScanListener, ScanResult } from '../model.js';
 import { escapeControl } from './escape.js';
 import { fit } from './format.js';
 import { ScanFeed } from './feed.js';
+import type { ExtraColumn } from './columns.js';
 
 export { escapeControl } from './escape.js';
 
@@ -46,6 +47,8 @@ export interface RunTuiOptions {
    * abort reason: Ink draws its last frame and then the terminal gets its screen back, in that order.
    */
   stop?: AbortSignal;
+  /** A column of the command's own in the list, after the number (compare: where each handshake was seen). */
+  extraColumn?: ExtraColumn;
 }
 
 /** NO_COLOR (no-color.org): present and not empty disables colour. */
@@ -122,6 +125,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         color: opts.color ?? colorEnabled(opts.env ?? process.env),
         initialFilter: opts.initialFilter,
         startedAt,
+        extraColumn: opts.extraColumn,
         effects: { quit, writeTerminal: (d: string) => void stdout.write(d) },
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: opts.maxFps ?? 20 },

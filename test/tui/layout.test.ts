@@ -30,6 +30,15 @@ describe('list columns', () => {
     const cols = listColumns(80, false, naturalWidths([TRAVERSAL_BROKEN]));
     for (const c of cols) expect(Array.from(c.value(TRAVERSAL_BROKEN)).length).toBeLessThanOrEqual(c.width);
   });
+
+  it.each([60, 80, 120])('a command\'s extra column (compare: Seen) follows the number and stays at %i columns', (width) => {
+    const extra = { title: 'Seen', width: 15, value: () => 'A=B#12 CHANGED' };
+    const cols = listColumns(width, false, naturalWidths(HANDSHAKES), extra);
+    expect(cols.map((c) => c.title).slice(0, 2)).toEqual(['No.', 'Seen']);
+    expect(cols[1]!.width).toBe(15);
+    expect(2 + cols.reduce((n, c) => n + c.width, 0) + cols.length - 1).toBe(width);
+    expect(cols.map((c) => c.title)).toContain('Verdict');
+  });
 });
 
 describe('small terminals', () => {

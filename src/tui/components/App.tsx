@@ -4,6 +4,7 @@ import { escapeControl } from '../escape.js';
 import { homedir } from 'node:os';
 import { expandHome, pemBundle, osc52, writeExport, type WriteOutcome } from '../export.js';
 import type { ScanFeed } from '../feed.js';
+import type { ExtraColumn } from '../columns.js';
 import { fit, type Line } from '../format.js';
 import { currentLayout, exportSelection, initialState, reducer, selectedCert, type Action, type TuiState } from '../state.js';
 import { applyKey, lineState, type LineState } from '../line-edit.js';
@@ -51,6 +52,8 @@ export interface AppProps {
   now?: () => number;
   /** When the scan started (runTui's start, before Ink loaded), for the elapsed time; the first render otherwise. */
   startedAt?: number;
+  /** A column of the command's own in the list (compare: where each handshake was seen, and its pair). */
+  extraColumn?: ExtraColumn;
 }
 
 const NO_KEY: Key = {
@@ -319,7 +322,7 @@ export function App(props: AppProps): React.JSX.Element {
       <>
         {/* The column header stays even when no row fits (a very short terminal). */}
         {lay.listRows > 0 || (state.zoom === undefined && lay.bodyRows > 0) ? (
-          <HandshakeList state={state} height={lay.listRows} width={columns} />
+          <HandshakeList state={state} height={lay.listRows} width={columns} extra={props.extraColumn} />
         ) : null}
         {lay.detailsRight ? (
           <Box flexDirection="row">

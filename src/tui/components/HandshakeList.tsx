@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
-import { listColumns, naturalWidths } from '../columns.js';
+import { listColumns, naturalWidths, type ExtraColumn } from '../columns.js';
 import { cell, fit, formatElapsed, handshakeBadge, type Line } from '../format.js';
 import { waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
@@ -18,10 +18,10 @@ const SORT_TITLE: Record<string, string> = {
   alerts: 'Alerts',
 };
 
-export function HandshakeList({ state, height, width }: { state: TuiState; height: number; width: number }): React.JSX.Element {
+export function HandshakeList({ state, height, width, extra }: { state: TuiState; height: number; width: number; extra?: ExtraColumn }): React.JSX.Element {
   // Over every handshake, not the visible rows: columns must not jump while scrolling. Recomputed per batch only.
   const natural = useMemo(() => naturalWidths(state.handshakes), [state.handshakes]);
-  const cols = listColumns(width, state.group, natural);
+  const cols = listColumns(width, state.group, natural, extra);
   const focused = state.focus === 'list';
   const sortTitle = SORT_TITLE[state.sort.key];
   const header: Line = [
