@@ -66,13 +66,13 @@ const DSB_TLS_KEY_LOG = 0x544c534b;
 const MAX_INTERNAL_NOTES = 5;
 
 /** A tick of the live clock: how often idle flows are looked at and output is flushed. */
-const TICK_MS = 200;
+const TICK_MS = 150;
 
 /**
  * Live input: how long a flow must be without packets before its consumer hears of it (and the seconds it is
  * told). The first is what puts a handshake ended by an alert on screen within a second of its last packet.
  */
-const IDLE_STEPS_S = [0.5, 3] as const;
+const IDLE_STEPS_S = [0.3, 3] as const;
 
 /** Why a stop signal fired, for the capture summary ('stopped: …'). */
 function stopReason(signal: AbortSignal): string {

@@ -34,7 +34,7 @@ interface SideState {
 }
 
 /** Live input: seconds without packets after which a handshake ended by a fatal alert is reported. */
-export const IDLE_AFTER_ALERT_S = 0.5;
+export const IDLE_AFTER_ALERT_S = 0.3;
 /** Live input: seconds without packets after which a handshake stalled past the server's flight is reported. */
 export const IDLE_STALLED_S = 3;
 
