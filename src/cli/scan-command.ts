@@ -1,5 +1,5 @@
 /** `certshark scan`: the report, written while the capture is read. */
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanCaptures, VERSION, type SessionOptions, type SessionResult } from '../session.js';
 import {
@@ -49,6 +49,15 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
   for (const v of notes) result.captures.forEach((c) => c.notes.includes(v) || c.notes.push(v));
   if (keys?.uselessAndExplicit() && result.captures.some((c) => !c.error)) io.stderr.write(`certshark: ${escapeTerminal(keys.summary())}\n`);
   if (inputs.copy && result.captures[0] && !result.captures[0].error) result.captures[0].notes.push(`raw capture kept in ${inputs.copy.path} (-w)`);
+  // A -w file that received nothing (the input could not be read, the capture tool could not start) is removed
+  // again: an empty file named like a capture would only mislead whoever is handed it.
+  if (inputs.copy && result.captures[0]?.error) {
+    try {
+      if (statSync(inputs.copy.path).size === 0) unlinkSync(inputs.copy.path);
+    } catch {
+      // gone already
+    }
+  }
   return result;
 }
 

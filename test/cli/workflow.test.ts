@@ -263,5 +263,10 @@ describe('-w keeps the raw capture', () => {
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/^certshark: -w .*kept\.pcap: the file already exists; certshark does not overwrite a capture/);
     expect(readFileSync(copy).equals(readFileSync(MISSING))).toBe(true);
+    // Nothing readable came: no empty file is left under the name.
+    const empty = join(dir, 'empty.pcap');
+    const none = run(['scan', '-', '-w', empty], { input: Buffer.alloc(0) });
+    expect(none.code).toBe(2);
+    expect(existsSync(empty)).toBe(false);
   });
 });
