@@ -50,7 +50,7 @@ const NOT_DERIVED: Record<string, string> = {
 };
 
 /** Fields certshark adds after Zeek's (Zeek logs allow added fields). */
-const ADDED = new Set(['validation_status', 'certshark.id', 'certshark.severity', 'certshark.verdicts', 'certshark.notes']);
+const ADDED = new Set(['validation_status', 'ja3', 'ja3s', 'ja4', 'certshark.id', 'certshark.severity', 'certshark.verdicts', 'certshark.notes']);
 
 /**
  * Zeek's own quirks and test-specific settings in these baselines, one by one: what Zeek wrote that is not the
