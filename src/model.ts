@@ -66,6 +66,13 @@ export interface Handshake {
   ja4?: string;
   /** JA3S (MD5 hex) of the (final) ServerHello. */
   ja3s?: string;
+  /**
+   * Key exchange group, named as Zeek and ECS name curves ("x25519", "secp256r1", "ffdhe2048"): the ServerHello's
+   * key_share in TLS 1.3, the ServerKeyExchange's named curve for an ECDHE suite in TLS <= 1.2.
+   */
+  keyExchangeGroup?: string;
+  /** The ALPN protocol the server selected (ServerHello; in TLS 1.3 EncryptedExtensions, read with a key log). */
+  negotiatedAlpn?: string;
   /** Version the client offered at most, e.g. "TLS 1.2". */
   clientVersion?: string;
   /** Negotiated version, e.g. "TLS 1.3" (from supported_versions when present). */

@@ -7,8 +7,8 @@
  * `SHA256-RSA`, curves as `nistp256`, certificate chains as the base64 body of each PEM (`MII…`), leaf first.
  *
  * tls.client.ja3 and tls.server.ja3s are the MD5 hex (as the reference's examples); ECS has no JA4 field, so JA4 is
- * certshark.ja4. Not written yet: tls.client.supported_ciphers, tls.curve, tls.next_protocol and tls.resumed: the
- * model does not keep the detail they need.
+ * certshark.ja4. tls.curve is the key exchange group (Zeek's names: x25519, secp256r1), tls.next_protocol the ALPN
+ * protocol the server selected. Not written yet: tls.client.supported_ciphers and tls.resumed.
  */
 import { isIP } from 'node:net';
 import type { CertificateInfo, Handshake } from '../model.js';
@@ -30,6 +30,8 @@ export function ecsEvent(h: Handshake, cert: (sha256: string) => CertificateInfo
     version_protocol: h.version ? versionProtocol(h.version) : undefined,
     cipher: h.cipher,
     established: h.complete,
+    curve: h.keyExchangeGroup,
+    next_protocol: h.negotiatedAlpn,
     client: side(h.clientChain, cert, { server_name: h.sni, ja3: h.ja3 }),
     server: side(h.serverChain, cert, { ja3s: h.ja3s }),
   };

@@ -4,9 +4,9 @@
  * Pure functions of the model, one handshake at a time: the only state kept is the set of x509.log rows already
  * written, as Zeek keeps it (below): one entry per certificate and position, not per handshake.
  *
- * Fields Zeek fills that the model cannot yet: `curve` (the ServerKeyExchange / key_share group), `next_protocol`
- * (the server's ALPN choice) and `ssl_history` (the order of handshake messages) are written unset (`-`); they
- * come with the ClientHello/ServerHello detail of the TLS stage. `resumed` is derived: a TLS 1.2-or-earlier
+ * `curve` is the key exchange group (ServerKeyExchange named curve, TLS 1.3 key_share), `next_protocol` the ALPN
+ * protocol the server selected. A field Zeek fills that the model cannot yet: `ssl_history` (the order of
+ * handshake messages), written unset (`-`). `resumed` is derived: a TLS 1.2-or-earlier
  * handshake that completed without the server sending a certificate, on a cipher that needs one, was abbreviated.
  * `ts` is the time of the handshake's first TLS record (Zeek's is the connection's first packet).
  *
@@ -157,7 +157,7 @@ function sslLine(h: Handshake, leaf: ZeekCertificate | undefined): string {
   const alert = [...h.alerts].reverse().find((a) => !a.encrypted);
   const values: ZeekValue[] = [
     h.ts, zeekUid(h), h.client.ip, h.client.port, h.server.ip, h.server.port,
-    zeekVersion(h.version), h.cipher, undefined, h.sni, resumed(h), alert?.descriptionName, undefined, h.complete,
+    zeekVersion(h.version), h.cipher, h.keyExchangeGroup, h.sni, resumed(h), alert?.descriptionName, h.negotiatedAlpn, h.complete,
     undefined, h.serverChain, h.clientChain,
     h.sni && leaf ? leaf.hostNames.some((n) => matchDnsName(n, h.sni!)) : undefined,
     validationStatus(h), h.ja3, h.ja3s, h.ja4, h.id, worstSeverity(h),

@@ -16,12 +16,14 @@ import {
   parseCertificateStatus,
   parseClientHello,
   parseCompressedCertificate,
+  parseEncryptedExtensionsAlpn,
   parseHelloVerifyRequest,
   parseServerHello,
+  parseServerKeyExchangeGroup,
   type ServerHelloInfo,
   type Sslv2Hello,
 } from './messages.js';
-import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
+import { alertLevelName, alertName, cipherName, groupName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
 import type { KeyProvider, RecordDecryptor, Side } from './types.js';
 
@@ -192,6 +194,8 @@ export class HandshakeBuilder {
         }
         this.helloRetry = false;
         this.hasServerHello = true;
+        if (sh.keyShareGroup !== undefined) h.keyExchangeGroup = groupName(sh.keyShareGroup);
+        if (sh.alpn !== undefined) h.negotiatedAlpn = sh.alpn;
         const t13 = isTls13(sh.version);
         if (t13 && this.ctx.dtls) this.note('dtls-1.3: the rest of the handshake is encrypted (not decrypted)');
         return { kind: 'server-hello', tls13: t13, keys: this.keysFor(sh, t13) };
@@ -238,9 +242,21 @@ export class HandshakeBuilder {
       case 20:
         if (side === 'server') this.facts.serverFlightRead = true;
         return FINISHED;
-      case 8:
+      case 8: {
         if (side === 'server') this.facts.serverFlightRead = true;
+        const r = parseEncryptedExtensionsAlpn(body);
+        if (!r.ok) return this.bad(type, r, frame);
+        if (r.value !== undefined) h.negotiatedAlpn = r.value;
         return null;
+      }
+      case 12: {
+        // Only an ECDHE (or ECDH_anon) suite's ServerKeyExchange starts with ECParameters; DHE's starts with dh_p.
+        if (side !== 'server' || !h.cipher || !/_ECDH(E|_anon)_/.test(h.cipher)) return null;
+        const r = parseServerKeyExchangeGroup(body);
+        if (!r.ok) return this.bad(type, r, frame);
+        if (r.value !== null) h.keyExchangeGroup = groupName(r.value);
+        return null;
+      }
       default:
         return null;
     }

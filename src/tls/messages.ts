@@ -60,6 +60,10 @@ export interface ServerHelloInfo {
   encryptThenMac: boolean;
   /** Extension types in the order sent (JA3S). */
   extensionTypes: number[];
+  /** key_share (RFC 8446 4.2.8): the group of the server's share (of a HelloRetryRequest: the group it asks for). */
+  keyShareGroup?: number;
+  /** ALPN (RFC 7301 3.1): the one protocol the server selected (TLS <= 1.2; TLS 1.3 sends it encrypted). */
+  alpn?: string;
 }
 
 const HRR_RANDOM = Uint8Array.from(
@@ -199,9 +203,51 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
       info.version = (data[0]! << 8) | data[1]!;
     } else if (type === 22) {
       info.encryptThenMac = true;
+    } else if (type === 51 && data.length >= 2) {
+      info.keyShareGroup = (data[0]! << 8) | data[1]!;
+    } else if (type === 40 && info.keyShareGroup === undefined && data.length >= 4 && data.length === 4 + ((data[2]! << 8) | data[3]!)) {
+      // key_share's number up to draft-ietf-tls-tls13-22 (and Google's experiment variants of it): a KeyShareEntry.
+      info.keyShareGroup = (data[0]! << 8) | data[1]!;
+    } else if (type === 16) {
+      const a = selectedAlpn(data);
+      if (a !== undefined) info.alpn = a;
     }
   });
   return bad ?? ok(info);
+}
+
+/** A server's ALPN extension data: a protocol_name_list of exactly one name (RFC 7301 3.1), else undefined. */
+function selectedAlpn(data: Uint8Array): string | undefined {
+  const x = new Reader(data);
+  const list = new Reader(x.vec(2, 'protocol_name_list'));
+  const name = list.vec(1, 'protocol_name');
+  if (x.failed || list.failed || x.remaining || list.remaining || name.length === 0) return undefined;
+  return latin1.decode(name);
+}
+
+/** EncryptedExtensions (RFC 8446 4.3.1): the ALPN protocol the server selected, if any. */
+export function parseEncryptedExtensionsAlpn(body: Uint8Array): Result<string | undefined> {
+  const r = new Reader(body);
+  const exts = r.vec(2, 'extensions');
+  if (r.failed) return r.failed;
+  let alpn: string | undefined;
+  const bad = eachExtension(exts, 2, (type, data) => {
+    if (type === 16) alpn = selectedAlpn(data);
+  });
+  return bad ?? ok(alpn);
+}
+
+/**
+ * ServerKeyExchange of an ECDHE suite (RFC 8422 5.4): ServerECDHParams begins with ECParameters, curve_type
+ * named_curve (3) and the NamedCurve. null for the other curve types (explicit curves, deprecated).
+ */
+export function parseServerKeyExchangeGroup(body: Uint8Array): Result<number | null> {
+  const r = new Reader(body);
+  const curveType = r.u8('curve_type');
+  if (r.failed) return r.failed;
+  if (curveType !== 3) return ok(null);
+  const group = r.u16('namedcurve');
+  return finish(r, group);
 }
 
 /** RFC 6347 4.2.1 HelloVerifyRequest: server_version, cookie. */

@@ -4,13 +4,16 @@
  * for the frame of its (latest) ClientHello / (final) ServerHello; every hello tshark fingerprints is one certshark
  * fingerprints, or an earlier hello of the same handshake (a DTLS retransmission, the ClientHello before a
  * HelloVerifyRequest or HelloRetryRequest, the HelloRetryRequest itself). Other differences are named one by one
- * below. Skipped without tshark.
+ * below. Then the key exchange group (ServerKeyExchange named curve, ServerHello key_share) and the server's ALPN
+ * choice, per client port, against tshark's server_named_curve, extensions_key_share_group and
+ * extensions_alpn_str. Skipped without tshark.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Handshake } from '../../src/model.js';
+import { groupName } from '../../src/tls/names.js';
 import { BIN, CORPUS, haveTshark, ROOT, type ScanJson } from '../keylog/helpers.js';
 
 type Kind = 'ja3' | 'ja3s';
@@ -100,8 +103,12 @@ describe.skipIf(!haveTshark)('JA3 and JA3S equal tshark 4.0', () => {
   const corpus = statSync(CORPUS, { throwIfNoEntry: false }) ? pcaps(CORPUS).filter((f) => !f.endsWith('/empty.pcap')) : [];
   const files = [...pcaps(join(ROOT, 'captures')), ...corpus];
 
+  let j: ScanJson;
+  beforeAll(() => {
+    j = scanAll(files);
+  }, 120_000);
+
   it(`every handshake of ${files.length} captures`, () => {
-    const j = scanAll(files);
     const problems: string[] = [];
     let compared = 0;
     const usedKnown = new Set<string>();
@@ -149,5 +156,53 @@ describe.skipIf(!haveTshark)('JA3 and JA3S equal tshark 4.0', () => {
         if (Array.isArray(t)) for (const f of t) expect(usedKnown, `${name} ${kind} ${f}: ${k.why}`).toContain(`${name} ${kind} ${f}`);
       }
     }
+  }, 180_000);
+
+  /** Named differences for the group and ALPN comparison, by file: which side alone has values, and why. */
+  const ONLY: Record<string, { side: 'certshark' | 'tshark'; why: string }> = {
+    'captures/many-handshakes.pcap': { side: 'certshark', why: KNOWN['captures/many-handshakes.pcap']!.why },
+    'zeek/other/websocket_wstunnel-https.pcap': { side: 'certshark', why: KNOWN['zeek/other/websocket_wstunnel-https.pcap']!.why },
+    'zeek/formats/quic_interop_quic-go_quic-go_handshake.pcap': { side: 'tshark', why: 'QUIC: certshark does not read TLS inside QUIC' },
+    'zeek/formats/ppp_quic-interop-retry.pcap': { side: 'tshark', why: 'QUIC: certshark does not read TLS inside QUIC' },
+  };
+
+  it('key exchange group and the ALPN protocol the server selected', () => {
+    const problems: string[] = [];
+    let same = 0;
+    let alpn = 0;
+    files.forEach((file, i) => {
+      const name = file.startsWith(CORPUS) ? relative(CORPUS, file) : relative(ROOT, file);
+      const t = spawnSync('tshark', [
+        '-r', file, '-o', 'tls.desegment_ssl_records:TRUE',
+        '-Y', ['tls', 'dtls'].map((p) => `(${p}.handshake.type == 2 && (${p}.handshake.extensions_alpn_str || ${p}.handshake.extensions_key_share_group)) || ${p}.handshake.server_named_curve`).join(' || '),
+        '-T', 'fields', '-e', 'tcp.dstport', '-e', 'udp.dstport',
+        ...['tls', 'dtls'].flatMap((p) => ['extensions_alpn_str', 'extensions_key_share_group', 'server_named_curve'].flatMap((f) => ['-e', `${p}.handshake.${f}`])),
+      ], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      if (t.status !== 0) throw new Error(`tshark exited ${t.status} on ${file}: ${t.stderr}`);
+      const theirs = new Set<string>();
+      for (const line of t.stdout.split('\n')) {
+        if (!line) continue;
+        const [tp, up, a, k, c, da, dk, dc] = line.split('\t');
+        const port = tp || up;
+        if (a || da) theirs.add(`${port} alpn ${a || da}`);
+        for (const g of [k || dk, c || dc]) if (g) theirs.add(`${port} group ${groupName(Number(g))}`);
+      }
+      const mine = new Set<string>();
+      for (const h of j.handshakes.filter((x) => x.capture === i)) {
+        if (h.negotiatedAlpn !== undefined) mine.add(`${h.client.port} alpn ${h.negotiatedAlpn}`);
+        if (h.keyExchangeGroup !== undefined) mine.add(`${h.client.port} group ${h.keyExchangeGroup}`);
+      }
+      const only = ONLY[name];
+      for (const x of theirs) {
+        if (mine.has(x)) {
+          same++;
+          if (x.includes(' alpn ')) alpn++;
+        } else if (only?.side !== 'tshark') problems.push(`${name}: tshark ${x}, certshark not`);
+      }
+      for (const x of mine) if (!theirs.has(x) && only?.side !== 'certshark') problems.push(`${name}: certshark ${x}, tshark not`);
+    });
+    expect(problems).toEqual([]);
+    expect(same).toBeGreaterThan(350);
+    expect(alpn).toBeGreaterThanOrEqual(7);
   }, 180_000);
 });

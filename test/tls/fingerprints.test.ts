@@ -7,7 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ja3String, ja3sString, ja4 } from '../../src/tls/fingerprints.js';
-import { parseClientHello, parseServerHello, type ClientHelloInfo } from '../../src/tls/messages.js';
+import {
+  parseClientHello,
+  parseEncryptedExtensionsAlpn,
+  parseServerHello,
+  parseServerKeyExchangeGroup,
+  type ClientHelloInfo,
+} from '../../src/tls/messages.js';
+import { groupName } from '../../src/tls/names.js';
 import { ascii, be, cat, ext, RANDOM_C, serverHelloBody, u8, vec } from './fixtures.js';
 
 const list16 = (vs: number[]): Uint8Array => cat(...vs.map((v) => be(v, 2)));
@@ -93,5 +100,33 @@ describe('JA3 and JA3S strings', () => {
     const r = parseServerHello(serverHelloBody({ cipher: 0x1301, selected: 0x0304 }));
     if (!r.ok) throw new Error(r.what);
     expect(ja3sString(r.value)).toBe('771,4865,43');
+  });
+});
+
+describe('the server side: key exchange group, selected ALPN', () => {
+  it('ServerHello key_share (51) and ALPN; the draft key_share number (40); ServerKeyExchange named_curve', () => {
+    const body = (exts: Uint8Array[]) => cat(serverHelloBody({ cipher: 0x1301 }), vec(2, cat(...exts)));
+    const ks = ext(51, cat(be(29, 2), vec(2, new Uint8Array(32))));
+    const alpn = ext(16, vec(2, vec(1, ascii('h2'))));
+    const r = parseServerHello(body([ks, alpn]));
+    if (!r.ok) throw new Error(r.what);
+    expect([r.value.keyShareGroup, r.value.alpn]).toEqual([29, 'h2']);
+    const d = parseServerHello(body([ext(40, cat(be(24, 2), vec(2, new Uint8Array(97))))]));
+    expect(d.ok && d.value.keyShareGroup).toBe(24);
+    // A server's ALPN names exactly one protocol (RFC 7301 3.1): a list of two is no selection.
+    const two = parseServerHello(body([ext(16, vec(2, cat(vec(1, ascii('h2')), vec(1, ascii('http/1.1')))))]));
+    expect(two.ok && two.value.alpn).toBeUndefined();
+    const ske = parseServerKeyExchangeGroup(cat(u8(3), be(23, 2), vec(1, new Uint8Array(65))));
+    expect(ske.ok && ske.value).toBe(23);
+    expect(groupName(23)).toBe('secp256r1');
+    expect(groupName(0x1234)).toBe('unknown-4660');
+  });
+
+  it('EncryptedExtensions (TLS 1.3, read with a key log): the selected ALPN', () => {
+    const ee = vec(2, cat(ext(10, vec(2, be(29, 2))), ext(16, vec(2, vec(1, ascii('http/1.1'))))));
+    const r = parseEncryptedExtensionsAlpn(ee);
+    expect(r.ok && r.value).toBe('http/1.1');
+    const none = parseEncryptedExtensionsAlpn(vec(2, new Uint8Array(0)));
+    expect(none.ok && none.value).toBeUndefined();
   });
 });
