@@ -3,7 +3,7 @@
  * client fingerprint only: JA4S, JA4X and the rest of JA4+ are under the FoxIO License 1.1 and left out).
  * Computed from the views parseClientHello / parseServerHello keep, once per hello.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ClientHelloInfo, ServerHelloInfo } from './messages.js';
 import { isGrease } from './names.js';
 
@@ -20,7 +20,12 @@ function values16(b: Uint8Array): number[] {
 }
 
 const noGrease = (a: number[]): number[] => a.filter((v) => !isGrease(v));
-const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+/** crypto.hash (Node >= 20.12) is about three times faster than a Hash object for one short input. */
+const digest: (alg: string, s: string) => string =
+  typeof crypto.hash === 'function'
+    ? (alg, s) => crypto.hash(alg, s, 'hex')
+    : (alg, s) => crypto.createHash(alg).update(s).digest('hex');
+const md5 = (s: string): string => digest('md5', s);
 
 /**
  * JA3: MD5 of "SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurveFormats", decimal values joined by '-',
@@ -53,7 +58,7 @@ const JA4_VERSIONS: Record<number, string> = {
 
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 const two = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
-const sha12 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
+const sha12 = (s: string): string => digest('sha256', s).slice(0, 12);
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 /** JA4 "first and last characters of the first ALPN value": the bytes themselves when alphanumeric, else hex. */
