@@ -250,8 +250,9 @@ export class HandshakeBuilder {
         return null;
       }
       case 12: {
-        // Only an ECDHE (or ECDH_anon) suite's ServerKeyExchange starts with ECParameters; DHE's starts with dh_p.
-        if (side !== 'server' || !h.cipher || !/_ECDH(E|_anon)_/.test(h.cipher)) return null;
+        // Only an ECDHE_RSA/ECDSA or ECDH_anon suite's ServerKeyExchange starts with ECParameters: DHE's starts
+        // with dh_p, ECDHE_PSK's with a psk_identity_hint (RFC 5489 2).
+        if (side !== 'server' || !h.cipher || !/_ECDHE_(RSA|ECDSA)_|_ECDH_anon_/.test(h.cipher)) return null;
         const r = parseServerKeyExchangeGroup(body);
         if (!r.ok) return this.bad(type, r, frame);
         if (r.value !== null) h.keyExchangeGroup = groupName(r.value);
