@@ -57,6 +57,22 @@ export interface Handshake {
    */
   clientRandom?: string;
   alpn?: string[];
+  /**
+   * Fingerprints of the (latest) ClientHello: JA3 (MD5 hex, as tshark's tls.handshake.ja3, Zeek's ja3 package and
+   * Suricata log it) and JA4 (FoxIO, e.g. "t13d1516h2_8daaf6152771_e5627efa2ab1"). Absent for an SSL 2.0-compatible
+   * ClientHello, which has neither extensions nor 2-byte cipher suites.
+   */
+  ja3?: string;
+  ja4?: string;
+  /** JA3S (MD5 hex) of the (final) ServerHello. */
+  ja3s?: string;
+  /**
+   * Key exchange group, named as Zeek and ECS name curves ("x25519", "secp256r1", "ffdhe2048"): the ServerHello's
+   * key_share in TLS 1.3, the ServerKeyExchange's named curve for an ECDHE suite in TLS <= 1.2.
+   */
+  keyExchangeGroup?: string;
+  /** The ALPN protocol the server selected (ServerHello; in TLS 1.3 EncryptedExtensions, read with a key log). */
+  negotiatedAlpn?: string;
   /** Version the client offered at most, e.g. "TLS 1.2". */
   clientVersion?: string;
   /** Negotiated version, e.g. "TLS 1.3" (from supported_versions when present). */

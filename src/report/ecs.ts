@@ -6,8 +6,9 @@
  * TLS output where ECS leaves the form open: hashes and serial numbers in upper-case hex, signature algorithms as
  * `SHA256-RSA`, curves as `nistp256`, certificate chains as the base64 body of each PEM (`MII…`), leaf first.
  *
- * Not written yet: tls.client.ja3, tls.server.ja3s, tls.client.supported_ciphers, tls.curve, tls.next_protocol
- * and tls.resumed: the model does not keep the ClientHello/ServerHello detail they need.
+ * tls.client.ja3 and tls.server.ja3s are the MD5 hex (as the reference's examples); ECS has no JA4 field, so JA4 is
+ * certshark.ja4. tls.curve is the key exchange group (Zeek's names: x25519, secp256r1), tls.next_protocol the ALPN
+ * protocol the server selected. Not written yet: tls.client.supported_ciphers and tls.resumed.
  */
 import { isIP } from 'node:net';
 import type { CertificateInfo, Handshake } from '../model.js';
@@ -29,8 +30,10 @@ export function ecsEvent(h: Handshake, cert: (sha256: string) => CertificateInfo
     version_protocol: h.version ? versionProtocol(h.version) : undefined,
     cipher: h.cipher,
     established: h.complete,
-    client: side(h.clientChain, cert, { server_name: h.sni }),
-    server: side(h.serverChain, cert, {}),
+    curve: h.keyExchangeGroup,
+    next_protocol: h.negotiatedAlpn,
+    client: side(h.clientChain, cert, { server_name: h.sni, ja3: h.ja3 }),
+    server: side(h.serverChain, cert, { ja3s: h.ja3s }),
   };
   const event: Obj = {
     '@timestamp': h.time,
@@ -50,6 +53,7 @@ export function ecsEvent(h: Handshake, cert: (sha256: string) => CertificateInfo
     certshark: {
       version,
       handshake_id: h.id,
+      ja4: h.ja4,
       severity: worstSeverity(h),
       verdicts: (h.verdicts ?? []).map((v) => ({ code: v.code, severity: v.severity, subject: v.subject, message: v.message, fix: v.fix })),
       notes: h.notes,

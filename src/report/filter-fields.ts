@@ -389,6 +389,8 @@ function certNameStrings(c: CertificateInfo): string[] {
 
 const sni: Values<string> = (h) => (h.sni !== undefined ? [h.sni] : []);
 const alpn: Values<string> = (h) => h.alpn ?? [];
+const ja3: Values<string> = (h) => (h.ja3 !== undefined ? [h.ja3] : []);
+const ja3s: Values<string> = (h) => (h.ja3s !== undefined ? [h.ja3s] : []);
 const version: Values<string> = (h) => (h.version !== undefined ? [h.version] : []);
 const cipher: Values<string> = (h) => (h.cipher !== undefined ? [h.cipher] : []);
 const worst: Values<Severity> = (h) => {
@@ -437,6 +439,8 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field({ name: 'tls.handshake.version', kind: VERSION_KIND, values: version, description: 'negotiated version (from supported_versions when present, so TLS 1.3 is 0x0304), number or name', example: 'tls.handshake.version == 0x0304' }),
   field({ name: 'tls.handshake.ciphersuite', kind: CIPHER_KIND, values: cipher, description: 'negotiated cipher suite, number or name', example: 'tls.handshake.ciphersuite == 0xc030' }),
   field({ name: 'tls.handshake.extensions_alpn_str', kind: TEXT, values: alpn, description: 'ALPN protocols the client offered', example: 'tls.handshake.extensions_alpn_str == h2' }),
+  field({ name: 'tls.handshake.ja3', kind: TEXT, values: ja3, description: 'JA3 of the ClientHello (MD5, hex)', example: 'tls.handshake.ja3 == 871a754af286dfb70c1b53c6887c62e0' }),
+  field({ name: 'tls.handshake.ja3s', kind: TEXT, values: ja3s, description: 'JA3S of the ServerHello (MD5, hex)', example: 'tls.handshake.ja3s == ec74a5c51106f0419184d0dd08fb05bc' }),
   field({ name: 'tls.alert_message.desc', kind: named('alert', 255, alertName, ALERTS), values: (h) => h.alerts.filter((a) => !a.encrypted).map((a) => a.descriptionName), description: 'alert description, number or name (alerts read in the clear)', example: 'tls.alert_message.desc == unknown_ca' }),
   field({ name: 'tls.alert_message.level', kind: named('alert level', 255, alertLevelName, LEVELS), values: (h) => h.alerts.filter((a) => !a.encrypted).map((a) => a.levelName), description: 'alert level: 1 warning, 2 fatal', example: 'tls.alert_message.level == fatal' }),
   field({ name: 'x509sat.uTF8String', kind: TEXT, values: (h, c) => chainCerts(h, c).flatMap(certNameStrings), description: 'a subject or issuer name string (CN, O, OU, C, ...) of a certificate either side sent; the model does not keep the string type, so it is the same as x509sat.printableString', example: 'x509sat.uTF8String == "Example Test Lab"' }),
@@ -457,6 +461,7 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field({ name: 'version', kind: VERSION_KIND, values: version, description: 'the same as tls.handshake.version', example: 'version == tls1.3' }),
   field({ name: 'cipher', kind: CIPHER_KIND, values: cipher, description: 'the same as tls.handshake.ciphersuite', example: 'cipher contains ECDSA' }),
   field({ name: 'alpn', kind: TEXT, values: alpn, description: 'the same as tls.handshake.extensions_alpn_str', example: 'alpn == h2' }),
+  field({ name: 'ja4', kind: TEXT, values: (h) => (h.ja4 !== undefined ? [h.ja4] : []), description: 'JA4 of the ClientHello (tshark 4.0 has no JA4 field)', example: 'ja4 matches "^t13d"' }),
   field({ name: 'serial', kind: SERIAL, values: serials, description: 'the same as x509af.serialNumber', example: 'serial == 04cafb95691a85b1' }),
   field({ name: 'note', kind: TEXT, values: (h) => h.notes, description: 'a note on the handshake (truncation, gaps, limits hit)', example: 'note contains hello-verify' }),
 ];

@@ -4,14 +4,15 @@
  * Pure functions of the model, one handshake at a time: the only state kept is the set of x509.log rows already
  * written, as Zeek keeps it (below): one entry per certificate and position, not per handshake.
  *
- * Fields Zeek fills that the model cannot yet: `curve` (the ServerKeyExchange / key_share group), `next_protocol`
- * (the server's ALPN choice) and `ssl_history` (the order of handshake messages) are written unset (`-`); they
- * come with the ClientHello/ServerHello detail of the TLS stage. `resumed` is derived: a TLS 1.2-or-earlier
+ * `curve` is the key exchange group (ServerKeyExchange named curve, TLS 1.3 key_share), `next_protocol` the ALPN
+ * protocol the server selected. A field Zeek fills that the model cannot yet: `ssl_history` (the order of
+ * handshake messages), written unset (`-`). `resumed` is derived: a TLS 1.2-or-earlier
  * handshake that completed without the server sending a certificate, on a cipher that needs one, was abbreviated.
  * `ts` is the time of the handshake's first TLS record (Zeek's is the connection's first packet).
  *
  * Added fields, after Zeek's: `validation_status` (the name of Zeek's policy/protocols/ssl/validate-certs field):
- * `ok`, or the code of the first error certshark found in the server's chain; `certshark.id` (the handshake id of
+ * `ok`, or the code of the first error certshark found in the server's chain; `ja3` and `ja3s` (MD5 hex, the names
+ * the JA3 Zeek package gives them) and `ja4` (the name of FoxIO's JA4 package); `certshark.id` (the handshake id of
  * certshark's other outputs), `certshark.severity` (the worst verdict), `certshark.verdicts` (the codes of the
  * warning and error verdicts, each once), `certshark.notes`.
  */
@@ -42,6 +43,9 @@ export const SSL_FIELDS: readonly ZeekField[] = [
   { name: 'client_cert_chain_fps', type: 'vector[string]' },
   { name: 'sni_matches_cert', type: 'bool' },
   { name: 'validation_status', type: 'string' },
+  { name: 'ja3', type: 'string' },
+  { name: 'ja3s', type: 'string' },
+  { name: 'ja4', type: 'string' },
   { name: 'certshark.id', type: 'count' },
   { name: 'certshark.severity', type: 'string' },
   { name: 'certshark.verdicts', type: 'vector[string]' },
@@ -153,10 +157,10 @@ function sslLine(h: Handshake, leaf: ZeekCertificate | undefined): string {
   const alert = [...h.alerts].reverse().find((a) => !a.encrypted);
   const values: ZeekValue[] = [
     h.ts, zeekUid(h), h.client.ip, h.client.port, h.server.ip, h.server.port,
-    zeekVersion(h.version), h.cipher, undefined, h.sni, resumed(h), alert?.descriptionName, undefined, h.complete,
+    zeekVersion(h.version), h.cipher, h.keyExchangeGroup, h.sni, resumed(h), alert?.descriptionName, h.negotiatedAlpn, h.complete,
     undefined, h.serverChain, h.clientChain,
     h.sni && leaf ? leaf.hostNames.some((n) => matchDnsName(n, h.sni!)) : undefined,
-    validationStatus(h), h.id, worstSeverity(h),
+    validationStatus(h), h.ja3, h.ja3s, h.ja4, h.id, worstSeverity(h),
     [...new Set((h.verdicts ?? []).filter((v) => v.severity === 'warning' || v.severity === 'error').map((v) => v.code))],
     h.notes,
   ];

@@ -7,6 +7,7 @@ import { LIMITS } from '../limits.js';
 import { addNote, type Alert, type Handshake } from '../model.js';
 import type { FlowInfo } from '../tcp/types.js';
 import { decompressCertificateMessage } from './crypto/compressed-certificate.js';
+import { ja3, ja3s, ja4 } from './fingerprints.js';
 import type { HandshakeMemo, RequestForm } from './handshake-memo.js';
 import type { IsoTime } from './iso-time.js';
 import {
@@ -15,12 +16,14 @@ import {
   parseCertificateStatus,
   parseClientHello,
   parseCompressedCertificate,
+  parseEncryptedExtensionsAlpn,
   parseHelloVerifyRequest,
   parseServerHello,
+  parseServerKeyExchangeGroup,
   type ServerHelloInfo,
   type Sslv2Hello,
 } from './messages.js';
-import { alertLevelName, alertName, cipherName, handshakeTypeName, isTls13, versionName } from './names.js';
+import { alertLevelName, alertName, cipherName, groupName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
 import type { KeyProvider, RecordDecryptor, Side } from './types.js';
 
@@ -171,6 +174,8 @@ export class HandshakeBuilder {
         if (ch.sni !== undefined) h.sni = ch.sni;
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);
+        h.ja3 = ja3(ch);
+        h.ja4 = ja4(ch, this.ctx.dtls);
         return null;
       }
       case 2: {
@@ -180,6 +185,7 @@ export class HandshakeBuilder {
         h.version = versionName(sh.version);
         h.cipher = cipherName(sh.cipher);
         h.frames!.serverHello = frame;
+        h.ja3s = ja3s(sh);
         this.version = sh.version;
         if (sh.helloRetry) {
           this.helloRetry = true;
@@ -188,6 +194,8 @@ export class HandshakeBuilder {
         }
         this.helloRetry = false;
         this.hasServerHello = true;
+        if (sh.keyShareGroup !== undefined) h.keyExchangeGroup = groupName(sh.keyShareGroup);
+        if (sh.alpn !== undefined) h.negotiatedAlpn = sh.alpn;
         const t13 = isTls13(sh.version);
         if (t13 && this.ctx.dtls) this.note('dtls-1.3: the rest of the handshake is encrypted (not decrypted)');
         return { kind: 'server-hello', tls13: t13, keys: this.keysFor(sh, t13) };
@@ -234,9 +242,22 @@ export class HandshakeBuilder {
       case 20:
         if (side === 'server') this.facts.serverFlightRead = true;
         return FINISHED;
-      case 8:
+      case 8: {
         if (side === 'server') this.facts.serverFlightRead = true;
+        const r = parseEncryptedExtensionsAlpn(body);
+        if (!r.ok) return this.bad(type, r, frame);
+        if (r.value !== undefined) h.negotiatedAlpn = r.value;
         return null;
+      }
+      case 12: {
+        // Only an ECDHE_RSA/ECDSA or ECDH_anon suite's ServerKeyExchange starts with ECParameters: DHE's starts
+        // with dh_p, ECDHE_PSK's with a psk_identity_hint (RFC 5489 2).
+        if (side !== 'server' || !h.cipher || !/_ECDHE_(RSA|ECDSA)_|_ECDH_anon_/.test(h.cipher)) return null;
+        const r = parseServerKeyExchangeGroup(body);
+        if (!r.ok) return this.bad(type, r, frame);
+        if (r.value !== null) h.keyExchangeGroup = groupName(r.value);
+        return null;
+      }
       default:
         return null;
     }

@@ -34,6 +34,18 @@ export interface ClientHelloInfo {
   /** Highest version offered (supported_versions when present, else legacy_version). */
   maxVersion: number;
   cookieLength: number;
+  /** The fingerprints' inputs (JA3, JA4), as views of the message: cipher_suites, 2 bytes each, in order. */
+  cipherBytes: Uint8Array;
+  /** Extension types in the order sent (GREASE included: each fingerprint filters). */
+  extensionTypes: number[];
+  /** supported_groups (RFC 8422 5.1.1 / RFC 8446 4.2.7) named_group_list, 2 bytes each; empty when absent. */
+  groups: Uint8Array;
+  /** ec_point_formats (RFC 8422 5.1.2), 1 byte each; empty when absent. */
+  pointFormats: Uint8Array;
+  /** signature_algorithms (RFC 8446 4.2.3) list, 2 bytes each, in order; empty when absent. */
+  sigAlgs: Uint8Array;
+  /** The first ALPN protocol name as bytes (JA4 reads its first and last byte), when the extension has one. */
+  firstAlpn?: Uint8Array;
 }
 
 export interface ServerHelloInfo {
@@ -46,6 +58,12 @@ export interface ServerHelloInfo {
   helloRetry: boolean;
   /** encrypt_then_mac (RFC 7366, extension 22) present: CBC records are MACed after encryption. */
   encryptThenMac: boolean;
+  /** Extension types in the order sent (JA3S). */
+  extensionTypes: number[];
+  /** key_share (RFC 8446 4.2.8): the group of the server's share (of a HelloRetryRequest: the group it asks for). */
+  keyShareGroup?: number;
+  /** ALPN (RFC 7301 3.1): the one protocol the server selected (TLS <= 1.2; TLS 1.3 sends it encrypted). */
+  alpn?: string;
 }
 
 const HRR_RANDOM = Uint8Array.from(
@@ -86,6 +104,11 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
     supportedVersions: [],
     maxVersion: legacyVersion,
     cookieLength,
+    cipherBytes: cs,
+    extensionTypes: [],
+    groups: EMPTY,
+    pointFormats: EMPTY,
+    sigAlgs: EMPTY,
   };
   if (r.failed) return r.failed;
   if (r.remaining === 0) return ok(info); // extensions are optional (SSL 3.0, old clients)
@@ -93,6 +116,7 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
   if (r.failed) return r.failed;
   const bad = eachExtension(exts, body.length - exts.length, (type, data) => {
     const x = new Reader(data);
+    info.extensionTypes.push(type);
     if (type === 0) {
       // server_name, RFC 6066 section 3: first host_name entry
       const list = new Reader(x.vec(2, 'server_name_list'));
@@ -108,7 +132,10 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
       const names: string[] = [];
       while (list.remaining > 0 && !list.failed) {
         const n = list.vec(1, 'protocol_name');
-        if (!list.failed) names.push(latin1.decode(n));
+        if (!list.failed) {
+          if (names.length === 0) info.firstAlpn = n;
+          names.push(latin1.decode(n));
+        }
       }
       if (list.failed || x.failed) return fail('malformed', body.length - r.remaining, 'ALPN extension');
       info.alpn = names;
@@ -119,6 +146,16 @@ export function parseClientHello(body: Uint8Array, dtls: boolean): Result<Client
         const ver = (v[i]! << 8) | v[i + 1]!;
         if (!isGrease(ver)) info.supportedVersions.push(ver);
       }
+    } else if (type === 10 || type === 13) {
+      // A malformed list leaves the fingerprint without it rather than failing the ClientHello.
+      const v = x.vec(2, type === 10 ? 'named_group_list' : 'supported_signature_algorithms');
+      if (!x.failed && v.length % 2 === 0) {
+        if (type === 10) info.groups = v;
+        else info.sigAlgs = v;
+      }
+    } else if (type === 11) {
+      const v = x.vec(1, 'ec_point_format_list');
+      if (!x.failed) info.pointFormats = v;
     }
   });
   if (bad) return bad;
@@ -154,19 +191,63 @@ export function parseServerHello(body: Uint8Array): Result<ServerHelloInfo> {
     version: legacyVersion,
     helloRetry: bytesEqual(random, HRR_RANDOM),
     encryptThenMac: false,
+    extensionTypes: [],
   };
   if (r.remaining === 0) return ok(info);
   const exts = r.vec(2, 'extensions');
   if (r.failed) return r.failed;
   const bad = eachExtension(exts, body.length - exts.length, (type, data) => {
+    info.extensionTypes.push(type);
     if (type === 43) {
       if (data.length !== 2) return fail('malformed', body.length - r.remaining, 'supported_versions');
       info.version = (data[0]! << 8) | data[1]!;
     } else if (type === 22) {
       info.encryptThenMac = true;
+    } else if (type === 51 && data.length >= 2) {
+      info.keyShareGroup = (data[0]! << 8) | data[1]!;
+    } else if (type === 40 && info.keyShareGroup === undefined && data.length >= 4 && data.length === 4 + ((data[2]! << 8) | data[3]!)) {
+      // key_share's number up to draft-ietf-tls-tls13-22 (and Google's experiment variants of it): a KeyShareEntry.
+      info.keyShareGroup = (data[0]! << 8) | data[1]!;
+    } else if (type === 16) {
+      const a = selectedAlpn(data);
+      if (a !== undefined) info.alpn = a;
     }
   });
   return bad ?? ok(info);
+}
+
+/** A server's ALPN extension data: a protocol_name_list of exactly one name (RFC 7301 3.1), else undefined. */
+function selectedAlpn(data: Uint8Array): string | undefined {
+  const x = new Reader(data);
+  const list = new Reader(x.vec(2, 'protocol_name_list'));
+  const name = list.vec(1, 'protocol_name');
+  if (x.failed || list.failed || x.remaining || list.remaining || name.length === 0) return undefined;
+  return latin1.decode(name);
+}
+
+/** EncryptedExtensions (RFC 8446 4.3.1): the ALPN protocol the server selected, if any. */
+export function parseEncryptedExtensionsAlpn(body: Uint8Array): Result<string | undefined> {
+  const r = new Reader(body);
+  const exts = r.vec(2, 'extensions');
+  if (r.failed) return r.failed;
+  let alpn: string | undefined;
+  const bad = eachExtension(exts, 2, (type, data) => {
+    if (type === 16) alpn = selectedAlpn(data);
+  });
+  return bad ?? ok(alpn);
+}
+
+/**
+ * ServerKeyExchange of an ECDHE suite (RFC 8422 5.4): ServerECDHParams begins with ECParameters, curve_type
+ * named_curve (3) and the NamedCurve. null for the other curve types (explicit curves, deprecated).
+ */
+export function parseServerKeyExchangeGroup(body: Uint8Array): Result<number | null> {
+  const r = new Reader(body);
+  const curveType = r.u8('curve_type');
+  if (r.failed) return r.failed;
+  if (curveType !== 3) return ok(null);
+  const group = r.u16('namedcurve');
+  return finish(r, group);
 }
 
 /** RFC 6347 4.2.1 HelloVerifyRequest: server_version, cookie. */

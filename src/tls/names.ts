@@ -261,3 +261,21 @@ export function sigAlgName(v: number): string {
   if (h && s) return `${s}_${h}`;
   return hex4(v);
 }
+
+/**
+ * NamedGroup (RFC 8422 5.1.1, RFC 8446 4.2.7, RFC 7919, RFC 8734), by the names Zeek's ssl.log `curve` and ECS's
+ * `tls.curve` use (secp256r1, x25519); others `unknown-N` as Zeek writes them.
+ */
+const GROUPS: Record<number, string> = {
+  1: 'sect163k1', 2: 'sect163r1', 3: 'sect163r2', 4: 'sect193r1', 5: 'sect193r2', 6: 'sect233k1', 7: 'sect233r1',
+  8: 'sect239k1', 9: 'sect283k1', 10: 'sect283r1', 11: 'sect409k1', 12: 'sect409r1', 13: 'sect571k1', 14: 'sect571r1',
+  15: 'secp160k1', 16: 'secp160r1', 17: 'secp160r2', 18: 'secp192k1', 19: 'secp192r1', 20: 'secp224k1',
+  21: 'secp224r1', 22: 'secp256k1', 23: 'secp256r1', 24: 'secp384r1', 25: 'secp521r1', 26: 'brainpoolP256r1',
+  27: 'brainpoolP384r1', 28: 'brainpoolP512r1', 29: 'x25519', 30: 'x448', 31: 'brainpoolP256r1tls13',
+  32: 'brainpoolP384r1tls13', 33: 'brainpoolP512r1tls13', 256: 'ffdhe2048', 257: 'ffdhe3072', 258: 'ffdhe4096',
+  259: 'ffdhe6144', 260: 'ffdhe8192', 0x11ec: 'X25519MLKEM768', 0x6399: 'X25519Kyber768Draft00', 0xff01: 'arbitrary_explicit_prime_curves', 0xff02: 'arbitrary_explicit_char2_curves',
+};
+
+export function groupName(v: number): string {
+  return GROUPS[v] ?? `unknown-${v}`;
+}

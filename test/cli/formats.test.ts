@@ -17,6 +17,10 @@ const MANY = join(ROOT, 'captures/many-handshakes.pcap');
 const HEALTHY = join(ROOT, 'captures/traversal-healthy.pcapng');
 const ROOT_CA = join(ROOT, 'captures/pki/root-ca.pem');
 const TRUST = ['--ca', ROOT_CA, '--profile', 'expressway'];
+/** tshark 4.0's tls.handshake.ja3 / ja3s for MISSING's handshake; JA4 as certshark computes it (tshark has none). */
+const MISSING_JA3 = '871a754af286dfb70c1b53c6887c62e0';
+const MISSING_JA3S = 'ec74a5c51106f0419184d0dd08fb05bc';
+const MISSING_JA4 = 't12d280700_d943125447b4_e7e480e5a997';
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -50,6 +54,9 @@ describe('scan --format', () => {
     const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     expect(lines[0].destination.port).toBe(7001);
+    expect(lines[0].tls.client.ja3).toBe(MISSING_JA3);
+    expect(lines[0].tls.server.ja3s).toBe(MISSING_JA3S);
+    expect(lines[0].certshark.ja4).toBe(MISSING_JA4);
     expect(lines[0].certshark.severity).toBe('error');
     expect(lines[0].certshark.verdicts.map((v: { code: string }) => v.code)).toContain('missing-intermediate');
   });
@@ -77,6 +84,7 @@ describe('scan --format', () => {
     const get = (f: string) => row[fields.indexOf(f)];
     expect(get('id.resp_p')).toBe('7001');
     expect(get('validation_status')).toBe('missing-intermediate');
+    expect([get('ja3'), get('ja3s'), get('ja4')]).toEqual([MISSING_JA3, MISSING_JA3S, MISSING_JA4]);
     expect(get('certshark.severity')).toBe('error');
     expect(ssl.at(-2)).toMatch(/^#close\t/);
     expect(readFileSync(join(d, 'x509.log'), 'utf8')).toMatch(/^#separator \\x09\n[\s\S]*#path\tx509\n/);

@@ -78,6 +78,7 @@ describe('scan --format ecs', () => {
       'tls.server.x509.alternative_names', 'tls.server.x509.signature_algorithm', 'tls.server.x509.serial_number',
       'tls.server.hash.sha256', 'tls.server.certificate_chain', 'tls.client.x509.subject.common_name',
       'tls.client.hash.sha256', 'tls.client.certificate_chain', 'tls.client.server_name', 'tls.established',
+      'tls.client.ja3', 'tls.server.ja3s', 'tls.curve',
       'source.ip', 'destination.port', 'network.transport', 'event.outcome', '@timestamp',
     ]) expect(written, f).toContain(f);
     expect(evs.some((e) => (e.network as { type: string }).type === 'ipv6')).toBe(true);

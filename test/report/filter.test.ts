@@ -325,7 +325,10 @@ describe('hand-made handshakes: what the captures lack', () => {
   const certs = new Map([[cert.sha256, cert]]);
   const hs: Record<string, Handshake> = {
     plain: base,
-    named: { ...base, sni: 'a.example', alpn: ['h2', 'http/1.1'], version: 'TLS 1.2', serverChain: [cert.sha256] },
+    named: {
+      ...base, sni: 'a.example', alpn: ['h2', 'http/1.1'], version: 'TLS 1.2', serverChain: [cert.sha256],
+      ja3: '871a754af286dfb70c1b53c6887c62e0', ja3s: 'ec74a5c51106f0419184d0dd08fb05bc', ja4: 't12d280700_d943125447b4_e7e480e5a997',
+    },
     mapped: { ...base, client: { ip: '::ffff:10.0.0.5', port: 50000 }, server: { ip: '::ffff:192.0.2.10', port: 443 } },
     closed: { ...base, alerts: [{ from: 'server', level: 1, levelName: 'warning', description: 0, descriptionName: 'close_notify', frame: 9 }] },
     hidden: { ...base, alerts: [{ from: 'client', level: 0, levelName: 'encrypted', description: 0, descriptionName: 'encrypted', frame: 9, encrypted: true }] },
@@ -346,6 +349,13 @@ describe('hand-made handshakes: what the captures lack', () => {
     ['tls.handshake.extensions_alpn_str', ['named']],
     ['alpn contains HTTP', ['named']],
     ['alpn == http', []],
+    ['tls.handshake.ja3 == 871A754AF286DFB70C1B53C6887C62E0', ['named']],
+    ['tls.handshake.ja3', ['named']],
+    ['tls.handshake.ja3 == ec74a5c51106f0419184d0dd08fb05bc', []],
+    ['tls.handshake.ja3s == ec74a5c51106f0419184d0dd08fb05bc', ['named']],
+    ['ssl.handshake.ja3s', ['named']],
+    ['ja4 matches "^t12d28"', ['named']],
+    ['ja4 contains t13', []],
     ['alpn', []], // certshark's own field names are fields only before an operator: alone, free text
     ['ip.addr == 10.0.0.0/8', ['plain', 'named', 'closed', 'hidden', 'empty']],
     ['ip 10.0.0.5', ['plain', 'named', 'closed', 'hidden', 'empty']], // an IPv4-mapped end is an IPv6 end

@@ -44,13 +44,11 @@ const MASKED = new Set(['ts', 'uid']);
  * does rather than guess. They come with the ClientHello/ServerHello detail of the TLS restructuring.
  */
 const NOT_DERIVED: Record<string, string> = {
-  curve: 'the key exchange group (ServerKeyExchange named curve, key_share) is not in the model',
   ssl_history: 'the order of the handshake messages is not in the model',
-  next_protocol: "the server's ALPN choice is not in the model (only the client's offer)",
 };
 
 /** Fields certshark adds after Zeek's (Zeek logs allow added fields). */
-const ADDED = new Set(['validation_status', 'certshark.id', 'certshark.severity', 'certshark.verdicts', 'certshark.notes']);
+const ADDED = new Set(['validation_status', 'ja3', 'ja3s', 'ja4', 'certshark.id', 'certshark.severity', 'certshark.verdicts', 'certshark.notes']);
 
 /**
  * Zeek's own quirks and test-specific settings in these baselines, one by one: what Zeek wrote that is not the
