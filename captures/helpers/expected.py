@@ -218,7 +218,7 @@ def many_handshakes(total=300):
 #      [S] Sectigo "Deprecation of Client Authentication EKU" FAQ: public CAs stop issuing clientAuth in 2025-2027;
 #      certificates already issued keep their EKUs until they expire.
 # A handshake that completed (no fatal alert) shows what the accepting peer did not enforce: a rule it evidently
-# did not apply is a warning, not an error (issue 11, "evidence over rules").
+# did not apply is a warning, not an error ("evidence over rules", src/trust/evidence.ts).
 X155_OPTS = {'ca': ['pki/lab26-root-ca.pem'], 'profile': 'expressway', 'at': 'capture'}
 PUBLIC_OPTS = {'publicRoots': ['pki/public-root-ca.pem'], 'profile': 'expressway', 'at': 'capture'}
 
