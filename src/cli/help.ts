@@ -38,7 +38,7 @@ const EXIT_CODES = `exit codes:
   0  ran (also: q in the view, or the reader of the output went away, as with | head)
   2  bad usage or unreadable input (one line on stderr)
   3  --fail-on hit
-  130  stopped with Ctrl-C (what was read so far is reported)
+  130  stopped with Ctrl-C (what was read so far is reported); 129 and 143: ended by a hang-up or SIGTERM
 `;
 
 export const HELP = `certshark ${VERSION}: TLS certificates out of packet captures, and why a peer would or would not trust them
