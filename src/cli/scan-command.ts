@@ -79,8 +79,9 @@ export function reportUnreadable(r: SessionResult, io: Io): boolean {
  * Ctrl-C (and the hang-up of an SSH session) stops reading; the report of what was read is then completed, so a
  * JSON document stays whole. A second Ctrl-C ends at once.
  */
-export function stopOnSignals(inputs: Inputs): { install: () => void; interrupted: () => boolean; dispose: () => void } {
+export function stopOnSignals(inputs: Inputs): { install: () => void; interrupted: () => boolean; exitCode: () => number; dispose: () => void } {
   let hit = false;
+  let code = 130;
   const handlers: Array<[NodeJS.Signals, () => void]> = [];
   // Installed once the first capture bytes are in: before that there is nothing to report, and a handler could
   // not run anyway while certshark waits in the open of a FIFO without a writer; the default ends it at once.
@@ -93,6 +94,7 @@ export function stopOnSignals(inputs: Inputs): { install: () => void; interrupte
           process.exit(130);
         }
         hit = true;
+        code = sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143;
         inputs.stop.abort(sig === 'SIGINT' ? 'interrupted (Ctrl-C)' : `ended by ${sig}`);
       };
       process.on(sig, h);
@@ -102,6 +104,7 @@ export function stopOnSignals(inputs: Inputs): { install: () => void; interrupte
   return {
     install,
     interrupted: () => hit,
+    exitCode: () => code,
     dispose: () => handlers.forEach(([s, h]) => process.off(s, h)),
   };
 }
@@ -189,7 +192,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     io.stderr.write(`certshark: ${escapeTerminal(zeek.failed)}\n`);
     return 2;
   }
-  return bad ? 2 : signals.interrupted() ? 130 : failed ? 3 : 0;
+  return bad ? 2 : signals.interrupted() ? signals.exitCode() : failed ? 3 : 0;
 }
 
 const ZEEK_LOGS = ['ssl.log', 'x509.log'] as const;

@@ -138,6 +138,28 @@ describe('a pipe that stays open', () => {
   });
 });
 
+describe('scan stopped by a signal', () => {
+  it.each([
+    ['SIGINT', 130, 'interrupted (Ctrl-C)'],
+    ['SIGTERM', 143, 'ended by SIGTERM'],
+  ])('%s: the JSON document is completed with what was read, exit %i', async (sig, want, reason) => {
+    const child = spawn(process.execPath, [BIN, 'scan', '--json', '-'], { env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.write(readFileSync(MISSING));
+    // The pipe stays open; once the handshake is out, the signal.
+    const t0 = Date.now();
+    while (!out.includes('"id":1') && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    child.kill(sig as NodeJS.Signals);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    child.stdin.destroy();
+    expect(code).toBe(want);
+    const j = JSON.parse(out);
+    expect(j.handshakes).toHaveLength(1);
+    expect(j.captures[0]).toMatchObject({ packets: 13, stopped: reason });
+  });
+});
+
 describe('help, options and the words of the report', () => {
   it.each([
     ['scan', ['--json', '--fail-on', '-i IFACE', '-w FILE', '-a duration:SECONDS', '-Y EXPR', 'completion order']],
