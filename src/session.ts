@@ -238,8 +238,30 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     // count of `step` seconds ago has been idle at least that long.
     let clock: NodeJS.Timeout | undefined;
     const seen: Array<{ at: number; frames: number }> = [];
+    // Time spent waiting for a slow reader of the output (whenWritable) is not idleness of the flows: reading stood
+    // still, the packets may well be queued in the pipe. While a wait is pending the clock only flushes, and when it
+    // ends the instants seen before are moved forward by its length.
+    let waiting = false;
+    const whenWritable = opts.whenWritable
+      ? () => {
+          const w = opts.whenWritable!();
+          if (!w) return w;
+          const t0 = Date.now();
+          waiting = true;
+          return w.finally(() => {
+            waiting = false;
+            const d = Date.now() - t0;
+            for (const e of seen) e.at += d;
+          });
+        }
+      : undefined;
     const tick = () => {
       const now = Date.now();
+      if (waiting) {
+        flush(true);
+        opts.onTick?.();
+        return;
+      }
       seen.push({ at: now, frames: packets });
       while (seen.length > 1 && now - seen[1]!.at >= IDLE_STEPS_S[IDLE_STEPS_S.length - 1]! * 1000) seen.shift();
       for (const step of IDLE_STEPS_S) {
@@ -260,7 +282,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       const res = await readCapture(input, packetSink, {
         signal,
         copyTo: opts.copyTo,
-        whenWritable: opts.whenWritable,
+        whenWritable,
         onOpen: (streaming) => {
           if (streaming) clock = setInterval(tick, TICK_MS);
           opts.onOpen?.(streaming);
