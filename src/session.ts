@@ -155,9 +155,13 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   let totalPackets = 0;
 
   for (let ci = 0; ci < files.length; ci++) {
-    if (signal.aborted) break;
     const input = files[ci]!;
     const file = typeof input === 'string' ? input : input.name;
+    if (signal.aborted) {
+      // Named all the same, so a reader of the report sees which captures were not read at all.
+      captures.push({ file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [], stopped: `not read: ${stopReason(signal)}` });
+      continue;
+    }
     const summary: CaptureSummary = { file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [] };
     captures.push(summary);
     // Capture-level findings (the same server answering with different leaves) need every handshake of the

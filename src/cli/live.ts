@@ -136,7 +136,7 @@ export function startLiveCapture(iface: string, filter: string | undefined, tool
       const lines = err
         .split('\n')
         .map((l) => l.trim().replace(new RegExp(`^${tool.name}: `), ''))
-        .filter((l) => l !== '' && !/^Capturing on|^File: -|^Packets (captured|received)/.test(l));
+        .filter((l) => l !== '' && !/^Capturing on|^File: -|^Packets (captured|received)|^listening on |^\d+ packets? (captured|received|dropped)/.test(l));
       return lines.length
         ? `${name}: ${lines.slice(0, 2).join(' ')}`
         : `${name}: ${tool.name} ended without capturing (exit ${child.exitCode ?? child.signalCode})`;

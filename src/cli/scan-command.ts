@@ -23,8 +23,18 @@ export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retai
  * store remarks as their notes.
  */
 export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: ScanExtra = {}): Promise<SessionResult> {
-  const trust = await buildTrust(trustOptions(values));
-  const keys = await loadKeys(values.keylog ?? io.env.SSLKEYLOGFILE, values.keylog !== undefined);
+  let trust: Awaited<ReturnType<typeof buildTrust>>;
+  let keys: Awaited<ReturnType<typeof loadKeys>>;
+  try {
+    trust = await buildTrust(trustOptions(values));
+    keys = await loadKeys(values.keylog ?? io.env.SSLKEYLOGFILE, values.keylog !== undefined);
+  } catch (e) {
+    // A bad --ca or --keylog ends the run before anything was read: the capture child is ended and the -w file,
+    // still empty, removed, so that the corrected command line runs as typed.
+    inputs.close();
+    removeEmptyCopy(inputs);
+    throw e;
+  }
   let result: SessionResult;
   try {
     result = await scanCaptures(inputs.sources, {
@@ -44,21 +54,32 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     const c = result.captures[0];
     const why = c ? liveFailure(inputs, c.packets) : undefined;
     if (c && why) c.error = why;
+    // The tool ended by itself mid-capture (killed, the interface went away): what was read stands, and says so.
+    const { exitCode, signalCode } = inputs.live.child;
+    if (c && !why && !inputs.stop.signal.aborted && (signalCode !== null || (exitCode !== null && exitCode !== 0))) {
+      const last = inputs.live.failure();
+      c.stopped = `${inputs.live.tool.name} ended by itself (${signalCode ?? `exit ${exitCode}`}) after ${c.packets} packets${last && !last.includes('ended without capturing') ? `: ${last.slice(last.indexOf(': ') + 2)}` : ''}`;
+    }
   }
   const notes = [...trust.storeNotes, ...(keys ? [keys.summary()] : [])];
   for (const v of notes) result.captures.forEach((c) => c.notes.includes(v) || c.notes.push(v));
   if (keys?.uselessAndExplicit() && result.captures.some((c) => !c.error)) io.stderr.write(`certshark: ${escapeTerminal(keys.summary())}\n`);
-  if (inputs.copy && result.captures[0] && !result.captures[0].error) result.captures[0].notes.push(`raw capture kept in ${inputs.copy.path} (-w)`);
+  const c0 = result.captures[0];
+  const copied = c0 !== undefined && !c0.error && c0.bytes > 0;
+  if (inputs.copy && copied) c0.notes.push(`raw capture kept in ${inputs.copy.path} (-w)`);
+  if (!copied) removeEmptyCopy(inputs);
   // A -w file that received nothing (the input could not be read, the capture tool could not start) is removed
   // again: an empty file named like a capture would only mislead whoever is handed it.
-  if (inputs.copy && result.captures[0]?.error) {
-    try {
-      if (statSync(inputs.copy.path).size === 0) unlinkSync(inputs.copy.path);
-    } catch {
-      // gone already
-    }
-  }
   return result;
+}
+
+function removeEmptyCopy(inputs: Inputs): void {
+  if (!inputs.copy) return;
+  try {
+    if (statSync(inputs.copy.path).size === 0) unlinkSync(inputs.copy.path);
+  } catch {
+    // gone already
+  }
 }
 
 /** One line per unreadable capture on stderr; true when any capture was unreadable. */

@@ -50,14 +50,12 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
   if (!io.stdout.isTTY || values.json) return cmdScan(files, values, io);
   // A filter with a mistake is said on the command line, before any view opens (the view applies it as given).
   handshakeSelector(values);
-  const inputs = openInputs(files, values, { many: false });
-  const fromStdin = inputs.sources[0] === '-';
   // Keys come from the terminal. When the capture itself arrives on stdin (tcpdump -w - | certshark -), they are
-  // read from /dev/tty instead; without a terminal at all, the report is printed.
-  if (!process.stdin.isTTY && !fromStdin && !openTtyCheck()) {
-    inputs.close();
-    return cmdScan(files, values, io);
-  }
+  // read from /dev/tty instead; without a terminal at all, the report is printed. Decided before the inputs are
+  // opened, so that a -w file or a capture child is made once.
+  const fromStdin = [...files, values.read].includes('-');
+  if (!process.stdin.isTTY && !fromStdin && !openTtyCheck()) return cmdScan(files, values, io);
+  const inputs = openInputs(files, values, { many: false });
   const relay = new ListenerRelay();
   if (inputs.live) inputs.live.onStatus = (line) => relay.listener.onStatus?.(line, /permission|denied|error|no such|failed/i.test(line) ? 'error' : 'info');
   let opened!: () => void;
@@ -84,7 +82,11 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
       io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
     }
     if (errors.length) return 2;
-    if (inputs.stop.signal.aborted) return 130;
+    // Stopped before any byte came (-a duration:, -c): a quiet capture, said in one line, not an interruption.
+    if (inputs.stop.signal.aborted) {
+      io.stderr.write(`certshark: no capture data arrived: ${escapeTerminal(String(inputs.stop.signal.reason))}\n`);
+      return 0;
+    }
   }
   const keyboard: NodeJS.ReadStream | undefined = process.stdin.isTTY && !fromStdin ? process.stdin : openTty();
   if (!keyboard) throw new UsageError('no terminal to read keys from; use certshark scan');

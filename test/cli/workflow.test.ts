@@ -199,6 +199,23 @@ describe('help, options and the words of the report', () => {
     expect(bad.err).toContain('                     ^~~~~~~');
   });
 
+  it('-c N over several captures names the ones it did not reach', () => {
+    const r = run(['scan', '--json', '-c', '5', MISSING, MANY]);
+    expect(r.code).toBe(0);
+    const caps = JSON.parse(r.out).captures as { file: string; packets: number; stopped?: string }[];
+    expect(caps.map((c) => [c.packets, c.stopped])).toEqual([
+      [5, '5 packets captured (-c)'],
+      [0, 'not read: 5 packets captured (-c)'],
+    ]);
+  });
+
+  it('a bad --ca leaves no empty -w file behind', () => {
+    const copy = join(dir, 'never.pcap');
+    const r = run(['scan', MISSING, '-w', copy, '--ca', join(dir, 'no-such-ca.pem')]);
+    expect(r.code).toBe(2);
+    expect(existsSync(copy)).toBe(false);
+  });
+
   it('-c N stops after N packets and says so', () => {
     const r = run(['scan', '--json', '-c', '5', MISSING]);
     expect(r.code).toBe(0);
