@@ -138,6 +138,32 @@ describe('a pipe that stays open', () => {
   });
 });
 
+describe('a slow reader of the output', () => {
+  it('waiting for it does not count as flows going quiet: no handshake is reported as stalled', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', '-', '--format', 'ndjson', '--pem'], { env: { ...process.env, NO_COLOR: '1' } });
+    const lines: string[] = [];
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      lines.push(...parts);
+    });
+    // The reader stops for 3.5 s after the first output, longer than the 3 s after which a stalled handshake is
+    // reported; the capture keeps arriving on the pipe meanwhile.
+    child.stdout.once('data', () => {
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 3500);
+    });
+    child.stdin.end(readFileSync(MANY));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    const handshakes = lines.filter((l) => l.startsWith('{"type":"handshake"'));
+    expect(handshakes).toHaveLength(300);
+    expect(handshakes.filter((l) => l.includes('reported while the flow was still open'))).toEqual([]);
+  }, 30_000);
+});
+
 describe('scan stopped by a signal', () => {
   it.each([
     ['SIGINT', 130, 'interrupted (Ctrl-C)'],
