@@ -56,7 +56,7 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     if (c && why) c.error = why;
     // The tool ended by itself mid-capture (killed, the interface went away): what was read stands, and says so.
     const { exitCode, signalCode } = inputs.live.child;
-    if (c && !why && !inputs.stop.signal.aborted && (signalCode !== null || (exitCode !== null && exitCode !== 0))) {
+    if (c && !why && !c.stopped && !inputs.stop.signal.aborted && (signalCode !== null || (exitCode !== null && exitCode !== 0))) {
       const last = inputs.live.failure();
       c.stopped = `${inputs.live.tool.name} ended by itself (${signalCode ?? `exit ${exitCode}`}) after ${c.packets} packets${last && !last.includes('ended without capturing') ? `: ${last.slice(last.indexOf(': ') + 2)}` : ''}`;
     }

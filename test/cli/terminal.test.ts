@@ -232,6 +232,28 @@ describe.skipIf(!hasTmux || !hasOpenssl || !canCapture)(`live capture from an in
     }
   });
 
+  it('a capture tool that dies mid-capture: what was read is reported, and the capture says the tool ended by itself', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const peers = opensslPeers(port);
+    try {
+      await sleep(300);
+      const scan = spawn(process.execPath, ['bin/certshark', 'scan', '--json', '-i', 'lo', '-f', `tcp port ${port}`], { cwd: ROOT });
+      let out = '';
+      scan.stdout.on('data', (d) => (out += d));
+      await sleep(1500);
+      peers.client();
+      await sleep(500);
+      spawnSync('pkill', ['-KILL', '-f', `^[^ ]*(dumpcap|tcpdump) .*tcp port ${port}`]);
+      const code = await new Promise<number | null>((r) => scan.once('exit', r));
+      expect(code).toBe(0);
+      const j = JSON.parse(out);
+      expect(j.handshakes).toHaveLength(1);
+      expect(j.captures[0].stopped).toMatch(/^(dumpcap|tcpdump) ended by itself \(SIGKILL\) after \d+ packets/);
+    } finally {
+      peers.server.kill();
+    }
+  });
+
   it('scan -i stops on -c N and on -a duration:SECONDS, and completes its report', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const peers = opensslPeers(port);
