@@ -5,17 +5,11 @@ import { Readable, pipeline } from 'node:stream';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { LIMITS } from '../limits.js';
+import { describeOsError } from '../os-error.js';
 import { addNote } from '../model.js';
 import { CaptureParser } from './parser.js';
 import { CaptureError, type CaptureReadResult, type CaptureSink, type CaptureStream, type ReadCaptureOptions } from './types.js';
 
-/** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory (ENOENT)". */
-function osReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const m = /^[A-Z0-9_]+: ([^,]+)/.exec(err?.message ?? '');
-  if (m && err.code) return `${m[1]} (${err.code})`;
-  return err?.message ?? String(e);
-}
 
 /** Resolves with null as soon as `signal` aborts, so a read pending on a quiet pipe does not hold the run. */
 function abortable<T>(p: Promise<T | null>, signal: AbortSignal | undefined): Promise<T | null> {
@@ -101,7 +95,7 @@ function fifoSource(path: string, name: string): RawSource {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new CaptureError(`${name}: ${osReason(e)}`);
+    throw new CaptureError(`${name}: ${describeOsError(e)}`);
   }
   return streamSource(new Socket({ fd, readable: true, writable: false }));
 }
@@ -137,7 +131,7 @@ export async function readCapture(
     try {
       fh = await open(source, 'r');
     } catch (e) {
-      throw new CaptureError(`${name}: ${osReason(e)}`);
+      throw new CaptureError(`${name}: ${describeOsError(e)}`);
     }
     let size = 0;
     try {
@@ -147,7 +141,7 @@ export async function readCapture(
       regular = st.isFile();
     } catch (e) {
       await fh.close().catch(() => undefined);
-      throw e instanceof CaptureError ? e : new CaptureError(`${name}: ${osReason(e)}`);
+      throw e instanceof CaptureError ? e : new CaptureError(`${name}: ${describeOsError(e)}`);
     }
     raw = fileSource(fh, size, () => gzip, regular);
   }
@@ -170,7 +164,7 @@ export async function readCapture(
     try {
       for (let off = 0; off < c.length; ) off += writeSync(opts.copyTo, c, off);
     } catch (e) {
-      throw new CaptureError(`cannot write the copy of the capture: ${osReason(e)}`);
+      throw new CaptureError(`cannot write the copy of the capture: ${describeOsError(e)}`);
     }
   };
   const nextRaw = async (): Promise<Uint8Array | null> => {
@@ -178,7 +172,7 @@ export async function readCapture(
     try {
       c = await abortable(raw.next(), signal);
     } catch (e) {
-      throw new CaptureError(`${name}: ${osReason(e)}`);
+      throw new CaptureError(`${name}: ${describeOsError(e)}`);
     }
     if (c !== null) copy(c);
     return c;
@@ -236,7 +230,7 @@ export async function readCapture(
         }
       } catch (e) {
         if (e instanceof CaptureError) throw e;
-        if (readError !== undefined) throw readError instanceof CaptureError ? readError : new CaptureError(`${name}: ${osReason(readError)}`);
+        if (readError !== undefined) throw readError instanceof CaptureError ? readError : new CaptureError(`${name}: ${describeOsError(readError)}`);
         // A cut or damaged gzip stream: keep what was inflated, say where the compressed data went wrong.
         const msg = `gzip data ends or is damaged (${(e as Error)?.message ?? e})`;
         truncatedGzip = { atOffset: bytes, message: msg };

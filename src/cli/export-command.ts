@@ -7,7 +7,7 @@ import type { Io, Values } from './args.js';
 import { handshakeSelector } from './options.js';
 import { reportUnreadable, scanInputs } from './scan-command.js';
 import { openInputs } from './inputs.js';
-import { describeOsError } from './os-error.js';
+import { describeOsError } from '../os-error.js';
 
 export async function cmdExport(files: string[], values: Values, io: Io): Promise<number> {
   if (!values.out) throw new UsageError('export needs --out DIR (the folder to write into)');

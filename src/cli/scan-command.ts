@@ -7,7 +7,7 @@ import {
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
   ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures,
 } from '../report/index.js';
-import { describeOsError } from './os-error.js';
+import { describeOsError } from '../os-error.js';
 import { UsageError } from './usage-error.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';

@@ -1,4 +1,7 @@
-/** Operating-system errors in words: "permission denied (EACCES)" rather than a bare "EACCES". */
+/**
+ * Operating-system errors in words: "ENOENT: no such file or directory, open 'x'" becomes "no such file or directory
+ * (ENOENT)", never a bare "EACCES". For every stage that reports a file it could not read or write.
+ */
 export function describeOsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const m = /^[A-Z0-9_]+: ([^,]+)/.exec(err?.message ?? '');
