@@ -8,7 +8,7 @@
  * key types: EVP_PKEY_bits, the public key's size for ML-DSA).
  */
 import type { CertificateInfo } from '../model.js';
-import { children, decodeString, OID, oidToString, parseCertificate, readTlv, SIG_ALGS, toHex, type ParsedCertificate } from '../x509/index.js';
+import { bitLength, children, decodeString, OID, OPENSSL_SHORT_NAMES, oidToString, parseCertificate, readTlv, SIG_ALGS, toHex, type ParsedCertificate } from '../x509/index.js';
 import { pemToDer } from './export.js';
 
 export interface ZeekCertificate {
@@ -29,19 +29,6 @@ export interface ZeekCertificate {
   /** DNS names a host name is checked against (x509_check_cert_hostname): subject CNs and SAN dNSNames. */
   hostNames: string[];
 }
-
-/** OpenSSL's short names (OBJ_nid2sn) of name attributes; others print as their OID with the value dumped. */
-const ATTR_SN: Record<string, string> = {
-  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
-  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.13': 'description',
-  '2.5.4.15': 'businessCategory', '2.5.4.17': 'postalCode', '2.5.4.41': 'name', '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials', '2.5.4.44': 'generationQualifier', '2.5.4.45': 'x500UniqueIdentifier',
-  '2.5.4.46': 'dnQualifier', '2.5.4.65': 'pseudonym', '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'emailAddress', '1.2.840.113549.1.9.2': 'unstructuredName',
-  '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC',
-  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL', '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-};
 
 /** OpenSSL's long names (OBJ_nid2ln) of public-key algorithms. */
 const KEY_ALG_LN: Record<string, string> = {
@@ -128,13 +115,6 @@ function keyFields(spki: Uint8Array): Partial<ZeekCertificate> {
   return { keyAlg, keyType: keyAlg, keyLength };
 }
 
-function bitLength(c: Uint8Array): number {
-  let i = 0;
-  while (i < c.length && c[i] === 0) i++;
-  if (i === c.length) return 0;
-  return (c.length - i - 1) * 8 + (32 - Math.clz32(c[i]!));
-}
-
 interface Ava { oid: string; tag: number; content: Uint8Array; raw: Uint8Array }
 
 function rdnsOf(nameDer: Uint8Array): Ava[][] | null {
@@ -173,7 +153,7 @@ export function rfc2253(nameDer: Uint8Array): string {
   const parts: string[] = [];
   for (let i = rdns.length - 1; i >= 0; i--) {
     parts.push(rdns[i]!.map((a) => {
-      const sn = ATTR_SN[a.oid];
+      const sn = OPENSSL_SHORT_NAMES[a.oid];
       const text = sn ? decodeString(a.tag, a.content) : null;
       // Unknown attributes (XN_FLAG_DUMP_UNKNOWN_FIELDS) and values of a non-string type: the DER in hex.
       if (!sn || text === null) return `${sn ?? a.oid}=#${toHex(a.raw).toUpperCase()}`;

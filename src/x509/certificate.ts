@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { CertificateInfo } from '../model.js';
 import { LIMITS } from '../limits.js';
 import {
-  bytesEqual, children, integerHex, ipToString, oidToString, parseTime, readTlv, smallInt, toHex, type Tlv,
+  bitLength, bytesEqual, children, integerHex, ipToString, oidToString, parseTime, readTlv, smallInt, toHex, type Tlv,
 } from './der.js';
 import { decodeString, nameKey, parseName } from './name.js';
 import { CURVES, EKU_NAMES, KEY_USAGE_BITS, OID, SIG_ALGS } from './oids.js';
@@ -299,13 +299,6 @@ const KEY_TYPES: Record<string, string> = {
   [OID.ed448]: 'Ed448', [OID.dsa]: 'DSA', '1.3.101.110': 'X25519', '1.3.101.111': 'X448',
   '2.16.840.1.101.3.4.3.17': 'ML-DSA-44', '2.16.840.1.101.3.4.3.18': 'ML-DSA-65', '2.16.840.1.101.3.4.3.19': 'ML-DSA-87',
 };
-
-function bitLength(c: Uint8Array): number {
-  let i = 0;
-  while (i < c.length && c[i] === 0) i++;
-  if (i === c.length) return 0;
-  return (c.length - i - 1) * 8 + (32 - Math.clz32(c[i]!));
-}
 
 function describeKey(spki: Uint8Array, notes: string[]): CertificateInfo['key'] {
   const s = readTlv(spki);

@@ -140,3 +140,11 @@ export function ipToString(b: Uint8Array): string {
   }
   return toHex(b);
 }
+
+/** Bits of an unsigned big-endian integer's value (leading zero bytes and bits not counted): an RSA modulus's size. */
+export function bitLength(c: Uint8Array): number {
+  let i = 0;
+  while (i < c.length && c[i] === 0) i++;
+  if (i === c.length) return 0;
+  return (c.length - i - 1) * 8 + (32 - Math.clz32(c[i]!));
+}

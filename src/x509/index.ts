@@ -13,6 +13,6 @@ export type { LoadedCertificates } from './load.js';
 export { decodeOcspResponse, ocspStatusName } from './ocsp.js';
 export type { OcspDecoded, OcspSingle } from './ocsp.js';
 export { parseName, nameKey, decodeString } from './name.js';
-export { bytesEqual, children, ipToString, oidToString, readTlv, toHex } from './der.js';
-export { OID, UNDERSTOOD_EXTENSIONS, SIG_ALGS } from './oids.js';
+export { bitLength, bytesEqual, children, ipToString, oidToString, readTlv, toHex } from './der.js';
+export { OID, OPENSSL_SHORT_NAMES, UNDERSTOOD_EXTENSIONS, SIG_ALGS } from './oids.js';
 export { renderOpensslText, opensslCompatName, opensslOneline } from './text.js';

@@ -12,20 +12,7 @@
  */
 import type { ParsedCertificate } from './certificate.js';
 import { children, oidToString, readTlv, toHex, type Tlv } from './der.js';
-import { OID } from './oids.js';
-
-/** OpenSSL's short names (OBJ_nid2sn) for name attributes; an attribute OpenSSL does not know prints as its OID. */
-const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN', '2.5.4.4': 'SN', '2.5.4.5': 'serialNumber', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
-  '2.5.4.9': 'street', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.12': 'title', '2.5.4.13': 'description',
-  '2.5.4.15': 'businessCategory', '2.5.4.17': 'postalCode', '2.5.4.41': 'name', '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials', '2.5.4.44': 'generationQualifier', '2.5.4.45': 'x500UniqueIdentifier',
-  '2.5.4.46': 'dnQualifier', '2.5.4.65': 'pseudonym', '2.5.4.97': 'organizationIdentifier',
-  '1.2.840.113549.1.9.1': 'emailAddress', '1.2.840.113549.1.9.2': 'unstructuredName',
-  '0.9.2342.19200300.100.1.1': 'UID', '0.9.2342.19200300.100.1.25': 'DC',
-  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL', '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-};
+import { OID, OPENSSL_SHORT_NAMES } from './oids.js';
 
 /** OpenSSL's long names (OBJ_nid2ln) of extended key usages, as `-text` prints them. */
 const EKU_LONG: Record<string, string> = {
@@ -81,7 +68,7 @@ export function opensslOneline(nameDer: Uint8Array): string {
       if (!f || f.length < 2 || f[0]!.tag !== 0x06) continue;
       const oid = oidToString(f[0]!.content) ?? '';
       // The attributes of one multi-valued RDN are joined with '+'.
-      out += (first ? '/' : '+') + (SHORT_NAMES[oid] ?? oid) + '=' + onelineValue(f[1]!);
+      out += (first ? '/' : '+') + (OPENSSL_SHORT_NAMES[oid] ?? oid) + '=' + onelineValue(f[1]!);
       first = false;
     }
   }
