@@ -291,7 +291,6 @@ export function App(props: AppProps): React.JSX.Element {
     onKey(input, key);
   });
 
-  const mode = state.mode.kind;
   // The terminal's own width: drawing wider than it wraps every line and scrolls the title off the screen.
   const columns = Math.max(1, state.viewport.columns);
   const lay = currentLayout(state);

@@ -1,5 +1,4 @@
 import React, { useMemo } from 'react';
-import type { Handshake } from '../../model.js';
 import { escapeControl } from '../escape.js';
 import { listColumns, naturalWidths, type ExtraColumn } from '../columns.js';
 import { cell, fit, formatElapsed, handshakeBadge, type Line } from '../format.js';
