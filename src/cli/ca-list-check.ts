@@ -5,12 +5,13 @@
 import { scanCaptures, VERSION } from '../session.js';
 import { CaListNeeds, lintCaList, type Role } from '../trust/index.js';
 import { CertificateFileError, loadCertificates } from '../x509/index.js';
-import { escapeTerminal, renderCaListText } from '../report/index.js';
+import { renderCaListText } from '../report/index.js';
 import type { Verdict } from '../model.js';
 import type { Io } from './args.js';
 import { loadKeys } from './keys.js';
 import type { TrustOptions } from './trust-wiring.js';
 import { UsageError } from './usage-error.js';
+import { reportUnreadable } from './scan-command.js';
 
 export interface CaListOutput {
   text: string;
@@ -47,11 +48,7 @@ export async function runCaList(
     // The session's trust hook sees every finished handshake with the parsed certificates: here it records what
     // the chains need from the list instead of judging them.
     const r = await scanCaptures(captures, { keys, retain: false, judge: (h, certs) => { usage.add(h, certs); return []; } });
-    for (const c of r.captures) {
-      if (!c.error) continue;
-      unreadable = true;
-      io.stderr.write(`certshark: ${escapeTerminal(c.error.startsWith(c.file) ? c.error : `${c.file}: ${c.error}`)}\n`);
-    }
+    if (reportUnreadable(r, io)) unreadable = true;
     summaries = r.captures.map(({ findings: _f, ...c }) => c);
     needs = { ...usage.result(), captures };
   }

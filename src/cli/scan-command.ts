@@ -9,6 +9,7 @@ import {
 } from '../report/index.js';
 import { describeOsError } from '../os-error.js';
 import { UsageError } from './usage-error.js';
+import type { CaptureSummary } from '../model.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
 import type { Io, Values } from './args.js';
@@ -86,14 +87,18 @@ function removeEmptyCopy(inputs: Inputs): void {
 export function reportUnreadable(r: SessionResult, io: Io): boolean {
   let bad = false;
   for (const c of r.captures) {
-    if (c.error) {
-      bad = true;
-      // Reader messages usually start with the file name already.
-      const msg = c.error.startsWith(c.file) ? c.error : `${c.file}: ${c.error}`;
-      io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
-    }
+    const msg = unreadableMessage(c);
+    if (msg === undefined) continue;
+    bad = true;
+    io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
   }
   return bad;
+}
+
+/** Why a capture could not be read, naming it once (reader messages usually start with the file name already). */
+export function unreadableMessage(c: CaptureSummary): string | undefined {
+  if (!c.error) return undefined;
+  return c.error.startsWith(c.file) ? c.error : `${c.file}: ${c.error}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { escapeTerminal } from '../report/index.js';
 import { UsageError } from './usage-error.js';
 import type { Io, Values } from './args.js';
 import { color, displayFilter, handshakeSelector } from './options.js';
-import { cmdScan, scanInputs } from './scan-command.js';
+import { cmdScan, reportUnreadable, scanInputs, unreadableMessage } from './scan-command.js';
 import { openInputs } from './inputs.js';
 
 export function openTty(): NodeJS.ReadStream | undefined {
@@ -75,13 +75,7 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
   const first = await Promise.race([firstBytes.then(() => 'open' as const), scan.then(() => 'done' as const, () => 'done' as const)]);
   if (hint) clearTimeout(hint);
   if (first === 'done') {
-    const r = await scan;
-    const errors = r.captures.filter((c) => c.error);
-    for (const c of errors) {
-      const msg = c.error!.startsWith(c.file) ? c.error! : `${c.file}: ${c.error}`;
-      io.stderr.write(`certshark: ${escapeTerminal(msg)}\n`);
-    }
-    if (errors.length) return 2;
+    if (reportUnreadable(await scan, io)) return 2;
     // Stopped before any byte came (-a duration:, -c): a quiet capture, said in one line, not an interruption.
     if (inputs.stop.signal.aborted) {
       io.stderr.write(`certshark: no capture data arrived: ${escapeTerminal(String(inputs.stop.signal.reason))}\n`);
@@ -115,7 +109,7 @@ export async function cmdView(files: string[], values: Values, io: Io): Promise<
       start: async (listener) => {
         relay.attach(listener);
         const r = await scan;
-        const errors = r.captures.filter((c) => c.error).map((c) => (c.error!.startsWith(c.file) ? c.error! : `${c.file}: ${c.error}`));
+        const errors = r.captures.flatMap((c) => unreadableMessage(c) ?? []);
         if (errors.length) listener.onError?.(errors.join('; '));
         return toScanResult(r);
       },
