@@ -68,7 +68,11 @@ describe('parseCertificate', () => {
     // Length octets claiming more than there is: the inner element overruns its parent.
     const bad = Uint8Array.from(leaf);
     bad[5] = 0xff;
-    expect(() => parseCertificate(bad)).not.toThrow();
+    // parseCertificate turns a decoder exception into an internal-error note: that must not be how it ends.
+    const over = parseCertificate(bad);
+    expect(over.ok).toBe(false);
+    expect(over.info.notes!.join('|')).toMatch(/not an X.509 certificate/);
+    expect(over.info.notes!.join('|')).not.toMatch(/internal error/);
   });
   it('an issuer self-signature that does not verify is not selfSigned', () => {
     const b = Uint8Array.from(root);
@@ -190,6 +194,8 @@ describe('hostile input and loops', () => {
         const b = Uint8Array.from(leaf);
         for (const [i, v] of flips) b[i % b.length] = v;
         const p = parseCertificate(b.subarray(0, b.length - (cut % 40)));
+        // A decoder exception is caught and becomes a note: the bytes must be judged, not crash the decoder.
+        expect((p.info.notes ?? []).filter((n) => /internal error/.test(n))).toEqual([]);
         // Every field a report reads exists whatever the bytes.
         return typeof p.info.sha256 === 'string' && typeof p.info.selfSigned === 'boolean' && Array.isArray(p.info.sans);
       }),
