@@ -8,7 +8,10 @@
  * key types: EVP_PKEY_bits, the public key's size for ML-DSA).
  */
 import type { CertificateInfo } from '../model.js';
-import { bitLength, children, decodeString, OID, OPENSSL_SHORT_NAMES, oidToString, parseCertificate, readTlv, SIG_ALGS, toHex, type ParsedCertificate } from '../x509/index.js';
+import {
+  bitLength, children, decodeString, OID, OPENSSL_SHORT_NAMES, oidToString, parseCertificate, readName, readSpki, SIG_ALGS, toHex,
+  type NameAttribute, type ParsedCertificate,
+} from '../x509/index.js';
 import { pemToDer } from './export.js';
 
 export interface ZeekCertificate {
@@ -87,51 +90,34 @@ function fromParsed(pc: ParsedCertificate): ZeekCertificate {
 }
 
 function keyFields(spki: Uint8Array): Partial<ZeekCertificate> {
-  const s = readTlv(spki);
-  const f = s ? children(s.content) : null;
-  const alg = f && f[0] && f[0].tag === 0x30 ? children(f[0].content) : null;
-  if (!f || !alg || !alg[0] || alg[0].tag !== 0x06 || !f[1] || f[1].tag !== 0x03) return {};
-  const oid = oidToString(alg[0].content) ?? '';
+  const k = readSpki(spki);
+  if (!k) return {};
+  const oid = k.algorithmOid === '?' ? '' : k.algorithmOid;
   const keyAlg = KEY_ALG_LN[oid] ?? oid;
-  const bits = f[1].content.subarray(1);
-  if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
-    const rsa = readTlv(bits);
-    const n = rsa && rsa.tag === 0x30 ? children(rsa.content) : null;
-    if (!n || !n[0] || !n[1]) return { keyAlg, keyType: 'rsa' };
-    return { keyAlg, keyType: 'rsa', keyLength: bitLength(n[0].content), exponent: BigInt('0x' + (toHex(n[1].content) || '0')).toString() };
+  const p = k.parameters;
+  if (k.rsa !== undefined) {
+    if (!k.rsa || !k.rsa.exponent) return { keyAlg, keyType: 'rsa' };
+    return { keyAlg, keyType: 'rsa', keyLength: bitLength(k.rsa.modulus), exponent: BigInt('0x' + (toHex(k.rsa.exponent) || '0')).toString() };
   }
   if (oid === OID.dsa) {
-    const p = alg[1] && alg[1].tag === 0x30 ? children(alg[1].content) : null;
-    return { keyAlg, keyType: 'dsa', keyLength: p && p[0] ? bitLength(p[0].content) : undefined };
+    const d = p && p.tag === 0x30 ? children(p.content) : null;
+    return { keyAlg, keyType: 'dsa', keyLength: d && d[0] ? bitLength(d[0].content) : undefined };
   }
   if (oid === OID.ecPublicKey) {
-    const c = alg[1] && alg[1].tag === 0x06 ? oidToString(alg[1].content) : null;
+    const c = p && p.tag === 0x06 ? oidToString(p.content) : null;
     const known = c ? CURVE_SN[c] : undefined;
     return { keyAlg, keyType: 'ecdsa', curve: known?.[0] ?? c ?? undefined, keyLength: known?.[1] };
   }
   // Other key types: Zeek names the type after the algorithm; OpenSSL's EVP_PKEY_bits is 253 for Ed25519, 456
   // for Ed448 and the size of the public key for ML-DSA.
-  const keyLength = oid === OID.ed25519 ? 253 : oid === OID.ed448 ? 456 : bits.length * 8;
+  const keyLength = oid === OID.ed25519 ? 253 : oid === OID.ed448 ? 456 : k.key.length * 8;
   return { keyAlg, keyType: keyAlg, keyLength };
 }
 
-interface Ava { oid: string; tag: number; content: Uint8Array; raw: Uint8Array }
-
-function rdnsOf(nameDer: Uint8Array): Ava[][] | null {
-  const seq = readTlv(nameDer);
-  const rdns = seq && seq.tag === 0x30 ? children(seq.content) : null;
-  if (!rdns) return null;
-  const out: Ava[][] = [];
-  for (const rdn of rdns) {
-    const set: Ava[] = [];
-    for (const ava of (rdn.tag === 0x31 ? children(rdn.content) : null) ?? []) {
-      const f = ava.tag === 0x30 ? children(ava.content) : null;
-      if (!f || f.length < 2 || f[0]!.tag !== 0x06) continue;
-      set.push({ oid: oidToString(f[0]!.content) ?? '', tag: f[1]!.tag, content: f[1]!.content, raw: f[1]!.raw });
-    }
-    out.push(set);
-  }
-  return out;
+/** The RDNs of a Name, as the one DER reader decodes them; null when the DER is not a Name. */
+function rdnsOf(nameDer: Uint8Array): NameAttribute[][] | null {
+  const r = readName(nameDer);
+  return r.ok ? r.rdns : null;
 }
 
 function commonNames(nameDer: Uint8Array): string[] {

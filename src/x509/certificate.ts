@@ -1,65 +1,15 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import type { Extension, ParsedCertificate, Subtree } from './parsed-certificate.js';
+import { pssParams } from './pss.js';
 import type { CertificateInfo } from '../model.js';
 import { LIMITS } from '../limits.js';
 import {
   bitLength, bytesEqual, children, integerHex, ipToString, oidToString, parseTime, readTlv, smallInt, toHex, type Tlv,
-} from './der.js';
+} from '../der/index.js';
 import { decodeString, nameKey, parseName } from './name.js';
 import { CURVES, EKU_NAMES, KEY_USAGE_BITS, OID, SIG_ALGS } from './oids.js';
+import { readSpki } from './spki.js';
 import { verifySignature } from './verify.js';
-
-export interface Extension {
-  oid: string;
-  critical: boolean;
-  /** extnValue content (the DER inside the OCTET STRING), a view. */
-  value: Uint8Array;
-}
-
-/** A GeneralSubtree base of a name constraint (RFC 5280 §4.2.1.10), in the forms checked here. */
-export type Subtree =
-  | { type: 'dns'; value: string }
-  | { type: 'email'; value: string }
-  | { type: 'ip'; addr: Uint8Array; mask: Uint8Array }
-  | { type: 'dirName'; raw: Uint8Array }
-  | { type: 'uri'; value: string }
-  | { type: 'other'; tag: number };
-
-export interface ParsedCertificate {
-  info: CertificateInfo;
-  /** false when the DER did not parse as a certificate: only info.sha256/sha1/pem/notes are meaningful. */
-  ok: boolean;
-  der: Uint8Array;
-  sha256: string;
-  version: number;
-  /** TBSCertificate element (header included): the signed bytes. Views into `der`. */
-  tbs: Uint8Array;
-  sigAlgOid: string;
-  /** Parameters element of the outer signatureAlgorithm (RSASSA-PSS parameters), when present. */
-  sigAlgParams?: Uint8Array;
-  /** Signature BIT STRING value without the unused-bits octet. */
-  signature: Uint8Array;
-  /** SubjectPublicKeyInfo element. */
-  spki: Uint8Array;
-  subjectRaw: Uint8Array;
-  issuerRaw: Uint8Array;
-  /** Normalised forms of subject/issuer for the fallback comparison (RFC 5280 §7.1). */
-  subjectKey: string;
-  issuerKey: string;
-  notBefore: number;
-  notAfter: number;
-  extensions: Extension[];
-  basicConstraintsPresent: boolean;
-  keyUsagePresent: boolean;
-  ekuPresent: boolean;
-  nameConstraints?: { permitted: Subtree[]; excluded: Subtree[] };
-  /** Public key as a node KeyObject, created on first use; null with keyError when node cannot import it. */
-  keyObject(): KeyObject | null;
-  keyError?: string;
-  /** Signature checks against issuers already done (sha256 of the issuer → result). */
-  sigChecks: Map<string, SigResult>;
-}
-
-export type SigResult = { ok: true } | { ok: false; kind: 'bad' | 'unsupported'; detail: string };
 
 const cache = new Map<string, ParsedCertificate>();
 
@@ -253,47 +203,6 @@ function sigAlgName(oid: string, params?: Uint8Array): string {
   return a.name;
 }
 
-/** RSASSA-PSS-params (RFC 4055 §3.1); defaults SHA-1 / MGF1-SHA-1 / salt 20. */
-export function pssParams(raw?: Uint8Array): { hash: string; mgfHash: string; saltLength: number } | null {
-  const out = { hash: 'sha1', mgfHash: 'sha1', saltLength: 20 };
-  if (!raw) return out;
-  const seq = readTlv(raw);
-  const f = seq && seq.tag === 0x30 ? children(seq.content) : null;
-  if (!f) return null;
-  const hashOf = (algSeq: Uint8Array): string | null => {
-    const s = readTlv(algSeq);
-    const c = s && s.tag === 0x30 ? children(s.content) : null;
-    if (!c || !c[0] || c[0].tag !== 0x06) return null;
-    const oid = oidToString(c[0].content);
-    return (oid && HASHES[oid]) ?? null;
-  };
-  for (const el of f) {
-    if (el.tag === 0xa0) {
-      const h = hashOf(el.content);
-      if (!h) return null;
-      out.hash = h;
-    } else if (el.tag === 0xa1) {
-      const s = readTlv(el.content);
-      const c = s && s.tag === 0x30 ? children(s.content) : null;
-      if (!c || !c[1]) return null;
-      const h = hashOf(c[1].raw);
-      if (!h) return null;
-      out.mgfHash = h;
-    } else if (el.tag === 0xa2) {
-      const n = readTlv(el.content);
-      const v = n && n.tag === 0x02 ? smallInt(n.content) : null;
-      if (v === null) return null;
-      out.saltLength = v;
-    }
-  }
-  return out;
-}
-
-const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.4': 'sha224', '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
 const KEY_TYPES: Record<string, string> = {
   [OID.rsaEncryption]: 'RSA', [OID.rsassaPss]: 'RSA-PSS', [OID.ecPublicKey]: 'EC', [OID.ed25519]: 'Ed25519',
   [OID.ed448]: 'Ed448', [OID.dsa]: 'DSA', '1.3.101.110': 'X25519', '1.3.101.111': 'X448',
@@ -301,24 +210,19 @@ const KEY_TYPES: Record<string, string> = {
 };
 
 function describeKey(spki: Uint8Array, notes: string[]): CertificateInfo['key'] {
-  const s = readTlv(spki);
-  const f = s ? children(s.content) : null;
-  const alg = f && f[0] && f[0].tag === 0x30 ? children(f[0].content) : null;
-  if (!f || !alg || !alg[0] || alg[0].tag !== 0x06 || !f[1] || f[1].tag !== 0x03) {
+  const k = readSpki(spki);
+  if (!k) {
     notes.push('malformed SubjectPublicKeyInfo');
     return { type: 'unknown' };
   }
-  const oid = oidToString(alg[0].content) ?? '?';
+  const oid = k.algorithmOid;
   const type = KEY_TYPES[oid] ?? oid;
-  const bits = f[1].content.subarray(1);
-  if (oid === OID.rsaEncryption || oid === OID.rsassaPss) {
-    const rsa = readTlv(bits);
-    const n = rsa && rsa.tag === 0x30 ? children(rsa.content) : null;
-    if (!n || !n[0] || n[0].tag !== 0x02) { notes.push('malformed RSA public key'); return { type }; }
-    return { type, bits: bitLength(n[0].content) };
+  if (k.rsa !== undefined) {
+    if (!k.rsa) { notes.push('malformed RSA public key'); return { type }; }
+    return { type, bits: bitLength(k.rsa.modulus) };
   }
+  const p = k.parameters;
   if (oid === OID.ecPublicKey) {
-    const p = alg[1];
     const curveOid = p && p.tag === 0x06 ? oidToString(p.content) : null;
     const curve = curveOid ? (CURVES[curveOid] ?? curveOid) : 'explicit parameters';
     const sizes: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521, 'P-192': 192, 'P-224': 224, secp256k1: 256 };
@@ -327,8 +231,8 @@ function describeKey(spki: Uint8Array, notes: string[]): CertificateInfo['key'] 
   if (oid === OID.ed25519) return { type, bits: 256 };
   if (oid === OID.ed448) return { type, bits: 456 };
   if (oid === OID.dsa) {
-    const p = alg[1] && alg[1].tag === 0x30 ? children(alg[1].content) : null;
-    return p && p[0] ? { type, bits: bitLength(p[0].content) } : { type };
+    const d = p && p.tag === 0x30 ? children(p.content) : null;
+    return d && d[0] ? { type, bits: bitLength(d[0].content) } : { type };
   }
   return { type };
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIMITS } from '../limits.js';
-import { children, oidToString, readTlv } from './der.js';
+import { children, oidToString, readTlv } from '../der/index.js';
 import { OID } from './oids.js';
 
 /** A certificate file that cannot be used at all: the CLI prints `message` (one line) and exits 2. */

@@ -1,45 +1,13 @@
-import { children, oidToString, readTlv, toHex } from './der.js';
-import { DN_ATTRS, OID } from './oids.js';
-// One decoder and one RFC 4514 escaping for names, whether they come from a certificate or a CertificateRequest.
-import { decodeString, escapeDnValue } from '../tls/dn.js';
+import { formatName, readName, toHex, type FormattedName } from '../der/index.js';
 
-export { decodeString };
+export { decodeString } from '../der/index.js';
 
-export interface ParsedName {
-  /** RFC 4514 string: RDNs in reverse order of the encoding, comma separated. */
-  text: string;
-  /** Values of the last commonName attribute (the most specific one). */
-  cn?: string;
-  /** Every attribute in encoding order, for callers that compare or display. */
-  attrs: { type: string; value: string }[];
-}
+export type ParsedName = FormattedName;
 
 /** Format a Name (RDNSequence) DER element. Malformed names give text '#<hex>' rather than failing. */
 export function parseName(raw: Uint8Array): ParsedName {
-  const seq = readTlv(raw);
-  const rdns = seq && seq.tag === 0x30 ? children(seq.content) : null;
-  if (!rdns) return { text: '#' + toHex(raw), attrs: [] };
-  const attrs: { type: string; value: string }[] = [];
-  const parts: string[] = [];
-  let cn: string | undefined;
-  for (const rdn of rdns) {
-    const avas = rdn.tag === 0x31 ? children(rdn.content) : null;
-    if (!avas) return { text: '#' + toHex(raw), attrs: [] };
-    const rdnParts: string[] = [];
-    for (const ava of avas) {
-      const f = ava.tag === 0x30 ? children(ava.content) : null;
-      if (!f || f.length < 2 || f[0]!.tag !== 0x06) return { text: '#' + toHex(raw), attrs: [] };
-      const oid = oidToString(f[0]!.content) ?? '?';
-      const type = DN_ATTRS[oid] ?? oid;
-      const str = decodeString(f[1]!.tag, f[1]!.content);
-      const value = str ?? '#' + toHex(f[1]!.raw);
-      attrs.push({ type, value });
-      if (oid === OID.commonName && str !== null) cn = str;
-      rdnParts.push(`${type}=${str === null ? value : escapeDnValue(value)}`);
-    }
-    parts.push(rdnParts.join('+'));
-  }
-  return { text: parts.reverse().join(','), cn, attrs };
+  const r = readName(raw);
+  return r.ok ? formatName(r.rdns) : { text: '#' + toHex(raw), attrs: [] };
 }
 
 /**

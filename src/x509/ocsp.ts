@@ -1,4 +1,4 @@
-import { children, integerHex, oidToString, parseTime, readTlv, type Tlv } from './der.js';
+import { children, integerHex, oidToString, parseTime, readTlv, type Tlv } from '../der/index.js';
 import { OID } from './oids.js';
 
 export interface OcspSingle {

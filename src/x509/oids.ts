@@ -107,8 +107,8 @@ export const KEY_USAGE_BITS = [
   'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
 ] as const;
 
-/** Attribute types with RFC 4514 §3 short names: the table src/tls formats CertificateRequest names with. */
-export { DN_ATTRIBUTE_NAMES as DN_ATTRS } from '../tls/dn.js';
+/** Attribute types with RFC 4514 §3 short names: the one table every name is formatted with (src/der). */
+export { DN_ATTRIBUTE_NAMES as DN_ATTRS } from '../der/index.js';
 
 /** OpenSSL's short names (OBJ_nid2sn) for name attributes, as `openssl x509 -text` and Zeek's logs print
  * them; an attribute OpenSSL does not know prints as its OID. */

@@ -1,6 +1,6 @@
 import { LIMITS } from '../limits.js';
-import type { ParsedCertificate, SigResult } from './certificate.js';
-import { bytesEqual } from './der.js';
+import type { ParsedCertificate, SigResult } from './parsed-certificate.js';
+import { bytesEqual } from '../der/index.js';
 import { verifySignature } from './verify.js';
 
 /** Where chain building may look for issuers besides the presented certificates (src/trust's TrustStore). */

@@ -10,8 +10,8 @@
  * signature bytes, and extensions other than basic constraints, key usage, extended key usage, subject and
  * authority key identifiers, subject alternative names and authority information access.
  */
-import type { ParsedCertificate } from './certificate.js';
-import { children, oidToString, readTlv, toHex, type Tlv } from './der.js';
+import type { ParsedCertificate } from './parsed-certificate.js';
+import { children, oidToString, readTlv, toHex, type Tlv } from '../der/index.js';
 import { OID, OPENSSL_SHORT_NAMES } from './oids.js';
 
 /** OpenSSL's long names (OBJ_nid2ln) of extended key usages, as `-text` prints them. */

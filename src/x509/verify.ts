@@ -1,6 +1,6 @@
 import { constants, verify as nodeVerify } from 'node:crypto';
-import type { ParsedCertificate, SigResult } from './certificate.js';
-import { pssParams } from './certificate.js';
+import type { ParsedCertificate, SigResult } from './parsed-certificate.js';
+import { pssParams } from './pss.js';
 import { SIG_ALGS } from './oids.js';
 
 /**
