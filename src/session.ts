@@ -8,12 +8,12 @@ import { FlowTracker } from './tcp/index.js';
 import { createTlsConsumer, HandshakeMemo, IsoTime } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
-import { parseCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
+import { parseOwnedCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
 import type { CaptureRecord, CaptureStream } from './capture/types.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
 import { addNote } from './model.js';
 import { LIMITS } from './limits.js';
-import { CertificateConsistency } from './trust/index.js';
+import { CertificateConsistency, JudgementMemo } from './trust/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -22,8 +22,9 @@ export interface SessionOptions {
   /**
    * Verdicts for a finished handshake (src/trust); when absent handshakes carry no verdicts. With the paths the
    * chains were judged on, a listener with onTrustPaths gets them and the trust-store certificates on them.
+   * `memo` is the session's: what judging its handshakes shares (the same chains come back in every handshake).
    */
-  judge?: (h: Handshake, certs: Map<string, ParsedCertificate>) => Verdict[] | Judgement;
+  judge?: (h: Handshake, certs: Map<string, ParsedCertificate>, memo: JudgementMemo) => Verdict[] | Judgement;
   listener?: ScanListener;
   /** Minimum interval between listener batches. */
   batchMs?: number;
@@ -55,7 +56,7 @@ export interface Judgement {
 }
 
 export interface SessionResult extends ScanResult {
-  /** Parsed certificates by SHA-256, for the trust engine and `check`. */
+  /** The session's certificate store: every certificate of its captures parsed once, by SHA-256. */
   parsed: Map<string, ParsedCertificate>;
 }
 
@@ -121,6 +122,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   // handshakes of many flows start within the same second: formatted once.
   const memo = new HandshakeMemo();
   const isoTime = new IsoTime();
+  const judgementMemo = new JudgementMemo();
   let handshakeCount = 0;
   const certInfo = (sha: string) => parsed.get(sha)?.info;
 
@@ -173,14 +175,15 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
         h.capture = ci;
         for (const [sha, der] of ders) {
           if (parsed.has(sha)) continue;
-          const p = parseCertificate(der);
+          // The TLS stage hashed and copied each DER once (HandshakeMemo): the certificate is parsed on that copy.
+          const p = parseOwnedCertificate(der, sha);
           parsed.set(sha, p);
           certificates.push(p.info);
           pendingCerts.push(p.info);
         }
         if (opts.judge) {
           try {
-            const j = opts.judge(h, parsed);
+            const j = opts.judge(h, parsed, judgementMemo);
             if (Array.isArray(j)) h.verdicts = j;
             else {
               h.verdicts = j.verdicts;

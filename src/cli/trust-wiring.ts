@@ -1,7 +1,7 @@
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
 import {
   TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, compileAuthPattern, testAuthPattern, PatternError,
-  type AuthPatternResult, type ExpresswayRules, type HandshakeJudgement, type TrustContext, type Profile,
+  type AuthPatternResult, type ExpresswayRules, type HandshakeJudgement, type JudgementMemo, type TrustContext, type Profile,
 } from '../trust/index.js';
 import { CertificateFileError, loadCertificates, parseCertificate, type ParsedCertificate } from '../x509/index.js';
 import { BADGE, escapeTerminal as esc, paint } from '../report/index.js';
@@ -26,7 +26,7 @@ export interface TrustOptions {
 
 export interface Trust {
   /** Verdicts and the path each chain was judged on (the interactive view shows the chain as built). */
-  judge: (h: Handshake, certs: Map<string, ParsedCertificate>) => HandshakeJudgement;
+  judge: (h: Handshake, certs: Map<string, ParsedCertificate>, memo?: JudgementMemo) => HandshakeJudgement;
   /** Remarks about the trust store itself (unreadable entries, duplicate subjects) as one-line notes. */
   storeNotes: string[];
   storeVerdicts: Verdict[];
@@ -55,7 +55,7 @@ export async function buildTrust(o: TrustOptions): Promise<Trust> {
   const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway, offline: o.offline };
   const storeVerdicts = store.verdicts();
   const storeNotes = [...store.notes.map((n) => `trust store: ${n}`), ...storeVerdicts.map((v) => `trust store: ${v.message}`)];
-  return { judge: (h, certs) => judgeHandshakeWithPaths(h, certs, ctx), storeNotes, storeVerdicts, ctx };
+  return { judge: (h, certs, memo) => judgeHandshakeWithPaths(h, certs, ctx, memo), storeNotes, storeVerdicts, ctx };
 }
 
 export interface CheckOutput {

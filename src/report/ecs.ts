@@ -15,7 +15,7 @@ import type { CertificateInfo, Handshake } from '../model.js';
 import { parseCertificate, parseName } from '../x509/index.js';
 import { pemToDer } from './export.js';
 import { worstSeverity } from './severity.js';
-import { zeekCertificate } from './zeek-x509.js';
+import { zeekOfParsed } from './zeek-x509.js';
 
 /** The ECS release whose field reference (generated/csv/fields.csv) the events follow. */
 export const ECS_VERSION = '8.12.0';
@@ -82,7 +82,7 @@ function x509(c: CertificateInfo): Obj {
   const der = pemToDer(c.pem);
   const pc = parseCertificate(der);
   if (!pc.ok) return {};
-  const z = zeekCertificate(c);
+  const z = zeekOfParsed(pc);
   return {
     subject: nameFields(pc.subjectRaw, c.subject),
     issuer: nameFields(pc.issuerRaw, c.issuer),

@@ -54,15 +54,16 @@ const CURVE_SN: Record<string, [string, number]> = {
   '1.3.36.3.3.2.8.1.1.13': ['brainpoolP512r1', 512],
 };
 
-/** The Zeek view of a certificate of the model (parsed again from its PEM: the parse is cached by SHA-256). */
+/** The Zeek view of a certificate of the model (parsed again from its PEM; writers keep the views they need). */
 export function zeekCertificate(info: CertificateInfo): ZeekCertificate {
   const der = info.pem ? pemToDer(info.pem) : null;
   const pc = der ? parseCertificate(der) : null;
   if (!pc || !pc.ok) return { hostNames: [] };
-  return fromParsed(pc);
+  return zeekOfParsed(pc);
 }
 
-function fromParsed(pc: ParsedCertificate): ZeekCertificate {
+/** The Zeek view of a parsed certificate. */
+export function zeekOfParsed(pc: ParsedCertificate): ZeekCertificate {
   const info = pc.info;
   const z: ZeekCertificate = {
     version: pc.version,

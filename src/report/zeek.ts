@@ -88,6 +88,8 @@ export interface ZeekOptions {
 
 /** Zeek's X509::known_log_certs_maximum_size: past it, certificates are logged again rather than remembered. */
 const KNOWN_CERTS_MAX = 1_000_000;
+/** Certificate views a writer keeps; past it they are made again. */
+const VIEWS_MAX = 20_000;
 
 export interface ZeekLines {
   ssl: string;
@@ -96,6 +98,8 @@ export interface ZeekLines {
 
 export class ZeekLogWriter {
   private readonly known = new Set<string>();
+  /** The Zeek view of each certificate, made once per writer (the same chains come back in every handshake). */
+  private readonly views = new Map<string, ZeekCertificate>();
   private readonly dedup: boolean;
   constructor(opts: ZeekOptions = {}) {
     this.dedup = opts.dedupX509 !== false;
@@ -107,12 +111,13 @@ export class ZeekLogWriter {
 
   handshake(h: Handshake, cert: (sha256: string) => CertificateInfo | undefined): ZeekLines {
     let x509 = '';
-    const views = new Map<string, ZeekCertificate>();
+    const views = this.views;
     const view = (sha: string) => {
       let v = views.get(sha);
       if (!v) {
         const info = cert(sha);
         v = info ? zeekCertificate(info) : { hostNames: [] };
+        if (views.size >= VIEWS_MAX) views.clear();
         views.set(sha, v);
       }
       return v;

@@ -196,7 +196,8 @@ export class CaListNeeds {
       // A list entry with this subject that is not the CA needed (another key): on an Expressway it takes its place.
       const twin = this.lint.store.bySubjectKey(subjectKey).find((c) => c.sha256 !== id.sha256);
       m = { subject, ...id, required, neededBy: [], handshakes: [], moreHandshakes: 0, count: 0 };
-      if (twin) m.shadowedBy = this.lint.parsed.indexOf(twin) + 1;
+      // The trust store parsed its own copy: the entry is found by hash.
+      if (twin) m.shadowedBy = this.lint.parsed.findIndex((p) => p.sha256 === twin.sha256) + 1;
       this.missing.set(key, m);
     }
     if (required) m.required = true;

@@ -6,6 +6,9 @@ import { checkHostname, dnsWithin, emailWithin, ipBytes } from './names.js';
 import type { ExpresswayRules } from './expressway.js';
 import { roleChecks } from './role.js';
 import type { TrustStore } from './store.js';
+import type { ChainJudgement } from './judgement-memo.js';
+
+export type { ChainJudgement } from './judgement-memo.js';
 import { aiaFetchNote } from './aia.js';
 import { certName, clean, days, issuerName, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
@@ -32,12 +35,6 @@ function sourceWords(ctx: TrustContext): { sentIn: string; sent: string; when: s
   return { sentIn: 'in the files given', sent: 'file', when };
 }
 
-/** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
-export interface ChainJudgement {
-  verdicts: Verdict[];
-  path?: Path;
-  leaf?: ParsedCertificate;
-}
 
 const WARN_DAYS = 30;
 const WEAK_SIG = /md2|md5|sha1|SHA1/;

@@ -1,6 +1,7 @@
 import type { Handshake, Verdict } from '../model.js';
 import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate, type PathElement } from '../x509/index.js';
-import { judgePresented, type ChainJudgement, type TrustContext } from './chain.js';
+import { judgePresented, type TrustContext } from './chain.js';
+import type { ChainJudgement, JudgementMemo } from './judgement-memo.js';
 import type { VerdictCode } from './codes.js';
 import { badCertificateHint, clientCertificateFix } from './expressway.js';
 import { weighEvidence } from './evidence.js';
@@ -107,8 +108,8 @@ export function ocspVerdicts(derB64: string, leaf: ParsedCertificate | undefined
  * evidence (alerts, CertificateRequest, stapled OCSP, encryption, capture gaps). `certs` maps SHA-256 to the
  * parsed certificate; a SHA-256 missing from it is reported as unparsable.
  */
-export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext): Verdict[] {
-  return judgeHandshakeWithPaths(h, certs, ctx).verdicts;
+export function judgeHandshake(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext, memo?: JudgementMemo): Verdict[] {
+  return judgeHandshakeWithPaths(h, certs, ctx, memo).verdicts;
 }
 
 export interface HandshakeJudgement {
@@ -121,8 +122,11 @@ export interface HandshakeJudgement {
   paths: Partial<Record<Role, readonly PathElement[]>>;
 }
 
-/** judgeHandshake, plus the path each chain was judged on. */
-export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext): HandshakeJudgement {
+/**
+ * judgeHandshake, plus the path each chain was judged on. `memo`: what the handshakes of the judging session share
+ * (its session makes one); without it every chain is judged afresh.
+ */
+export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext, memo?: JudgementMemo): HandshakeJudgement {
   const out: Verdict[] = [];
   const chosen: HandshakeJudgement['paths'] = {};
   const atMs = ctx.at instanceof Date ? ctx.at.getTime() : ctx.at === 'now' ? Date.now() : h.ts * 1000;
@@ -135,7 +139,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
     const shas = role === 'server' ? h.serverChain : h.clientChain;
     if (shas.length === 0) continue;
     const chain = shas.map(get);
-    const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip });
+    const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip }, memo);
     paths[role] = j;
     if (j.path) chosen[role] = j.path.elements;
     if (j.leaf) leaves[role] = j.leaf;
@@ -158,7 +162,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
       ctx.profile === 'expressway'
         ? clientCertificateFix(expresswayRulesOf(ctx))
         : 'Install on the client a certificate issued by one of the listed CAs (with its private key), or upload the CA of the client certificates to the server.'));
-  } else if (cr && h.clientChain.length && cr.authorities.length && !clientChainAccepted(cr.authorities, paths.client!, () => h.clientChain.map(get))) {
+  } else if (cr && h.clientChain.length && cr.authorities.length && !clientChainAccepted(cr.authorities, paths.client!, () => h.clientChain.map(get), memo)) {
     const leaf = leaves.client;
     out.push(verdict('client-cert-not-in-accepted-cas', 'client', `The client certificate ${leaf ? certName(leaf) : ''} does not lead to any CA the server listed as accepted (${cr.authorities.map(clean).join('; ')}).`,
       'Use a client certificate issued by one of the listed CAs, or add its issuing CA to the server\'s trusted CA list.'));
@@ -180,16 +184,12 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
   return { verdicts: weighEvidence(out, h, ctx), paths: chosen };
 }
 
-/**
- * Whether a client chain leads to one of the CAs a CertificateRequest lists. Both come back unchanged in every
- * handshake of the same client and server (the TLS stage shares the decoded request, the chain judgement is
- * cached), so the answer is kept per (CA list, chain judgement).
- */
-const acceptedCache = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
-
-function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, chain: () => ParsedCertificate[]): boolean {
-  let m = acceptedCache.get(authorities);
-  if (!m) acceptedCache.set(authorities, (m = new WeakMap()));
+function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, chain: () => ParsedCertificate[], memo?: JudgementMemo): boolean {
+  let m = memo?.accepted.get(authorities);
+  if (!m) {
+    m = new WeakMap<ChainJudgement, boolean>();
+    memo?.accepted.set(authorities, m);
+  }
   let ok = m.get(j);
   if (ok === undefined) {
     const keys = new Set(authorities.map(nameKey));
@@ -200,14 +200,6 @@ function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, 
   return ok;
 }
 
-/**
- * Chain judgements per trust store, keyed by everything a judgement depends on: the chain, the role, the profile,
- * the name checked, the server address, the day of judgement (messages count days) and where that moment falls in
- * each presented certificate's validity. A capture with thousands of handshakes of the same peers judges each
- * distinct chain once. (A trust-store certificate expiring on the very day of the capture is the one case this
- * does not tell apart hour by hour.)
- */
-const judgementCache = new WeakMap<object, Map<string, ChainJudgement>>();
 const JUDGEMENT_CACHE_ENTRIES = 10_000;
 const DAY_MS = 86_400_000;
 const SOON_MS = 30 * DAY_MS;
@@ -217,6 +209,7 @@ function judgePresentedCached(
   role: Role,
   ctx: TrustContext,
   opts: { captureSeconds?: number; sni?: string; serverIp?: string },
+  memo: JudgementMemo | undefined,
 ): ChainJudgement {
   const atMs = (ctx.at as Date).getTime();
   const x = ctx.profile === 'expressway' ? expresswayRulesOf(ctx) : undefined;
@@ -225,8 +218,8 @@ function judgePresentedCached(
     const state = atMs < c.notBefore ? 'b' : atMs > c.notAfter ? 'a' : c.notAfter - atMs < SOON_MS ? 's' : 'v';
     key += `|${c.sha256}${state}`;
   }
-  let cache = judgementCache.get(ctx.store);
-  if (!cache) judgementCache.set(ctx.store, (cache = new Map()));
+  const cache = memo?.chains;
+  if (!cache) return judgePresented(chain, role, ctx, opts);
   const hit = cache.get(key);
   if (hit) return hit;
   const j = judgePresented(chain, role, ctx, opts);

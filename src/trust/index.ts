@@ -15,6 +15,7 @@ export { lintCaList, CaListNeeds, type CaListLint, type CaListEntry, type CaList
 export { compileAuthPattern, testAuthPattern, PatternError, type AuthPatternResult } from './auth-pattern.js';
 export { checkHostname, matchDnsName, normalizeHost } from './names.js';
 export type { TrustContext } from './chain.js';
+export { JudgementMemo } from './judgement-memo.js';
 export type { Profile, Role } from './words.js';
 export { expresswayRules, ACCEPTED_VERSIONS, type ExpresswayRules } from './expressway.js';
 export { CHROME_ROOT_POLICY, CA_CUTOFFS } from './eku-sunset.js';

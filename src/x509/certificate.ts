@@ -2,7 +2,6 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Extension, ParsedCertificate, Subtree } from './parsed-certificate.js';
 import { pssParams } from './pss.js';
 import type { CertificateInfo } from '../model.js';
-import { LIMITS } from '../limits.js';
 import {
   bitLength, bytesEqual, children, integerHex, ipToString, oidToString, parseTime, readTlv, smallInt, toHex, type Tlv,
 } from '../der/index.js';
@@ -11,8 +10,6 @@ import { CURVES, EKU_NAMES, KEY_USAGE_BITS, OID, SIG_ALGS } from './oids.js';
 import { readSpki } from './spki.js';
 import { verifySignature } from './verify.js';
 
-const cache = new Map<string, ParsedCertificate>();
-
 function pemOf(der: Uint8Array): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
@@ -20,33 +17,26 @@ function pemOf(der: Uint8Array): string {
 }
 
 /**
- * Parse a DER certificate, once per SHA-256 (DESIGN.md: parse each unique certificate once). The DER is copied
- * (the caller's buffer may be a reused capture chunk). Never throws: a DER that is not a certificate gives
- * ok:false with a note.
+ * Parse a DER certificate. Never throws: a DER that is not a certificate gives ok:false with a note. The DER is
+ * copied (the caller's buffer may be a reused capture chunk). Each caller keeps what it parsed (the session's
+ * certificate store, a trust store): nothing is cached here.
  */
 export function parseCertificate(input: Uint8Array): ParsedCertificate {
-  const sha256 = createHash('sha256').update(input).digest('hex');
-  const hit = cache.get(sha256);
-  if (hit) return hit;
   const der = Uint8Array.from(input);
-  let pc: ParsedCertificate;
-  try {
-    pc = parseUncached(der, sha256);
-  } catch (e) {
-    // A bug in a decoder must not take down the run: the certificate becomes unparsable with a note.
-    pc = failed(der, sha256, `internal error while parsing: ${(e as Error).message}`);
-  }
-  if (cache.size >= LIMITS.certificateCacheEntries) {
-    const first = cache.keys().next().value;
-    if (first !== undefined) cache.delete(first);
-  }
-  cache.set(sha256, pc);
-  return pc;
+  return parseOwnedCertificate(der, createHash('sha256').update(der).digest('hex'));
 }
 
-/** Drop every cached certificate (tests, long-lived sessions). */
-export function clearCertificateCache(): void {
-  cache.clear();
+/**
+ * parseCertificate for bytes the caller hands over and keeps unchanged, with their SHA-256 (hex): the session
+ * passes the TLS stage's kept copy and hash, so neither the copy nor the hash is made a second time.
+ */
+export function parseOwnedCertificate(der: Uint8Array, sha256: string): ParsedCertificate {
+  try {
+    return parseUncached(der, sha256);
+  } catch (e) {
+    // A bug in a decoder must not take down the run: the certificate becomes unparsable with a note.
+    return failed(der, sha256, `internal error while parsing: ${(e as Error).message}`);
+  }
 }
 
 function failed(der: Uint8Array, sha256: string, note: string): ParsedCertificate {

@@ -1,9 +1,10 @@
 /**
- * src/x509: DER → certificate view (parsed once per SHA-256), certificate file loading, chain path building,
- * signature checks, stapled OCSP decoding. Certificates are decoded with the bounds-checked DER reader of src/der
- * (no exception escapes on hostile bytes); signatures are checked with node:crypto.
+ * src/x509: DER → certificate view (kept by whoever parsed it: the session's certificate store, a trust store),
+ * certificate file loading, chain path building, signature checks, stapled OCSP decoding. Certificates are decoded
+ * with the bounds-checked DER reader of src/der (no exception escapes on hostile bytes); signatures are checked with
+ * node:crypto.
  */
-export { parseCertificate, clearCertificateCache } from './certificate.js';
+export { parseCertificate, parseOwnedCertificate } from './certificate.js';
 export { pssParams } from './pss.js';
 export type { ParsedCertificate, Extension, Subtree, SigResult } from './parsed-certificate.js';
 export { verifySignature } from './verify.js';

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildPaths, CertificateFileError, loadCertificates, parseCertificate, type AnchorSource,
+  buildPaths, CertificateFileError, loadCertificates, parseCertificate, parseOwnedCertificate, type AnchorSource,
 } from '../../src/x509/index.js';
 import { judgeChain, TrustStore } from '../../src/trust/index.js';
 import { CAPTURE, cert, ecKeys, EKU, KU, rsaKeys, toPem, type Keys } from '../trust/pki.js';
@@ -55,8 +56,20 @@ describe('parseCertificate', () => {
     const r = parseCertificate(root).info;
     expect(r).toMatchObject({ isCA: true, pathLen: 1, selfSigned: true, key: { type: 'RSA', bits: 2048 }, signatureAlgorithm: 'sha256WithRSAEncryption' });
   });
-  it('parses each unique certificate once (cache by SHA-256)', () => {
-    expect(parseCertificate(Uint8Array.from(leaf))).toBe(parseCertificate(leaf));
+  it('copies and hashes what it is given; an owned DER with its hash is neither copied nor hashed again', () => {
+    const input = Uint8Array.from(leaf);
+    const p = parseCertificate(input);
+    expect(p.der).not.toBe(input);
+    input.fill(0); // a capture chunk reused by the reader
+    expect(p.info.subject).toBe('CN=host.example.com');
+    expect(p.sha256).toBe(createHash('sha256').update(leaf).digest('hex'));
+    // Nothing is cached here: each owner (the session's store, a trust store) keeps what it parsed.
+    expect(parseCertificate(leaf)).not.toBe(parseCertificate(leaf));
+    const kept = Uint8Array.from(leaf);
+    const o = parseOwnedCertificate(kept, p.sha256);
+    expect(o.der).toBe(kept);
+    expect(o.sha256).toBe(p.sha256);
+    expect(o.info).toEqual(p.info);
   });
   it('never throws on hostile bytes: garbage, truncation, every prefix', () => {
     const g = parseCertificate(Uint8Array.from([1, 2, 3]));

@@ -1,0 +1,26 @@
+import type { Verdict } from '../model.js';
+import type { ParsedCertificate, Path } from '../x509/index.js';
+
+/** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
+export interface ChainJudgement {
+  verdicts: Verdict[];
+  path?: Path;
+  leaf?: ParsedCertificate;
+}
+
+/**
+ * What judging the handshakes of one session shares, owned by that session (src/session.ts makes one and hands it
+ * to its judge), never module-level: two sessions in one process never see each other's.
+ * - Whether a client chain leads to one of the CAs a CertificateRequest lists: both come back unchanged in every
+ *   handshake of the same client and server (the TLS stage shares the decoded request, the chain judgement is
+ *   cached), so the answer is kept per (CA list, chain judgement).
+ * - Chain judgements, keyed by everything a judgement depends on besides the context's trust store: the chain, the
+ *   role, the profile, the name checked, the server address, the day of judgement (messages count days) and where
+ *   that moment falls in each presented certificate's validity. A capture with thousands of handshakes of the same
+ *   peers judges each distinct chain once. (A trust-store certificate expiring on the very day of the capture is
+ *   the one case this does not tell apart hour by hour.) One memo per judging context (one trust store).
+ */
+export class JudgementMemo {
+  readonly accepted = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
+  readonly chains = new Map<string, ChainJudgement>();
+}
