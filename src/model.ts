@@ -2,6 +2,8 @@
  * The data model shared by every stage (DESIGN.md "Data model"). Field names are part of the JSON contract of
  * `scan --json`: add fields freely, rename none.
  */
+// The code table is a leaf module (it imports nothing): the model names its union, as it names Severity.
+import type { VerdictCode } from './trust/codes.js';
 
 export interface Endpoint {
   ip: string;
@@ -137,7 +139,8 @@ export interface CertificateInfo {
 export type Severity = 'ok' | 'info' | 'warning' | 'error';
 
 export interface Verdict {
-  code: string;
+  /** One of the stable codes of src/trust/codes.ts (the JSON contract: added freely, never renamed). */
+  code: VerdictCode;
   severity: Severity;
   /** 'server' | 'client' for a chain-level verdict, or a certificate's sha256, or 'handshake'. */
   subject: string;
@@ -222,12 +225,37 @@ export interface ScanProgress {
   handshakes: number;
 }
 
-/** The path each side's chain of one handshake was judged on, leaf first, as SHA-256: sent and trust-store ones. */
+/** One certificate of a judged path: sent in the handshake (its position in the Certificate message) or added
+ *  from the trust store. A certificate both sent and in the store counts as sent: that is what the peer did. */
+export interface PathCertificate {
+  sha256: string;
+  source: 'wire' | 'store';
+  wireIndex?: number;
+}
+
+/**
+ * Where a judged path stops short of a trust anchor or a self-signed root: the issuer it needs next (its CN, else
+ * its DN) and why it is not there: `missing-intermediate` (the sender's own issuer was neither sent nor in the
+ * store), `untrusted-root` (the CA at the top of what was found is not trusted, or, on an Expressway, the root
+ * above a trusted CA is not in the list), `not-sent` (no judgement says more: trust not judged, or too deep).
+ */
+export interface MissingLink {
+  issuer: string;
+  reason: 'missing-intermediate' | 'untrusted-root' | 'not-sent';
+}
+
+/** The chain trust built for one side (src/trust chose it among every path it found), leaf first. */
+export interface ChainPath {
+  certificates: PathCertificate[];
+  missing?: MissingLink;
+}
+
+/** The path each side's chain of one handshake was judged on: sent and trust-store certificates, the missing link. */
 export interface TrustPaths {
   /** Handshake.id */
   id: number;
-  server?: string[];
-  client?: string[];
+  server?: ChainPath;
+  client?: ChainPath;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
 import { parseOwnedCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
 import type { CaptureRecord, CaptureStream } from './capture/types.js';
-import type { CaptureSummary, CertificateInfo, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
+import type { CaptureSummary, CertificateInfo, ChainPath, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
 import { addNote } from './model.js';
 import { LIMITS } from './limits.js';
 import { CertificateConsistency, JudgementMemo } from './trust/index.js';
@@ -52,7 +52,10 @@ export interface SessionOptions {
 
 export interface Judgement {
   verdicts: Verdict[];
+  /** The path each side's chain was judged on, with the parsed certificates (the trust-store ones are reported). */
   paths?: Partial<Record<Side, readonly PathElement[]>>;
+  /** The same paths as the model carries them (ScanListener.onTrustPaths): sources and the missing link. */
+  chosen?: Partial<Record<Side, ChainPath>>;
 }
 
 export interface SessionResult extends ScanResult {
@@ -94,20 +97,13 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   let pendingPaths: TrustPaths[] = [];
   let pendingStore: CertificateInfo[] = [];
   const storeReported = new Set<string>();
-  // Handshakes of the same chain share one judged path: its SHA-256 list is made once.
-  const pathShas = new WeakMap<readonly PathElement[], string[]>();
-  const shasOf = (els: readonly PathElement[]): string[] => {
-    let l = pathShas.get(els);
-    if (!l) pathShas.set(els, (l = els.map((e) => e.cert.sha256)));
-    return l;
-  };
-  const notePaths = (h: Handshake, paths: Partial<Record<Side, readonly PathElement[]>>) => {
+  const notePaths = (h: Handshake, j: Judgement) => {
     const tp: TrustPaths = { id: h.id };
     for (const side of ['server', 'client'] as const) {
-      const els = paths[side];
-      if (!els) continue;
-      tp[side] = shasOf(els);
-      for (const e of els) {
+      // The trust engine's chosen path, as the model carries it (shared by the handshakes of the same chain).
+      const chosen = j.chosen?.[side];
+      if (chosen) tp[side] = chosen;
+      for (const e of j.paths?.[side] ?? []) {
         const sha = e.cert.sha256;
         if (e.source !== 'store' || parsed.has(sha) || storeReported.has(sha)) continue;
         storeReported.add(sha);
@@ -187,7 +183,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
             if (Array.isArray(j)) h.verdicts = j;
             else {
               h.verdicts = j.verdicts;
-              if (j.paths && listener?.onTrustPaths && listener.onHandshakes) notePaths(h, j.paths);
+              if ((j.paths || j.chosen) && listener?.onTrustPaths && listener.onHandshakes) notePaths(h, j);
             }
           } catch (e) {
             addNote(h.notes, `trust evaluation failed: ${(e as Error).message}`, LIMITS.notesPerObject);

@@ -1,6 +1,6 @@
 /** The texts `--help` prints: the overview, and one per command (`certshark scan --help`). */
 import { VERSION } from '../session.js';
-import { DEFAULT_WINDOW_S, filterFieldLines } from '../report/index.js';
+import { compareFindingLines, DEFAULT_WINDOW_S, filterFieldLines } from '../report/index.js';
 
 const TRUST_OPTIONS = `trust options (scan, export, the view, check):
   --ca PATH              add trusted CAs: PEM/DER file, PEM bundle, PKCS#7 (.p7b) or a folder (repeatable)
@@ -147,12 +147,7 @@ same TLS session passed both (addresses and ports may differ through NAT), else 
 time within the window, on B's clock corrected by the offset the random-matched pairs show. Each pair is same or
 changed (which chain, which certificate); a handshake seen at one end only is only-a or only-b with the likely
 reason. Findings over all pairs:
-  tls-interception        a device between the points terminated TLS and re-signed the server's certificate with
-                          a CA the server side never sent (named in the message)
-  tls-terminated-in-path  sessions terminated and re-originated between the points (randoms differ), the chains
-                          unchanged: a load balancer or proxy holding the server's certificate
-  chain-altered-in-path   the same session (random matches) with a different chain: a capture or device fault
-  clock-offset            the two captures' clocks differ by more than the window
+${compareFindingLines()}
 Every verdict of scan still applies to each side's handshakes. On a terminal both captures open in the interactive
 view as one list, with a Seen column (A=B#5 same, B=A#1 CHANGED, A only); piped or with --json, the report.
 

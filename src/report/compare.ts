@@ -5,6 +5,7 @@
  * and certificates in, pairs and findings out.
  */
 import type { CertificateInfo, Handshake, Severity, Side, Verdict } from '../model.js';
+import { COMPARE_FINDING_CODES, type CompareFindingCode } from './compare-codes.js';
 
 export type PairMatch = 'client-random' | 'sni-time';
 export type PairResult = 'same' | 'changed' | 'only-a' | 'only-b';
@@ -36,7 +37,8 @@ export interface ComparePair {
   delay?: number;
 }
 
-export interface CompareFinding extends Verdict {
+export interface CompareFinding extends Omit<Verdict, 'code'> {
+  code: CompareFindingCode;
   /** Indexes into Comparison.pairs of the pairs the finding is about. */
   pairs: number[];
 }
@@ -284,7 +286,7 @@ function findingsOf(
     const fix = pinned.length
       ? `on the traversal zone and SIP-TLS paths mutual TLS cannot pass an inspecting device: exempt ports ${PINNED_PORTS.join('/')} (seen here: ${pinned.join(', ')}) from decryption on it, or trust the inspection CA (${issuer}) on the clients where policy allows`
       : `exempt this traffic from decryption on the inspecting device, or trust the inspection CA (${issuer}) on the clients where policy allows`;
-    findings.push({ code: 'tls-interception', severity: 'error', subject: 'compare', message: msg, fix, pairs: g.pairs });
+    findings.push({ code: 'tls-interception', severity: COMPARE_FINDING_CODES['tls-interception'].severity, subject: 'compare', message: msg, fix, pairs: g.pairs });
   }
 
   // Terminated but not re-signed by an unknown CA: a proxy or load balancer holding the server's certificate.
@@ -302,7 +304,7 @@ function findingsOf(
     if (unseen) what.push(`${unseen} could not be compared: the certificates travelled encrypted (TLS 1.3; give --keylog with the secrets of both sessions)`);
     const msg = `${terminated.length} handshake${terminated.length === 1 ? '' : 's'} at A (${ids(idsA)}) paired with B by name and time only: their ClientHello randoms differ, so the TLS sessions were terminated between the capture points and a new one was opened to the server; ${what.join('; ')}`;
     findings.push({
-      code: 'tls-terminated-in-path', severity: changed ? 'warning' : 'info', subject: 'compare', message: msg,
+      code: 'tls-terminated-in-path', severity: changed ? 'warning' : COMPARE_FINDING_CODES['tls-terminated-in-path'].severity, subject: 'compare', message: msg,
       fix: 'mutual TLS (a traversal zone, SIP-TLS) ends at that device: the client certificate the server sees is the device\'s, if any; exempt the path from termination if the peers must authenticate each other',
       pairs: terminated.map(([, i]) => i),
     });
@@ -313,7 +315,7 @@ function findingsOf(
   if (altered.length) {
     const sides = new Set(altered.flatMap(([p]) => p.differences!.map((d) => d.side)));
     findings.push({
-      code: 'chain-altered-in-path', severity: 'warning', subject: 'compare',
+      code: 'chain-altered-in-path', severity: COMPARE_FINDING_CODES['chain-altered-in-path'].severity, subject: 'compare',
       message: `${altered.length} handshake${altered.length === 1 ? '' : 's'} (${ids(altered.map(([p]) => p.a!))}) have the same ClientHello random at both points but a different ${[...sides].join(' and ')} chain: an untouched TLS session cannot change, so one of the captures is damaged or a device rewrote the handshake in flight`,
       fix: 'capture again at both points at the same time; if the difference stays, name the device between them that alters TLS handshakes',
       pairs: altered.map(([, i]) => i),
@@ -323,7 +325,7 @@ function findingsOf(
   if (clockOffset && Math.abs(clockOffset.seconds) > window) {
     const s = clockOffset.seconds;
     findings.push({
-      code: 'clock-offset', severity: 'warning' as Severity, subject: 'compare',
+      code: 'clock-offset', severity: COMPARE_FINDING_CODES['clock-offset'].severity, subject: 'compare',
       message: `capture B's clock runs ${Math.abs(s).toFixed(3)} s ${s > 0 ? 'ahead of' : 'behind'} A's (median over ${clockOffset.pairs} handshakes matched by random), more than the ${window} s window; pairing by time used the corrected clock`,
       fix: 'synchronise both capture hosts with NTP; until then compare times across the two captures only after this correction',
       pairs: pairs.flatMap((p, i) => (p.match === 'client-random' ? [i] : [])),

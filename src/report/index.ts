@@ -11,5 +11,6 @@ export { renderCaListText } from './ca-list-text.js';
 export { ZeekLogWriter, SSL_FIELDS, X509_FIELDS, type ZeekLines, type ZeekOptions } from './zeek.js';
 export { ecsEvent, ECS_VERSION } from './ecs.js';
 export { ndjsonHandshake, ndjsonCaptures, type NdjsonOptions } from './ndjson.js';
+export { COMPARE_FINDING_CODES, compareFindingLines, type CompareFindingCode } from './compare-codes.js';
 export { compareHandshakes, DEFAULT_WINDOW_S, type Comparison, type ComparePair, type CompareFinding, type ChainDifference, type PairMatch, type PairResult } from './compare.js';
 export { renderCompareText } from './compare-text.js';

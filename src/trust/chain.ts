@@ -1,4 +1,4 @@
-import type { Verdict } from '../model.js';
+import type { ChainPath, PathCertificate, Verdict } from '../model.js';
 import {
   buildPaths, bytesEqual, UNDERSTOOD_EXTENSIONS, type ParsedCertificate, type Path, type Subtree,
 } from '../x509/index.js';
@@ -38,6 +38,30 @@ function sourceWords(ctx: TrustContext): { sentIn: string; sent: string; when: s
 
 const WARN_DAYS = 30;
 const WEAK_SIG = /md2|md5|sha1|SHA1/;
+
+/**
+ * The chosen path as the model carries it (certificates with their source, and the link it lacks), so no later stage
+ * rebuilds it. The missing link follows the end-of-path rules of pathProblems below: an issuer neither sent nor in
+ * the store, or the root above a CA that is trusted but, on an Expressway (or as a private anchor under AnyConnect),
+ * not enough. A path that ends at a self-signed certificate lacks nothing: that certificate is trusted or it is not.
+ */
+function chainPathOf(path: Path, trusted: boolean, ctx: TrustContext, role: Role): ChainPath {
+  const certificates = path.elements.map((e): PathCertificate =>
+    e.wireIndex !== undefined ? { sha256: e.cert.sha256, source: 'wire', wireIndex: e.wireIndex } : { sha256: e.cert.sha256, source: 'store' });
+  const last = path.elements[path.elements.length - 1]!.cert;
+  if (trusted || last.info.selfSigned || last.info.subject === last.info.issuer) return { certificates };
+  const issuer = last.info.issuerCN || last.info.issuer;
+  if (path.end === 'issuer-not-found')
+    return { certificates, missing: { issuer, reason: path.elements.length === 1 ? 'missing-intermediate' : 'untrusted-root' } };
+  if (path.end === 'anchor') {
+    const origin = ctx.store.originOf(last.sha256);
+    const anyconnectPrivate = ctx.profile === 'anyconnect' && role === 'server' && origin !== 'public' && origin !== 'user' && !ctx.store.userGiven;
+    if (ctx.profile === 'expressway' || anyconnectPrivate) return { certificates, missing: { issuer, reason: 'untrusted-root' } };
+    // Anchored at a trusted CA and refused for another reason (validity, usage): nothing is missing.
+    return { certificates };
+  }
+  return { certificates, missing: { issuer, reason: 'not-sent' } };
+}
 
 /** Everything RFC 5280 §6.1 path validation says about one candidate path, as chain-error verdicts for `side`. */
 function pathProblems(path: Path, role: Role, atMs: number, ctx: TrustContext): Verdict[] {
@@ -289,7 +313,7 @@ export function judgePresented(chain: ParsedCertificate[], role: Role, ctx: Trus
   }
 
   out.push(...roleChecks(leaf, best, role, ctx, atMs), ...leafChecks(leaf, role, ctx, opts));
-  return { verdicts: out, path: best, leaf };
+  return { verdicts: out, path: best, leaf, chosen: best ? chainPathOf(best, chainErrors.length === 0, ctx, role) : undefined };
 }
 
 function leafChecks(leaf: ParsedCertificate, role: Role, ctx: TrustContext, opts: { sni?: string; serverIp?: string }): Verdict[] {

@@ -1,9 +1,8 @@
-import type { Severity } from '../model.js';
-
 /**
  * Stable verdict codes (DESIGN.md "Verdict"). They are part of the JSON contract: add codes freely, rename none.
  * The severity here is the default; a profile may raise or lower it (for example `self-signed` under
- * `--profile anyconnect` is explained as the ASA/MX temporary certificate).
+ * `--profile anyconnect` is explained as the ASA/MX temporary certificate). This module imports nothing: the data
+ * model (src/model.ts) types Verdict.code with its union.
  */
 export const VERDICT_CODES = {
   // chain
@@ -97,6 +96,6 @@ export const VERDICT_CODES = {
   'auth-pattern-unknown-group': 'warning',
   'auth-pattern-empty-username': 'warning',
   'auth-pattern-capture-crosses-lines': 'warning',
-} as const satisfies Record<string, Severity>;
+} as const satisfies Record<string, 'ok' | 'info' | 'warning' | 'error'>;
 
 export type VerdictCode = keyof typeof VERDICT_CODES;

@@ -1,4 +1,4 @@
-import type { Handshake, Verdict } from '../model.js';
+import type { ChainPath, Handshake, Verdict } from '../model.js';
 import { decodeOcspResponse, nameKey, ocspStatusName, parseCertificate, type ParsedCertificate, type PathElement } from '../x509/index.js';
 import { judgePresented, type TrustContext } from './chain.js';
 import type { ChainJudgement, JudgementMemo } from './judgement-memo.js';
@@ -120,6 +120,8 @@ export interface HandshakeJudgement {
    * with the same chain: read only.
    */
   paths: Partial<Record<Role, readonly PathElement[]>>;
+  /** The same paths as the model carries them (TrustPaths): each certificate's source, and the missing link. */
+  chosen: Partial<Record<Role, ChainPath>>;
 }
 
 /**
@@ -128,7 +130,8 @@ export interface HandshakeJudgement {
  */
 export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedCertificate>, ctx: TrustContext, memo?: JudgementMemo): HandshakeJudgement {
   const out: Verdict[] = [];
-  const chosen: HandshakeJudgement['paths'] = {};
+  const elements: HandshakeJudgement['paths'] = {};
+  const chosen: HandshakeJudgement['chosen'] = {};
   const atMs = ctx.at instanceof Date ? ctx.at.getTime() : ctx.at === 'now' ? Date.now() : h.ts * 1000;
   const tctx: TrustContext = { ...ctx, at: new Date(atMs) };
   const get = (sha: string): ParsedCertificate => certs.get(sha) ?? missing(sha);
@@ -141,7 +144,8 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
     const chain = shas.map(get);
     const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip }, memo);
     paths[role] = j;
-    if (j.path) chosen[role] = j.path.elements;
+    if (j.path) elements[role] = j.path.elements;
+    if (j.chosen) chosen[role] = j.chosen;
     if (j.leaf) leaves[role] = j.leaf;
     out.push(...j.verdicts);
   }
@@ -181,7 +185,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
         ? 'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'
         : 'The capture stops inside this handshake: capture until the connection has ended (or, if the file was copied, copy it whole again).'));
   }
-  return { verdicts: weighEvidence(out, h, ctx), paths: chosen };
+  return { verdicts: weighEvidence(out, h, ctx), paths: elements, chosen };
 }
 
 function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, chain: () => ParsedCertificate[], memo?: JudgementMemo): boolean {

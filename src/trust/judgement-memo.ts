@@ -1,4 +1,4 @@
-import type { Verdict } from '../model.js';
+import type { ChainPath, Verdict } from '../model.js';
 import type { ParsedCertificate, Path } from '../x509/index.js';
 
 /** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
@@ -6,6 +6,8 @@ export interface ChainJudgement {
   verdicts: Verdict[];
   path?: Path;
   leaf?: ParsedCertificate;
+  /** The chosen path as the model carries it (TrustPaths): sources, and the link it lacks. */
+  chosen?: ChainPath;
 }
 
 /**

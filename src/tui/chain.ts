@@ -1,17 +1,12 @@
 /**
- * The chain pane's model: one side's certificates as the trust path leaf → root. When the session reported the
- * path the trust judgement chose (ScanListener.onTrustPaths), that path is shown as is: the certificates sent and
- * those the trust store added, so `E` exports the chain as built. Without it (a listener without trust paths, an
- * unjudged handshake) the path is rebuilt here the way a relying party would (issuer DN = next subject DN, AKI =
- * SKI when both are present), from what was on the wire plus what the verdicts say (src/trust/codes.ts), and:
- * - a certificate a verdict names (subject = its sha256) that is not on the wire is shown as coming from the trust
- *   store, when its subject is the issuer of the top of the wire path;
- * - when the path stops below a self-signed root, the missing link is shown, worded from the side's verdicts
- *   (`missing-intermediate`, `untrusted-root`, `chain-trusted`);
- * - certificates sent but not on the path are listed after it (`unused-certificate`, `chain-out-of-order`).
- * Pure: no rendering.
+ * The chain pane's model: one side's certificates as the trust path leaf → root. The path is the one the trust
+ * engine chose and put on the model (TrustPaths, reported through ScanListener.onTrustPaths): the certificates sent
+ * and those the trust store added, and the link the path lacks, shown as they are, so `E` exports the chain as
+ * built. A handshake without a judged path (trust not judged) shows what was sent, in issuer order (issuer DN =
+ * next subject DN, AKI = SKI when both are present), ending at the issuer it stops at as not sent: nothing is read
+ * back from verdict codes. Certificates sent but not on the path are listed after it. Pure: no rendering.
  */
-import type { CertificateInfo, Handshake, Severity, Side, TrustPaths, Verdict } from '../model.js';
+import type { ChainPath, CertificateInfo, Handshake, MissingLink, Severity, Side, TrustPaths, Verdict } from '../model.js';
 import type { CertLookup } from './filter.js';
 import { worstSeverity } from './format.js';
 
@@ -33,8 +28,8 @@ export type ChainNode =
       depth: number;
       /** Issuer the path needs next (CN, or the DN when it has no CN). */
       issuer: string;
-      /** How the verdicts explain the gap. */
-      reason: 'missing-intermediate' | 'untrusted-root' | 'trusted-anchor' | 'not-sent';
+      /** Why it is missing, as the trust engine said (`not-sent` without a judgement). */
+      reason: MissingLink['reason'];
     };
 
 export interface ChainView {
@@ -56,100 +51,57 @@ export function buildChainView(h: Handshake, side: Side, certs: CertLookup, path
   const nodes: ChainNode[] = [];
   if (chain.length === 0) return { side, nodes, sideVerdicts };
   const judged = paths.get(h.id)?.[side];
-  if (judged && judged.length > 0 && judged[0] === chain[0]) return judgedView(h, side, certs, judged, sideVerdicts);
+  if (judged && judged.certificates[0]?.sha256 === chain[0]) return judgedView(h, side, certs, judged, sideVerdicts);
 
-  const certNode = (sha: string, depth: number, source: 'wire' | 'store', wireIndex?: number): ChainNode => ({
+  const certNode = (sha: string, depth: number, wireIndex: number): ChainNode => ({
     kind: 'cert',
     sha256: sha,
     cert: certs.get(sha),
     depth,
-    source,
+    source: 'wire',
     wireIndex,
     severity: worstSeverity(verdicts, sha),
   });
 
   const used = new Set<number>([0]);
-  nodes.push(certNode(chain[0]!, 0, 'wire', 0));
+  nodes.push(certNode(chain[0]!, 0, 0));
   let cur = certs.get(chain[0]!);
-  const onPath = new Set<string>([chain[0]!]);
-  // Verdict subjects that are certificates not sent on the wire: candidates for trust-store certificates.
-  const storeCandidates = verdicts
-    .map((v) => v.subject)
-    .filter((s) => s !== 'server' && s !== 'client' && s !== 'handshake' && !chain.includes(s));
-
-  for (let depth = 1; cur && cur.subject !== undefined && depth <= chain.length + 8; depth++) {
+  for (let depth = 1; cur && cur.subject !== undefined && depth <= chain.length; depth++) {
     if (cur.selfSigned || cur.subject === cur.issuer) break;
     const issuerDn = cur.issuer;
     const aki = cur.aki;
     const matches = (c: CertificateInfo | undefined): boolean =>
       c !== undefined && c.subject === issuerDn && (aki === undefined || c.ski === undefined || c.ski === aki);
-    let next = -1;
-    for (let j = 0; j < chain.length; j++) {
-      if (!used.has(j) && matches(certs.get(chain[j]!))) {
-        next = j;
-        break;
-      }
+    const next = chain.findIndex((sha, j) => !used.has(j) && matches(certs.get(sha)));
+    if (next < 0) {
+      nodes.push({ kind: 'missing', depth, issuer: cur.issuerCN || cur.issuer, reason: 'not-sent' });
+      break;
     }
-    if (next >= 0) {
-      used.add(next);
-      onPath.add(chain[next]!);
-      nodes.push(certNode(chain[next]!, depth, 'wire', next));
-      cur = certs.get(chain[next]!);
-      continue;
-    }
-    const store = storeCandidates.find((s) => !onPath.has(s) && matches(certs.get(s)));
-    if (store !== undefined) {
-      onPath.add(store);
-      nodes.push(certNode(store, depth, 'store'));
-      cur = certs.get(store);
-      continue;
-    }
-    nodes.push({ kind: 'missing', depth, issuer: cur.issuerCN || cur.issuer, reason: gapReason(sideVerdicts) });
-    break;
+    used.add(next);
+    nodes.push(certNode(chain[next]!, depth, next));
+    cur = certs.get(chain[next]!);
   }
   for (let j = 1; j < chain.length; j++) {
-    if (!used.has(j)) nodes.push({ ...(certNode(chain[j]!, 0, 'wire', j) as ChainNode & { kind: 'cert' }), unused: true });
+    if (!used.has(j)) nodes.push({ ...(certNode(chain[j]!, 0, j) as ChainNode & { kind: 'cert' }), unused: true });
   }
   return { side, nodes, sideVerdicts };
 }
 
-/** How the verdicts explain the end of a path below a self-signed root. */
-function gapReason(sideVerdicts: Verdict[]): Extract<ChainNode, { kind: 'missing' }>['reason'] {
-  const has = (code: string) => sideVerdicts.some((v) => v.code === code);
-  return has('missing-intermediate')
-    ? 'missing-intermediate'
-    : has('untrusted-root')
-      ? 'untrusted-root'
-      : has('chain-trusted')
-        ? 'trusted-anchor'
-        : 'not-sent';
-}
-
-/** The path the trust judgement chose, as reported by the session; certificates sent but not on it follow. */
-function judgedView(h: Handshake, side: Side, certs: CertLookup, judged: readonly string[], sideVerdicts: Verdict[]): ChainView {
+/** The path the trust judgement chose, as the model carries it; certificates sent but not on it follow. */
+function judgedView(h: Handshake, side: Side, certs: CertLookup, judged: ChainPath, sideVerdicts: Verdict[]): ChainView {
   const chain = side === 'server' ? h.serverChain : h.clientChain;
   const verdicts = h.verdicts ?? [];
-  const nodes: ChainNode[] = [];
-  judged.forEach((sha, depth) => {
-    const at = chain.indexOf(sha);
-    nodes.push({
-      kind: 'cert',
-      sha256: sha,
-      cert: certs.get(sha),
-      depth,
-      // A certificate both sent and in the store counts as sent: that is what the peer did.
-      source: at >= 0 ? 'wire' : 'store',
-      wireIndex: at >= 0 ? at : undefined,
-      severity: worstSeverity(verdicts, sha),
-    });
-  });
-  const top = certs.get(judged[judged.length - 1]!);
-  const trusted = sideVerdicts.some((v) => v.code === 'chain-trusted');
-  // The path ends at a trust anchor (trusted) or at a self-signed root: nothing is missing. Otherwise the issuer
-  // of its last certificate is, worded from the verdicts.
-  if (top && !top.selfSigned && top.subject !== top.issuer && !trusted)
-    nodes.push({ kind: 'missing', depth: judged.length, issuer: top.issuerCN || top.issuer, reason: gapReason(sideVerdicts) });
-  const on = new Set(judged);
+  const nodes: ChainNode[] = judged.certificates.map((c, depth) => ({
+    kind: 'cert',
+    sha256: c.sha256,
+    cert: certs.get(c.sha256),
+    depth,
+    source: c.source,
+    wireIndex: c.wireIndex,
+    severity: worstSeverity(verdicts, c.sha256),
+  }));
+  if (judged.missing) nodes.push({ kind: 'missing', depth: judged.certificates.length, ...judged.missing });
+  const on = new Set(judged.certificates.map((c) => c.sha256));
   for (let j = 1; j < chain.length; j++) {
     if (on.has(chain[j]!)) continue;
     on.add(chain[j]!);

@@ -6,7 +6,8 @@
  * without a key log; and a hostile certificate whose subject carries terminal escape sequences.
  */
 import { createHash } from 'node:crypto';
-import type { CertificateInfo, Handshake, Verdict } from '../../src/model.js';
+import type { CertificateInfo, ChainPath, Handshake, TrustPaths, Verdict } from '../../src/model.js';
+import type { VerdictCode } from '../../src/trust/codes.js';
 import { ASA_PEM, INT_PEM, LEAF_PEM, ROOT_PEM } from './pems.js';
 
 function der(pem: string): Buffer {
@@ -119,7 +120,7 @@ export const EVIL: CertificateInfo = {
 
 export const CERTS: CertificateInfo[] = [ROOT, INTERMEDIATE, LEAF, ASA, EVIL];
 
-const v = (code: string, severity: Verdict['severity'], subject: string, message: string, fix?: string): Verdict => ({
+const v = (code: VerdictCode, severity: Verdict['severity'], subject: string, message: string, fix?: string): Verdict => ({
   code,
   severity,
   subject,
@@ -244,6 +245,19 @@ export const HOSTILE = hs({
 });
 
 export const HANDSHAKES: Handshake[] = [TRAVERSAL_BROKEN, TRAVERSAL_OK, ANYCONNECT_SELF_SIGNED, ANYCONNECT_DTLS, TLS13, HOSTILE];
+
+const wire = (c: CertificateInfo, wireIndex: number) => ({ sha256: c.sha256, source: 'wire' as const, wireIndex });
+const store = (c: CertificateInfo) => ({ sha256: c.sha256, source: 'store' as const });
+const alone = (c: CertificateInfo): ChainPath => ({ certificates: [wire(c, 0)] });
+
+/** The paths the trust engine reports for the fixtures (ScanListener.onTrustPaths), as it would judge them. */
+export const PATHS: TrustPaths[] = [
+  { id: 1, server: { certificates: [wire(LEAF, 0)], missing: { issuer: 'Example Issuing CA 1', reason: 'missing-intermediate' } } },
+  { id: 2, server: { certificates: [wire(LEAF, 0), wire(INTERMEDIATE, 1), store(ROOT)] }, client: { certificates: [wire(LEAF, 0), store(INTERMEDIATE), store(ROOT)] } },
+  { id: 3, server: alone(ASA) },
+  { id: 4, server: alone(ASA) },
+  { id: 6, server: alone(EVIL) },
+];
 
 /** `n` handshakes cycling through the fixtures with distinct ids and client ports. */
 export function manyHandshakes(n: number): Handshake[] {

@@ -5,7 +5,7 @@ import type { Handshake, ScanListener, ScanResult } from '../../src/model.js';
 import { scanCaptures } from '../../src/session.js';
 import { ScanFeed } from '../../src/tui/feed.js';
 import { initialState, reducer, type Action, type TuiState } from '../../src/tui/state.js';
-import { CERTS, HANDSHAKES } from './fixtures.js';
+import { CERTS, HANDSHAKES, PATHS } from './fixtures.js';
 
 export function result(handshakes: Handshake[] = HANDSHAKES): ScanResult {
   return {
@@ -21,6 +21,7 @@ export function loaded(handshakes: Handshake[] = HANDSHAKES, columns = 120, rows
     type: 'scan-batch',
     handshakes,
     certificates: CERTS,
+    paths: handshakes === HANDSHAKES ? PATHS : [],
     done: result(handshakes),
   });
 }

@@ -11,7 +11,7 @@ import {
   selectedCert,
   selectedHandshake,
 } from '../../src/tui/state.js';
-import { ANYCONNECT_SELF_SIGNED, ASA, CERTS, HANDSHAKES, INTERMEDIATE, LEAF, ROOT, TRAVERSAL_BROKEN, TRAVERSAL_OK, manyHandshakes } from './fixtures.js';
+import { ANYCONNECT_SELF_SIGNED, ASA, CERTS, HANDSHAKES, INTERMEDIATE, LEAF, PATHS, ROOT, TRAVERSAL_BROKEN, TRAVERSAL_OK, manyHandshakes } from './fixtures.js';
 import { apply, loaded, result } from './helpers.js';
 import { progressText } from '../../src/tui/components/StatusBar.js';
 import { formatElapsed } from '../../src/tui/format.js';
@@ -50,32 +50,50 @@ describe('filter', () => {
 });
 
 describe('chain view', () => {
-  it('shows the missing intermediate after the leaf', () => {
-    const v = buildChainView(TRAVERSAL_BROKEN, 'server', certMap);
+  const judged = (id: number) => new Map(PATHS.map((p) => [p.id, p])).get(id);
+  const lookup = { get: judged };
+  it('shows the judged path and the missing link as the trust engine reported them', () => {
+    const v = buildChainView(TRAVERSAL_BROKEN, 'server', certMap, lookup);
     expect(v.nodes).toEqual([
       expect.objectContaining({ kind: 'cert', sha256: LEAF.sha256, depth: 0, source: 'wire', wireIndex: 0, severity: 'ok' }),
       { kind: 'missing', depth: 1, issuer: 'Example Issuing CA 1', reason: 'missing-intermediate' },
     ]);
   });
-  it('marks the root that came from the trust store', () => {
-    const v = buildChainView(TRAVERSAL_OK, 'server', certMap);
+  it('marks the certificates that came from the trust store', () => {
+    const v = buildChainView(TRAVERSAL_OK, 'server', certMap, lookup);
     expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}` : n.kind))).toEqual([
       'wire:vcse.example.com',
       'wire:Example Issuing CA 1',
       'store:Example Root CA',
     ]);
   });
-  it('puts wire certificates in path order and lists unused ones after', () => {
+  it('never reads the path back from verdict codes: without a judged path it is what was sent', () => {
+    // The verdicts of TRAVERSAL_BROKEN say missing-intermediate, and name the root: neither is used.
+    const broken = { ...TRAVERSAL_BROKEN, verdicts: [...TRAVERSAL_BROKEN.verdicts!, { code: 'chain-trusted' as const, severity: 'ok' as const, subject: ROOT.sha256, message: 'anchor' }] };
+    expect(buildChainView(broken, 'server', certMap).nodes).toEqual([
+      expect.objectContaining({ kind: 'cert', sha256: LEAF.sha256, source: 'wire' }),
+      { kind: 'missing', depth: 1, issuer: 'Example Issuing CA 1', reason: 'not-sent' },
+    ]);
+    const ok = buildChainView(TRAVERSAL_OK, 'server', certMap);
+    expect(ok.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}` : `${n.kind}:${n.issuer}:${n.reason}`))).toEqual([
+      'wire:vcse.example.com',
+      'wire:Example Issuing CA 1',
+      'missing:Example Root CA:not-sent',
+    ]);
+  });
+  it('puts wire certificates in issuer order and lists unused ones after', () => {
     const h = { ...TRAVERSAL_OK, serverChain: [LEAF.sha256, ASA.sha256, INTERMEDIATE.sha256] };
     const v = buildChainView(h, 'server', certMap);
-    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.wireIndex}${n.unused ? 'u' : ''}` : n.kind))).toEqual(['0', '2', 'undefined', '1u']);
+    expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.wireIndex}${n.unused ? 'u' : ''}` : n.kind))).toEqual(['0', '2', 'missing', '1u']);
   });
   it('a self-signed leaf is a one-node path', () => {
     expect(buildChainView(ANYCONNECT_SELF_SIGNED, 'server', certMap).nodes).toHaveLength(1);
+    expect(buildChainView(ANYCONNECT_SELF_SIGNED, 'server', certMap, lookup).nodes).toHaveLength(1);
   });
   it('shows the judged path as reported: sent, then the store; extra certificates sent after it', () => {
     const h = { ...TRAVERSAL_OK, serverChain: [LEAF.sha256, ASA.sha256] };
-    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256, ROOT.sha256] }]]);
+    const path = { certificates: [{ sha256: LEAF.sha256, source: 'wire' as const, wireIndex: 0 }, { sha256: INTERMEDIATE.sha256, source: 'store' as const }, { sha256: ROOT.sha256, source: 'store' as const }] };
+    const paths = new Map([[h.id, { id: h.id, server: path }]]);
     const v = buildChainView(h, 'server', certMap, paths);
     expect(v.nodes.map((n) => (n.kind === 'cert' ? `${n.source}:${n.cert?.subjectCN}${n.unused ? ' unused' : ''}` : n.kind))).toEqual([
       'wire:vcse.example.com',
@@ -84,20 +102,9 @@ describe('chain view', () => {
       'wire:ASA Temporary Self Signed Certificate unused',
     ]);
   });
-  it('a judged path that stops at a CA below the root names the root as not trusted (Expressway)', () => {
-    const h = {
-      ...TRAVERSAL_OK,
-      verdicts: [{ code: 'untrusted-root', severity: 'error' as const, subject: 'server', message: 'the root above it is not in the list' }],
-    };
-    const paths = new Map([[h.id, { id: h.id, server: [LEAF.sha256, INTERMEDIATE.sha256] }]]);
-    expect(buildChainView(h, 'server', certMap, paths).nodes.at(-1)).toEqual({ kind: 'missing', depth: 2, issuer: 'Example Root CA', reason: 'untrusted-root' });
-    // Trusted at that CA (a web client trusts any anchor): nothing is missing.
-    const ok = { ...h, verdicts: [{ code: 'chain-trusted', severity: 'ok' as const, subject: 'server', message: 'trusted' }] };
-    expect(buildChainView(ok, 'server', certMap, paths).nodes.map((n) => n.kind)).toEqual(['cert', 'cert']);
-  });
-  it('a chain whose issuer is unknown to the verdicts says "not sent"', () => {
-    const h = { ...TRAVERSAL_BROKEN, verdicts: [] };
-    expect(buildChainView(h, 'server', certMap).nodes[1]).toMatchObject({ kind: 'missing', reason: 'not-sent' });
+  it('a judged path for another leaf (a later Certificate message) is not used', () => {
+    const h = { ...TRAVERSAL_OK, serverChain: [ASA.sha256] };
+    expect(buildChainView(h, 'server', certMap, lookup).nodes.map((n) => n.kind === 'cert' && n.sha256)).toEqual([ASA.sha256]);
   });
 });
 
@@ -141,8 +148,10 @@ describe('reducer', () => {
     expect(selectedCert(s)).toBe(ROOT.sha256);
     s = apply(s, { type: 'move', delta: 1 }); // the client chain's leaf
     expect(s.chainCursor).toBe(3);
-    s = apply(s, { type: 'move', delta: 9 });
-    expect(s.chainCursor).toBe(3);
+    expect(selectedCert(s)).toBe(LEAF.sha256);
+    s = apply(s, { type: 'move', delta: 9 }); // its path ends at the root from the store
+    expect(s.chainCursor).toBe(5);
+    expect(selectedCert(s)).toBe(ROOT.sha256);
     s = apply(s, { type: 'focus-next' }, { type: 'move', delta: 1000 });
     expect(s.focus).toBe('details');
     expect(s.detailsScroll).toBeGreaterThan(0);

@@ -21,7 +21,6 @@ const MISSING_TEXT: Record<
     short: `✗ NOT TRUSTED  ${i}: not in store`,
     color: 'red',
   }),
-  'trusted-anchor': (i) => ({ text: `✓ ${i}  [trust store]`, short: `✓ ${i}  [store]`, color: 'green' }),
   'not-sent': (i) => ({ text: `? ${i}: not sent (trust not judged)`, short: `? ${i}: not sent`, color: 'yellow' }),
 };
 
