@@ -1,6 +1,6 @@
 import type { CertificateInfo, Handshake, Verdict } from '../model.js';
 import {
-  TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, compileAuthPattern, testAuthPattern, PatternError,
+  EvidenceMemo, TrustStore, judgeHandshakeWithPaths, judgeChain, leafFirst, compileAuthPattern, testAuthPattern, PatternError,
   type AuthPatternResult, type ExpresswayRules, type HandshakeJudgement, type TrustContext, type Profile,
 } from '../trust/index.js';
 import { CertificateFileError, loadCertificates, parseCertificate, type ParsedCertificate } from '../x509/index.js';
@@ -52,7 +52,7 @@ export async function buildTrust(o: TrustOptions): Promise<Trust> {
     if (e instanceof CertificateFileError) throw new UsageError(`--ca: ${e.message}`);
     throw e;
   }
-  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway, offline: o.offline };
+  const ctx: TrustContext = { store, at: o.at, profile: o.profile, host: o.host, expressway: o.expressway, offline: o.offline, evidence: new EvidenceMemo() };
   const storeVerdicts = store.verdicts();
   const storeNotes = [...store.notes.map((n) => `trust store: ${n}`), ...storeVerdicts.map((v) => `trust store: ${v.message}`)];
   return { judge: (h, certs) => judgeHandshakeWithPaths(h, certs, ctx), storeNotes, storeVerdicts, ctx };

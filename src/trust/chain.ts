@@ -9,6 +9,8 @@ import type { TrustStore } from './store.js';
 import { aiaFetchNote } from './aia.js';
 import { certName, clean, days, issuerName, sideName, trustListOf, verdict, type Profile, type Role } from './words.js';
 
+import type { EvidenceMemo } from './evidence.js';
+
 export interface TrustContext {
   store: TrustStore;
   /** Time of judgement: the handshake's capture time (default), the current time, or a fixed date. */
@@ -23,6 +25,8 @@ export interface TrustContext {
    * the time of judgement instead of "sent in the handshake" and "the capture time".
    */
   offline?: boolean;
+  /** What a session's judgements share (the weighed verdicts); absent, nothing is kept between calls. */
+  evidence?: EvidenceMemo;
 }
 
 /** The words for where the chain came from and when it is judged, in a capture or in `check`. */

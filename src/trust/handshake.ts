@@ -177,7 +177,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
         ? 'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'
         : 'The capture stops inside this handshake: capture until the connection has ended (or, if the file was copied, copy it whole again).'));
   }
-  return { verdicts: weighEvidence(out, h, ctx), paths: chosen };
+  return { verdicts: weighEvidence(out, h, ctx, ctx.evidence), paths: chosen };
 }
 
 /**

@@ -11,6 +11,7 @@ export { VERDICT_CODES, type VerdictCode } from './codes.js';
 export { TrustStore, type TrustStoreOptions, type AnchorOrigin } from './store.js';
 export { judgeHandshake, judgeHandshakeWithPaths, ocspVerdicts, type HandshakeJudgement } from './handshake.js';
 export { CertificateConsistency } from './consistency.js';
+export { EvidenceMemo } from './evidence.js';
 export { lintCaList, CaListNeeds, type CaListLint, type CaListEntry, type CaListNeedsResult, type MissingCa, type NeededEntry } from './ca-list.js';
 export { compileAuthPattern, testAuthPattern, PatternError, type AuthPatternResult } from './auth-pattern.js';
 export { checkHostname, matchDnsName, normalizeHost } from './names.js';
