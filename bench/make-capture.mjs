@@ -21,7 +21,7 @@ export const CACHE = path.join(HERE, '.cache');
 const PKI = path.join(CACHE, 'pki');
 const SEED = path.join(CACHE, 'seed.pcap');
 const MANIFEST = path.join(CACHE, 'manifest.json');
-const VERSION = 2; // bump when the plan or the rewrite changes, to rebuild cached captures
+const VERSION = 3; // bump when the plan or the rewrite changes, to rebuild cached captures
 const MIB = 1024 * 1024;
 
 const say = (msg) => process.stderr.write(`[make-capture] ${msg}\n`);
@@ -155,7 +155,7 @@ export async function ensureCaptures({ force = false, reseed = false } = {}) {
   fs.mkdirSync(CACHE, { recursive: true });
   let manifest = null;
   try { manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8')); } catch {}
-  const outputs = ['mixed', 'mixed4x', 'handshakes'];
+  const outputs = ['mixed', 'mixed4x', 'handshakes', 'handshakes4x'];
   if (!force && !reseed && manifest && manifest.version === VERSION && outputs.every((n) => fileOk(path.join(CACHE, `${n}.pcap`)))) return manifest;
 
   const started = Date.now();
@@ -180,13 +180,16 @@ export async function ensureCaptures({ force = false, reseed = false } = {}) {
     mixed4x: { copies: 4 * copies, spreadDiv: copies, keepFlow: () => true },
     handshakes: { copies: Math.ceil(100000 / Math.max(1, hsPerCopy)), keepFlow: hsFlow, keepOther: false },
   };
+  // handshakes4x: handshakes.pcap's density over about 4x its duration (the memory of a handshake-dense scan must stay
+  // flat as the capture grows).
+  plans.handshakes4x = { ...plans.handshakes, copies: 4 * plans.handshakes.copies, spreadDiv: plans.handshakes.copies };
   const files = {};
   for (const name of outputs) {
     const p = plans[name];
     p.spreadDiv ??= p.copies;
     const out = path.join(CACHE, `${name}.pcap`);
     const t = Date.now();
-    say(`${name}.pcap: ${p.copies} rewritten copies of the seed${name === 'handshakes' ? ' (mTLS 7001 flows + 1/8 of other small sessions)' : ''} ...`);
+    say(`${name}.pcap: ${p.copies} rewritten copies of the seed${name.startsWith('handshakes') ? ' (mTLS 7001 flows + 1/8 of other small sessions)' : ''} ...`);
     const r = scale(seed, { out: out + '.tmp', copies: p.copies, spreadUs: seed.durationUs / p.spreadDiv, keepFlow: p.keepFlow, keepOther: p.keepOther !== false });
     fs.renameSync(out + '.tmp', out);
     files[name] = { file: path.relative(path.dirname(HERE), out), copies: p.copies, ...r };

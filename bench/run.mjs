@@ -136,7 +136,7 @@ async function main() {
   if (!fs.existsSync('/usr/bin/time')) { say('/usr/bin/time is missing (Debian: apt-get install time)'); process.exit(2); }
   const manifest = await ensureCaptures();
   fs.mkdirSync(OUT, { recursive: true });
-  const names = ['mixed', 'handshakes', 'mixed4x'].filter((n) => !ONLY || ONLY.includes(n));
+  const names = ['mixed', 'handshakes', 'mixed4x', 'handshakes4x'].filter((n) => !ONLY || ONLY.includes(n));
   const rows = [];
   for (const name of names) {
     const m = manifest.files[name];

@@ -7,7 +7,6 @@ import { LIMITS } from '../limits.js';
 import { addNote, type Alert, type Handshake } from '../model.js';
 import type { FlowInfo } from '../tcp/types.js';
 import { decompressCertificateMessage } from './crypto/compressed-certificate.js';
-import { ja3, ja3s, ja4 } from './fingerprints.js';
 import type { HandshakeMemo, RequestForm } from './handshake-memo.js';
 import type { IsoTime } from './iso-time.js';
 import {
@@ -174,8 +173,9 @@ export class HandshakeBuilder {
         if (ch.sni !== undefined) h.sni = ch.sni;
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);
-        h.ja3 = ja3(ch);
-        h.ja4 = ja4(ch, this.ctx.dtls);
+        const fp = this.ctx.memo.fingerprints.client(ch, this.ctx.dtls);
+        h.ja3 = fp.ja3;
+        h.ja4 = fp.ja4;
         return null;
       }
       case 2: {
@@ -185,7 +185,7 @@ export class HandshakeBuilder {
         h.version = versionName(sh.version);
         h.cipher = cipherName(sh.cipher);
         h.frames!.serverHello = frame;
-        h.ja3s = ja3s(sh);
+        h.ja3s = this.ctx.memo.fingerprints.server(sh);
         this.version = sh.version;
         if (sh.helloRetry) {
           this.helloRetry = true;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BytesMemo } from './bytes-memo.js';
+import { FingerprintMemo } from './fingerprint-memo.js';
 import { parseCertificateRequest } from './messages.js';
 
 export type CertificateRequestResult = ReturnType<typeof parseCertificateRequest>;
@@ -18,6 +19,8 @@ export class HandshakeMemo {
   private readonly certificates = new BytesMemo<{ der: Uint8Array; sha: string }>(20_000);
   /** Decoded once per distinct message (and form), the result shared. */
   private readonly requests = new BytesMemo<Partial<Record<RequestForm, CertificateRequestResult>>>(256);
+  /** JA3/JA4/JA3S of hellos with inputs seen before. */
+  readonly fingerprints = new FingerprintMemo();
 
   /** The kept copy of this DER and its SHA-256 (hex); `d` may be a view the caller reuses. */
   certificate(d: Uint8Array): { der: Uint8Array; sha: string } {

@@ -9,6 +9,7 @@
  */
 import type { Handshake, Verdict } from '../model.js';
 import type { TrustContext } from './chain.js';
+import type { EvidenceMemo } from './judgement-memo.js';
 import type { VerdictCode } from './codes.js';
 import { expresswayRulesOf } from './role.js';
 import { sideName, type Role } from './words.js';
@@ -80,23 +81,28 @@ function wouldReject(rule: Rule, code: string, side: Role, ctx: TrustContext): s
 }
 
 /** The verdicts of one handshake, weighed against what its completion shows (see the module comment). */
-export function weighEvidence(verdicts: Verdict[], h: Handshake, ctx: TrustContext): Verdict[] {
+export function weighEvidence(verdicts: Verdict[], h: Handshake, ctx: TrustContext, memo?: EvidenceMemo): Verdict[] {
   if (!acceptedByPeers(h)) return verdicts;
   return verdicts.map((v) => {
     const side = sideOf(v, h);
     if (!side || (v.severity !== 'error' && v.severity !== 'warning')) return v;
-    const validator = side === 'server' ? 'client' : 'server';
-    const Peer = capital(sideName(validator, ctx.profile));
-    const rule = NOT_ENFORCED[v.code as VerdictCode];
-    if (rule) {
-      const what = rule === 'client-cert' ? 'the handshake without one' : 'it';
-      const reject = wouldReject(rule, v.code, side, ctx);
-      return { ...v, severity: 'warning', message: `${v.message} ${Peer} accepted ${what} (this handshake completed), so it does not enforce this here; ${reject}.` };
-    }
-    if (ACCEPTED_ANYWAY.has(v.code) && v.severity === 'error')
-      return { ...v, message: `${v.message} ${Peer} accepted it anyway (this handshake completed): it does not check this, which is a finding of its own.` };
-    return v;
+    return memo ? memo.get(v, side, () => weighOne(v, side, ctx)) : weighOne(v, side, ctx);
   });
+}
+
+/** One verdict of a side whose peer accepted what it presented. */
+function weighOne(v: Verdict, side: Role, ctx: TrustContext): Verdict {
+  const validator = side === 'server' ? 'client' : 'server';
+  const Peer = capital(sideName(validator, ctx.profile));
+  const rule = NOT_ENFORCED[v.code as VerdictCode];
+  if (rule) {
+    const what = rule === 'client-cert' ? 'the handshake without one' : 'it';
+    const reject = wouldReject(rule, v.code, side, ctx);
+    return { ...v, severity: 'warning', message: `${v.message} ${Peer} accepted ${what} (this handshake completed), so it does not enforce this here; ${reject}.` };
+  }
+  if (ACCEPTED_ANYWAY.has(v.code) && v.severity === 'error')
+    return { ...v, message: `${v.message} ${Peer} accepted it anyway (this handshake completed): it does not check this, which is a finding of its own.` };
+  return v;
 }
 
 function capital(s: string): string {

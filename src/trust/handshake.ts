@@ -185,7 +185,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
         ? 'Capture on the device itself or with a larger snap length and buffer (for example tcpdump -s 0 -B 8192), starting before the connection opens.'
         : 'The capture stops inside this handshake: capture until the connection has ended (or, if the file was copied, copy it whole again).'));
   }
-  return { verdicts: weighEvidence(out, h, ctx), paths: elements, chosen };
+  return { verdicts: weighEvidence(out, h, ctx, memo?.evidence), paths: elements, chosen };
 }
 
 function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, chain: () => ParsedCertificate[], memo?: JudgementMemo): boolean {

@@ -1,5 +1,6 @@
 import type { ChainPath, Verdict } from '../model.js';
 import type { ParsedCertificate, Path } from '../x509/index.js';
+import type { Role } from './words.js';
 
 /** What judging one side's chain produced, for the handshake-level checks that need the chosen path. */
 export interface ChainJudgement {
@@ -8,6 +9,22 @@ export interface ChainJudgement {
   leaf?: ParsedCertificate;
   /** The chosen path as the model carries it (TrustPaths): sources, and the link it lacks. */
   chosen?: ChainPath;
+}
+
+/**
+ * The weighed form of each verdict, per side, for one judging session: the chain judgements are cached and shared by
+ * every handshake of the same chain, so a busy capture weighs the same verdict objects again and again. Keeping the
+ * weighed object (not only its words) lets the report serialise it once too. Part of the session's JudgementMemo,
+ * keyed weakly by the verdicts it was given.
+ */
+export class EvidenceMemo {
+  private readonly weighed = new WeakMap<Verdict, { server?: Verdict; client?: Verdict }>();
+
+  get(v: Verdict, side: Role, make: () => Verdict): Verdict {
+    let e = this.weighed.get(v);
+    if (!e) this.weighed.set(v, (e = {}));
+    return (e[side] ??= make());
+  }
 }
 
 /**
@@ -25,4 +42,6 @@ export interface ChainJudgement {
 export class JudgementMemo {
   readonly accepted = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
   readonly chains = new Map<string, ChainJudgement>();
+  /** The weighed verdicts of completed handshakes (evidence.ts). */
+  readonly evidence = new EvidenceMemo();
 }

@@ -6,7 +6,8 @@
  * empty-field forms of the JA3 string.
  */
 import { describe, expect, it } from 'vitest';
-import { ja3String, ja3sString, ja4 } from '../../src/tls/fingerprints.js';
+import { FingerprintMemo } from '../../src/tls/fingerprint-memo.js';
+import { ja3, ja3s, ja3String, ja3sString, ja4 } from '../../src/tls/fingerprints.js';
 import {
   parseClientHello,
   parseEncryptedExtensionsAlpn,
@@ -128,5 +129,57 @@ describe('the server side: key exchange group, selected ALPN', () => {
     expect(r.ok && r.value).toBe('http/1.1');
     const none = parseEncryptedExtensionsAlpn(vec(2, new Uint8Array(0)));
     expect(none.ok && none.value).toBeUndefined();
+  });
+});
+
+describe('FingerprintMemo (the session remembers hellos already fingerprinted)', () => {
+  // Each variant changes one input of one fingerprint; the memo has seen all the others first, so a key that left
+  // that input out would hand back an earlier hello's value.
+  const variants: [string, () => ClientHelloInfo, boolean][] = [
+    ['the example', () => hello(), false],
+    ['the example over DTLS', () => hello(), true],
+    ['ciphers reordered', () => hello({ ciphers: [...CIPHERS].reverse() }), false],
+    ['one cipher fewer', () => hello({ ciphers: CIPHERS.slice(1) }), false],
+    ['extensions reordered', () => hello({ exts: [...EXTS].reverse() }), false],
+    ['no ALPN value', () => hello({ alpn: null }), false],
+    ['another ALPN value', () => hello({ alpn: ascii('http/1.1') }), false],
+    ['signature algorithms reordered', () => hello({ sigAlgs: [...SIGALGS].reverse() }), false],
+    ['no signature algorithms', () => hello({ exts: EXTS.filter((t) => t !== 0x000d) }), false],
+  ];
+
+  it('gives what the fingerprint functions give, for every variant, seen once or again', () => {
+    const memo = new FingerprintMemo();
+    for (let round = 0; round < 2; round++) {
+      for (const [what, make, dtls] of variants) {
+        const ch = make();
+        expect(memo.client(ch, dtls), `${what}, round ${round}`).toEqual({ ja3: ja3(ch), ja4: ja4(ch, dtls) });
+      }
+    }
+    const distinct = new Set(variants.map(([, make, dtls]) => memo.client(make(), dtls).ja3 + memo.client(make(), dtls).ja4));
+    expect(distinct.size).toBe(variants.length);
+  });
+
+  it('returns the kept result for a hello that differs only in its random (no fingerprint reads it)', () => {
+    const memo = new FingerprintMemo();
+    const a = hello();
+    const b = { ...hello(), random: new Uint8Array(32).fill(7) };
+    expect(memo.client(b, false)).toBe(memo.client(a, false));
+  });
+
+  it('JA3S: a memo hit only for the same version, cipher and extension list', () => {
+    const memo = new FingerprintMemo();
+    const bodies = [
+      serverHelloBody({ cipher: 0xc02f }),
+      serverHelloBody({ cipher: 0xc030 }),
+      serverHelloBody({ cipher: 0xc02f, selected: 0x0304 }),
+      serverHelloBody({ cipher: 0xc02f, version: 0x0302 }),
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const body of bodies) {
+        const r = parseServerHello(body);
+        if (!r.ok) throw new Error(r.what);
+        expect(memo.server(r.value)).toBe(ja3s(r.value));
+      }
+    }
   });
 });

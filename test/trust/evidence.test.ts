@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate, type ParsedCertificate } from '../../src/x509/index.js';
-import { judgeHandshake, TrustStore, type TrustContext } from '../../src/trust/index.js';
+import { JudgementMemo, judgeHandshake, TrustStore, type TrustContext } from '../../src/trust/index.js';
 import { worstSeverity } from '../../src/report/index.js';
 import type { Alert, Handshake, Verdict } from '../../src/model.js';
 import { CAPTURE, cert, ecKeys, EKU, KU, rsaKeys, type Keys } from './pki.js';
@@ -111,5 +111,29 @@ describe('a completed handshake', () => {
   it('leaves verdicts of other handshake evidence alone', () => {
     const v: Verdict[] = judged(hs({})).verdicts;
     expect(v.map((x) => [x.code, x.severity])).toEqual([['chain-trusted', 'ok'], ['name-match', 'ok']]);
+  });
+});
+
+describe('the weighed verdicts a session keeps (JudgementMemo.evidence)', () => {
+  it('hands every completed handshake of the same chain the same weighed objects, equal to those weighed afresh', () => {
+    const c = ctx('expressway', false);
+    const memo = new JudgementMemo();
+    const a = judgeHandshake(hs({ sni: 'other.example.com' }), certs(), c, memo);
+    const b = judgeHandshake(hs({ sni: 'other.example.com', id: 2 }), certs(), c, memo);
+    const fresh = judgeHandshake(hs({ sni: 'other.example.com' }), certs(), ctx('expressway', false));
+    expect(a.map((v) => v.code)).toEqual(expect.arrayContaining(['name-mismatch', 'missing-intermediate']));
+    expect(a).toEqual(fresh);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBe(a[i]);
+    expect(a.find((v) => v.code === 'name-mismatch')!.message).toContain('accepted it (this handshake completed)');
+  });
+
+  it('leaves a failed handshake of the same chain unweighed', () => {
+    const c = ctx('web');
+    const memo = new JudgementMemo();
+    judgeHandshake(hs({ sni: 'other.example.com' }), certs(), c, memo);
+    const failed = judgeHandshake(hs({ sni: 'other.example.com', complete: false, alerts: [FATAL] }), certs(), c, memo);
+    const v = failed.find((x) => x.code === 'name-mismatch')!;
+    expect(v.severity).toBe('error');
+    expect(v.message).not.toContain('accepted');
   });
 });
