@@ -90,6 +90,8 @@ export function decodePacketNumber(largest: number, truncated: number, bits: num
 
 export interface Opened {
   pn: number;
+  /** The header with its protection removed (a copy): the AEAD's additional data. */
+  header: Uint8Array;
   /** The frames, decrypted (a new buffer). */
   payload: Uint8Array;
 }
@@ -115,5 +117,5 @@ export function openPacket(d: Uint8Array, off: number, h: { pnOffset: number; en
   }
   const pn = decodePacketNumber(largest, truncated, pnLen * 8);
   const payload = openPayload(keys, pn, header, d.subarray(h.pnOffset + pnLen, h.end));
-  return payload ? { pn, payload } : null;
+  return payload ? { pn, header, payload } : null;
 }
