@@ -239,7 +239,7 @@ export class QuicConn {
       crypto: (offset, data) => stream.push(offset, data, (piece) => this.sink.crypto(dir, space, piece, frame, ts)),
       close: (code, application, reason) => this.sink.close(dir, code, application, reason, frame),
     });
-    if (problem) this.noteOnce(`frames-${space}`, `quic-malformed-frame in a ${space} packet from the ${this.sideName(dir)} (frame ${frame}): ${problem}`);
+    if (problem) this.noteOnce(`frames-${space}`, `quic-malformed-frame in ${space === 'initial' ? 'an Initial' : 'a Handshake'} packet from the ${this.sideName(dir)} (frame ${frame}): ${problem}`);
     if (this.budget.hit) {
       this.noteOnce('crypto-limit', `quic-crypto-buffer-limit: CRYPTO data held out of order exceeds ${LIMITS.quicCryptoBufferedBytes} bytes (frame ${frame}); frames past it dropped`);
     }
