@@ -30,6 +30,8 @@ import type { KeyProvider, RecordDecryptor, Side } from './types.js';
 /** What the builders of one connection share. */
 export interface BuilderContext {
   dtls: boolean;
+  /** The handshake travels in QUIC CRYPTO frames (JA4's protocol letter is then 'q'). */
+  quic?: boolean;
   memo: HandshakeMemo;
   clock: IsoTime;
   /** The key log, asked once per handshake by ClientHello random at the (final) ServerHello. */
@@ -175,7 +177,7 @@ export class HandshakeBuilder {
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);
         h.ja3 = ja3(ch);
-        h.ja4 = ja4(ch, this.ctx.dtls);
+        h.ja4 = ja4(ch, this.ctx.dtls, this.ctx.quic);
         return null;
       }
       case 2: {

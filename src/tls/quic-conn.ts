@@ -38,7 +38,7 @@ export class QuicTlsConn implements FlowConsumer {
   ) {
     this.clock = opts.clock ?? new IsoTime();
     const keys: KeyProvider = { forHandshake: (p) => this.handshakeKeys(p.clientRandom, p.cipherSuite) };
-    this.ctx = { dtls: false, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, keys };
+    this.ctx = { dtls: false, quic: true, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, keys };
     const make = (space: Space) =>
       new TlsMessageFramer(
         (dir, type, body, frame, ts) => this.message(dir, type, body, frame, ts),
