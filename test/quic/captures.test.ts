@@ -6,11 +6,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
 import { parseKeyLog } from '../../src/keys/keylog.js';
 import type { Handshake } from '../../src/model.js';
@@ -25,6 +26,9 @@ const CAP = join(DIR, 'quic-h3.pcap');
 const KEYS = join(DIR, 'quic-h3.keys');
 const run = promisify(execFile);
 const hasTshark = await run('tshark', ['--version']).then(() => true, () => false);
+const hasEditcap = await run('editcap', ['--version']).then(() => true, () => false);
+const tmp = mkdtempSync(join(tmpdir(), 'certshark-quic-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const keys = () => new KeyLogProvider(parseKeyLog(readFileSync(KEYS, 'utf8')));
 
 async function scan(file: string, withKeys: boolean): Promise<Handshake[]> {
@@ -88,6 +92,12 @@ describe('QUIC captures', () => {
     const rewritten = await scan(join(DIR, 'quic-h3-rewritten.pcap'), true);
     expect(summary(rewritten)).toEqual(summary(original));
     expect(rewritten.every((h) => h.complete && h.notes.length === 0)).toBe(true);
+  });
+
+  it.skipIf(!hasEditcap)('a key log embedded as a pcapng Decryption Secrets Block opens the Handshake packets too', async () => {
+    const file = join(tmp, 'quic-h3-dsb.pcapng');
+    await run('editcap', ['--inject-secrets', `tls,${KEYS}`, CAP, file]);
+    expect(summary(await scan(file, false))).toEqual(summary(await scan(CAP, true)));
   });
 
   it('a key log with the wrong secrets: a note, the certificates unread', async () => {
