@@ -100,6 +100,18 @@ describe('QUIC captures', () => {
     expect(summary(await scan(file, false))).toEqual(summary(await scan(CAP, true)));
   });
 
+  it('QUIC v2 draft (ngtcp2 0.12, -v v2draft; tshark 4.0 does not read it): the chain of the same PKI', async () => {
+    const fx = resolve(__dirname, '../fixtures/quic');
+    const r = await scanCaptures([join(fx, 'quic-v2-draft.pcap')], { keys: new KeyLogProvider(parseKeyLog(readFileSync(join(fx, 'quic-v2-draft.keys'), 'utf8'))) });
+    const pem = (name: string) => {
+      const b64 = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END/.exec(readFileSync(join(DIR, 'pki', `${name}.pem`), 'utf8'))![1]!;
+      return createHash('sha256').update(Buffer.from(b64.replace(/\s+/g, ''), 'base64')).digest('hex');
+    };
+    expect(r.handshakes).toHaveLength(1);
+    expect(r.handshakes[0]).toMatchObject({ transport: 'quic', quic: { version: 'QUIC v2 draft' }, sni: 'localhost', complete: true, notes: [] });
+    expect(r.handshakes[0]!.serverChain).toEqual([pem('quic-h3'), pem('quic-issuing-ca')]);
+  });
+
   it('a key log with the wrong secrets: a note, the certificates unread', async () => {
     const text = readFileSync(KEYS, 'utf8').replace(/^(SERVER_HANDSHAKE_TRAFFIC_SECRET \S+ )(\S)/gm, (_, a: string, c: string) => a + (c === '0' ? '1' : '0'));
     const r = await scanCaptures([CAP], { keys: new KeyLogProvider(parseKeyLog(text)) });
