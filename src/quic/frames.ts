@@ -5,6 +5,9 @@
  */
 import { readVarint, varintLength } from './varint.js';
 
+/** Bytes of a CONNECTION_CLOSE reason phrase kept. */
+const REASON_BYTES = 120;
+
 export interface FrameSink {
   crypto(offset: number, data: Uint8Array): void;
   /** CONNECTION_CLOSE: `code` a transport error (0x0100 + a TLS alert is a crypto error, RFC 9001 §4.8). */
@@ -58,7 +61,8 @@ export function readFrames(p: Uint8Array, sink: FrameSink): string | null {
         if (type === 0x1c && v() < 0) return `truncated CONNECTION_CLOSE frame at offset ${at}`;
         const len = v();
         if (len < 0 || len > n - o) return `CONNECTION_CLOSE frame at offset ${at} with a reason longer than the packet`;
-        sink.close(code, type === 0x1d, Buffer.from(p.subarray(o, o + len)).toString('latin1'));
+        // The reason phrase is the peer's text: a bounded part of it is enough for a note.
+        sink.close(code, type === 0x1d, Buffer.from(p.subarray(o, o + Math.min(len, REASON_BYTES))).toString('latin1'));
         o += len;
         continue;
       }

@@ -1,5 +1,6 @@
 /**
- * The TLS stage: reassembled TCP byte streams and UDP datagrams -> Handshake objects with certificate chains.
+ * The TLS stage: reassembled TCP byte streams and UDP datagrams (DTLS, or QUIC through src/quic) -> Handshake
+ * objects with certificate chains.
  */
 import type { FlowConsumer, FlowInfo } from '../tcp/types.js';
 import { TlsConn, type TlsOptions } from './conn.js';
@@ -14,8 +15,9 @@ export { cipherName, versionName, alertName, sigAlgName } from './names.js';
 
 /**
  * A consumer for one flow: for TCP a stream parser that finds TLS on any port (also after a STARTTLS-style
- * plaintext prefix), for UDP a DTLS datagram parser or a QUIC connection, by the first datagram. It sets `done` quickly for flows that are not TLS and once
- * the handshake has been emitted, so the flow tracker can skip the rest of the flow.
+ * plaintext prefix), for UDP a DTLS datagram parser or a QUIC connection, told apart by the first datagram. It sets
+ * `done` quickly for flows that are not TLS and once the handshake has been emitted, so the flow tracker can skip
+ * the rest of the flow.
  */
 export function createTlsConsumer(
   info: FlowInfo,
