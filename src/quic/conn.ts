@@ -64,6 +64,8 @@ export class QuicConn {
   private queued: Queued[] = [];
   private queuedBytes = 0;
   private replayDue = false;
+  /** The key log has nothing for this connection: Handshake packets are counted, not kept. */
+  private keyless = false;
   private attempts = 0;
   private oneRttSeen = [false, false];
   private noted = new Set<string>();
@@ -200,7 +202,9 @@ export class QuicConn {
     const side = this.sideIndex(dir);
     const keys = this.handshake[side];
     if (!keys) {
-      if (this.queuedBytes + packet.length <= LIMITS.quicCryptoBufferedBytes) {
+      if (this.keyless) {
+        this.unread[side]++;
+      } else if (this.queuedBytes + packet.length <= LIMITS.quicCryptoBufferedBytes) {
         this.queued.push({ dir, packet: fresh ? packet.slice() : packet, pnOffset, frame, ts });
         this.queuedBytes += packet.length;
       } else {
@@ -258,6 +262,15 @@ export class QuicConn {
     this.handshake = [client ? packetKeys(cipherSuite, client, v) : null, server ? packetKeys(cipherSuite, server, v) : null];
     if (this.queued.length > 0) this.replayDue = true;
     return null;
+  }
+
+  /** No Handshake keys will come (the key log has no secret for this connection): what waited is dropped. */
+  noHandshakeKeys(): void {
+    this.keyless = true;
+    this.unread[0] += this.queued.filter((q) => q.dir === this.clientDir).length;
+    this.unread[1] += this.queued.filter((q) => q.dir !== this.clientDir).length;
+    this.queued = [];
+    this.queuedBytes = 0;
   }
 
   /** Whether Handshake keys are known for the side of `dir`. */

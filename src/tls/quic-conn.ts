@@ -59,6 +59,11 @@ export class QuicTlsConn implements FlowConsumer {
     return this.closed || this.quic.rejected;
   }
 
+  /** Bytes the QUIC connection holds: CRYPTO data out of order, Handshake packets waiting for keys. */
+  get heldBytes(): number {
+    return this.quic.heldBytes;
+  }
+
   data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
     if (this.done) return;
     const b = this.cur;
@@ -123,9 +128,9 @@ export class QuicTlsConn implements FlowConsumer {
   }
 
   private restart(frame: number): void {
-    this.flowNote(`new QUIC connection on the same addresses and ports (frame ${frame})`);
     this.emit();
     this.cur = null;
+    this.flowNote(`new QUIC connection on the same addresses and ports (frame ${frame})`);
     this.finished = [false, false];
     this.framers.initial.reset(0);
     this.framers.initial.reset(1);
@@ -136,11 +141,10 @@ export class QuicTlsConn implements FlowConsumer {
   /** The builder's key callback (at the ServerHello): the QUIC packet keys from the key log's secrets. */
   private handshakeKeys(clientRandom: Uint8Array, cipherSuite: number): { error: string } | null {
     const s: SessionSecrets | undefined = this.opts.keys?.secrets?.(clientRandom);
-    if (!s) return null;
-    const c = s.clientHandshakeTrafficSecret;
-    const sv = s.serverHandshakeTrafficSecret;
-    if (!c && !sv) return { error: 'key log has no handshake secret for this session' };
-    const problem = this.quic.useHandshakeSecrets(cipherSuite, c, sv);
+    const c = s?.clientHandshakeTrafficSecret;
+    const sv = s?.serverHandshakeTrafficSecret;
+    const problem = c || sv ? this.quic.useHandshakeSecrets(cipherSuite, c, sv) : s ? 'key log has no handshake secret for this session' : null;
+    if (problem || (!c && !sv)) this.quic.noHandshakeKeys();
     return problem ? { error: problem } : null;
   }
 

@@ -121,6 +121,15 @@ describe('QUIC captures', () => {
     }
   });
 
+  it('without a key log the Handshake packets are not kept once the ServerHello is read', async () => {
+    const all = await datagrams(CAP);
+    const flow = all.filter((d) => d.flow === all[0]!.flow);
+    const info: FlowInfo = { transport: 'udp', a: { ip: '127.0.0.1', port: 1 }, b: { ip: '127.0.0.1', port: 2 }, synSeen: false, firstFrame: 1, firstTs: 0 };
+    const conn = new QuicTlsConn(info, { handshake: () => {} }, { nextId: () => 1 });
+    flow.forEach((d, n) => conn.data(d.dir, d.data, n + 1, n));
+    expect(conn.heldBytes).toBe(0);
+  });
+
   it('damaged, cut, repeated and reordered datagrams never make an internal error', async () => {
     const all = await datagrams(CAP);
     const flow = all.filter((d) => d.flow === all[0]!.flow);

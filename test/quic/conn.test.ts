@@ -117,6 +117,18 @@ describe('QUIC connection', () => {
     expect(conn.done).toBe(true);
   });
 
+  it('a second connection on the same ports (a new client DCID, no Retry) is a second handshake', () => {
+    const other = Uint8Array.of(4, 4, 4, 4, 4, 4, 4, 4);
+    const ch2 = hs(1, clientHelloBody({ sni: 'second.example', supportedVersions: [0x0304] }));
+    const { out } = feed([
+      [0, client(0, cryptoFrame(0, CH))],
+      [1, server(0, cryptoFrame(0, SH))],
+      [0, client(0, cryptoFrame(0, ch2), other)],
+    ]);
+    expect(out.map((h) => h.sni)).toEqual(['h3.example', 'second.example']);
+    expect(out[1]!.notes.join('\n')).toMatch(/new QUIC connection on the same addresses and ports \(frame 3\)/);
+  });
+
   it('gives up on datagrams that only look like QUIC, reporting nothing', () => {
     const fake = Uint8Array.from([0xc3, 0, 0, 0, 1, 8, ...DCID, 0, 0, 0x41, 0x00, ...new Array(300).fill(0x5a)]);
     const out: Handshake[] = [];
