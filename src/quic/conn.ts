@@ -8,8 +8,8 @@ import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
 import { CryptoStream, type CryptoBudget } from './crypto-stream.js';
 import { readFrames } from './frames.js';
-import { INITIAL_SUITE, initialSecrets, packetKeys, suiteHashLength, type PacketKeys } from './packet-keys.js';
-import { openPacket, parseLongHeader, type Opened } from './packet.js';
+import { INITIAL_SUITE, initialSecret, packetKeys, sideInitialSecret, suiteHashLength, type PacketKeys } from './packet-keys.js';
+import { MIN_CLIENT_DATAGRAM, MIN_CLIENT_DCID, openPacket, parseLongHeader, type Opened } from './packet.js';
 import { quicVersionName, type QuicVersion } from './versions.js';
 
 export type Space = 'initial' | 'handshake';
@@ -27,8 +27,9 @@ export interface QuicSink {
   note(s: string): void;
 }
 
-/** Long-header datagrams looked at before a flow whose Initial packets never decrypt is taken for something else. */
-const ATTEMPTS = 4;
+/** Datagrams looked at before a flow whose Initial packets never decrypt is taken for something else. */
+const ATTEMPTS = 3;
+
 
 interface Queued {
   dir: Dir;
@@ -40,7 +41,10 @@ interface Queued {
 
 interface InitialKeys {
   client: PacketKeys;
-  server: PacketKeys;
+  /** Derived when the server's first Initial comes. */
+  server: PacketKeys | null;
+  initial: Uint8Array;
+  version: QuicVersion;
 }
 
 export class QuicConn {
@@ -117,7 +121,12 @@ export class QuicConn {
         if (this.confirmed) this.noteOnce('unknown-version', `quic-unknown-version 0x${h.version.toString(16)} from the ${this.sideName(dir)} (frame ${frame}); not read`);
         break;
       }
-      if (h.type === 'initial') this.initialPacket(dir, d, off, h.version, h.dcid, h.pnOffset, h.end, frame, ts);
+      if (h.type === 'initial') {
+        // Until an Initial decrypts, only a datagram that can be a client's first (see couldBeClientInitial) is
+        // worth deriving keys for: UDP that merely starts like QUIC costs no cryptography.
+        if (!this.confirmed && (d.length < MIN_CLIENT_DATAGRAM || h.dcid.length < MIN_CLIENT_DCID)) break;
+        this.initialPacket(dir, d, off, h.version, h.dcid, h.pnOffset, h.end, frame, ts);
+      }
       else if (h.type === 'handshake') this.handshakePacket(dir, d.subarray(off, h.end), h.pnOffset - off, frame, ts, true);
       else if (h.type === 'retry' && this.confirmed && dir !== this.clientDir) {
         this.retry = true;
@@ -151,7 +160,7 @@ export class QuicConn {
       return;
     }
     const side = this.sideIndex(dir);
-    let o = openPacket(d, off, h, side === 0 ? this.initial.client : this.initial.server, this.largest[side]!);
+    let o = openPacket(d, off, h, side === 0 ? this.initial.client : this.serverInitialKeys(this.initial), this.largest[side]!);
     if (!o && side === 0) {
       // After a Retry or a Version Negotiation the client protects its Initials under the new connection ID or
       // version; otherwise it is a new connection on the same ports.
@@ -179,8 +188,12 @@ export class QuicConn {
   }
 
   private initialKeys(version: QuicVersion, dcid: Uint8Array): InitialKeys {
-    const s = initialSecrets(version, dcid);
-    return { client: packetKeys(INITIAL_SUITE, s.client, version)!, server: packetKeys(INITIAL_SUITE, s.server, version)! };
+    const initial = initialSecret(version, dcid);
+    return { client: packetKeys(INITIAL_SUITE, sideInitialSecret(initial, 'client'), version)!, server: null, initial, version };
+  }
+
+  private serverInitialKeys(k: InitialKeys): PacketKeys {
+    return (k.server ??= packetKeys(INITIAL_SUITE, sideInitialSecret(k.initial, 'server'), k.version)!);
   }
 
   /** A new connection on the flow: everything of the previous one is forgotten. */

@@ -5,5 +5,5 @@
  * TLS handshake through useHandshakeSecrets.
  */
 export { QuicConn, type QuicSink, type Space } from './conn.js';
-export { looksLikeQuic } from './packet.js';
+export { couldBeClientInitial, looksLikeQuic } from './packet.js';
 export { quicVersionName } from './versions.js';

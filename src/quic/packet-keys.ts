@@ -28,9 +28,10 @@ export const INITIAL_SUITE = 0x1301;
 
 export interface PacketKeys {
   readonly suite: QuicSuite;
+  readonly hp: Uint8Array;
+  /** Derived on first use: a packet whose header protection already fails (reserved bits) never needs them. */
   readonly key: Uint8Array;
   readonly iv: Uint8Array;
-  readonly hp: Uint8Array;
 }
 
 export const TAG_LENGTH = 16;
@@ -41,11 +42,17 @@ export function packetKeys(cipherSuite: number, secret: Uint8Array, version: Qui
   if (!suite) return null;
   const none = new Uint8Array(0);
   const p = version.labelPrefix;
+  let key: Uint8Array | undefined;
+  let iv: Uint8Array | undefined;
   return {
     suite,
-    key: hkdfExpandLabel(suite.hash, secret, `${p} key`, none, suite.keyLength),
-    iv: hkdfExpandLabel(suite.hash, secret, `${p} iv`, none, 12),
     hp: hkdfExpandLabel(suite.hash, secret, `${p} hp`, none, suite.keyLength),
+    get key() {
+      return (key ??= hkdfExpandLabel(suite.hash, secret, `${p} key`, none, suite.keyLength));
+    },
+    get iv() {
+      return (iv ??= hkdfExpandLabel(suite.hash, secret, `${p} iv`, none, 12));
+    },
   };
 }
 
@@ -55,14 +62,20 @@ export function suiteHashLength(cipherSuite: number): number | null {
   return s ? (s.hash === 'sha256' ? 32 : 48) : null;
 }
 
-/** client_initial_secret and server_initial_secret (RFC 9001 §5.2). */
+/** initial_secret (RFC 9001 §5.2), from which each side's Initial secret is expanded. */
+export function initialSecret(version: QuicVersion, dcid: Uint8Array): Uint8Array {
+  return hkdfExtract('sha256', version.salt, dcid);
+}
+
+/** client_initial_secret or server_initial_secret (RFC 9001 §5.2). */
+export function sideInitialSecret(initial: Uint8Array, side: 'client' | 'server'): Uint8Array {
+  return hkdfExpandLabel('sha256', initial, side === 'client' ? 'client in' : 'server in', new Uint8Array(0), 32);
+}
+
+/** Both sides' Initial secrets. */
 export function initialSecrets(version: QuicVersion, dcid: Uint8Array): { client: Uint8Array; server: Uint8Array } {
-  const initial = hkdfExtract('sha256', version.salt, dcid);
-  const none = new Uint8Array(0);
-  return {
-    client: hkdfExpandLabel('sha256', initial, 'client in', none, 32),
-    server: hkdfExpandLabel('sha256', initial, 'server in', none, 32),
-  };
+  const initial = initialSecret(version, dcid);
+  return { client: sideInitialSecret(initial, 'client'), server: sideInitialSecret(initial, 'server') };
 }
 
 /** The 5-byte header-protection mask from a 16-byte sample (RFC 9001 §5.4.3, §5.4.4). */

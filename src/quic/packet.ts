@@ -36,6 +36,19 @@ export function looksLikeQuic(d: Uint8Array): boolean {
   return v === 0 || quicVersion(v) !== undefined;
 }
 
+/**
+ * Whether a datagram can hold a client's first Initial: at least 1200 bytes (RFC 9000 §14.1), an Initial of a
+ * version read here, a Destination Connection ID of at least 8 bytes (§7.2). Only then are keys worth deriving.
+ */
+export function couldBeClientInitial(d: Uint8Array): boolean {
+  if (d.length < MIN_CLIENT_DATAGRAM || !looksLikeQuic(d)) return false;
+  const v = quicVersion(((d[1]! << 24) | (d[2]! << 16) | (d[3]! << 8) | d[4]!) >>> 0);
+  return v !== undefined && v.types[(d[0]! >> 4) & 3] === 'initial' && d[5]! >= MIN_CLIENT_DCID && d[5]! <= 20;
+}
+
+export const MIN_CLIENT_DATAGRAM = 1200;
+export const MIN_CLIENT_DCID = 8;
+
 /** The long header of the packet at `off` (its first byte has the header-form bit set). */
 export function parseLongHeader(d: Uint8Array, off: number): Parsed<LongHeader> {
   if (off + 7 > d.length) return bad('truncated', off, 'long header');
@@ -106,6 +119,8 @@ export function openPacket(d: Uint8Array, off: number, h: { pnOffset: number; en
   if (sampleAt + 16 > h.end) return null;
   const mask = headerMask(keys, d.subarray(sampleAt, sampleAt + 16));
   const first = d[off]! ^ (mask[0]! & 0x0f);
+  // The reserved bits are zero in every valid packet (RFC 9000 §17.2): a wrong key shows here, before the AEAD.
+  if ((first & 0x0c) !== 0) return null;
   const pnLen = (first & 3) + 1;
   const header = d.slice(off, h.pnOffset + pnLen);
   header[0] = first;

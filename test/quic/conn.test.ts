@@ -22,7 +22,7 @@ const CH = hs(1, clientHelloBody({ sni: 'h3.example', alpn: ['h3'], supportedVer
 const SH = hs(2, serverHelloBody({ version: 0x0303, cipher: 0x1301, selected: 0x0304 }));
 
 function client(pn: number, frames: number[], dcid = DCID, version = 1): Uint8Array {
-  return seal({ keys: keysFor(dcid, 'client', version), typeBits: version === 1 ? 0 : 1, version, dcid, scid: SCID, pn, frames });
+  return seal({ keys: keysFor(dcid, 'client', version), typeBits: version === 1 ? 0 : 1, version, dcid, scid: SCID, pn, frames, size: 1200 });
 }
 function server(pn: number, frames: number[]): Uint8Array {
   return seal({ keys: keysFor(DCID, 'server'), typeBits: 0, dcid: SCID, scid: Uint8Array.of(7, 7), pn, frames });
@@ -96,12 +96,12 @@ describe('QUIC connection', () => {
     const good = client(0, cryptoFrame(0, CH));
     const { out } = feed([
       [0, good],
-      [0, client(1, [0x06, 0x00, 0x44, 0x00, 1, 2, 3])],
+      [0, client(1, [0x06, 0x00, 0x48, 0x00, 1, 2, 3])],
       [0, good.subarray(0, good.length - 30)],
       [1, seal({ keys: keysFor(Uint8Array.of(6, 6), 'server'), typeBits: 0, dcid: SCID, scid: SCID, pn: 0, frames: cryptoFrame(0, SH) })],
     ]);
     const notes = out[0]!.notes.join('\n');
-    expect(notes).toMatch(/quic-malformed-frame in an Initial packet from the client \(frame 2\): CRYPTO frame at offset 0 claims 1024 bytes/);
+    expect(notes).toMatch(/quic-malformed-frame in an Initial packet from the client \(frame 2\): CRYPTO frame at offset 0 claims 2048 bytes/);
     expect(notes).toMatch(/quic-truncated-packet from the client at datagram offset \d+ \(packet of \d+ bytes in \d+, frame 3\)/);
     expect(notes).toMatch(/quic-undecryptable-initial from the server \(frame 4\)/);
     expect(out[0]!.sni).toBe('h3.example');

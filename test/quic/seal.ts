@@ -9,6 +9,7 @@ import { quicVersion } from '../../src/quic/versions.js';
 function varint(n: number): number[] {
   if (n < 0x40) return [n];
   if (n < 0x4000) return [0x40 | (n >> 8), n & 0xff];
+  // (a 2-byte Length field is what `overhead` in seal counts; payloads here stay below 16 KiB)
   return [0x80 | ((n >>> 24) & 0x3f), (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
@@ -22,10 +23,15 @@ export function cryptoFrame(offset: number, data: Uint8Array | number[]): number
   return [0x06, ...varint(offset), ...varint(data.length), ...data];
 }
 
-/** A protected long-header packet (type bits `typeBits`, 4-byte packet number), frames padded to at least 20 bytes. */
-export function seal(o: { keys: PacketKeys; typeBits: number; version?: number; dcid: Uint8Array; scid: Uint8Array; pn: number; frames: number[] }): Uint8Array {
+/**
+ * A protected long-header packet (type bits `typeBits`, 4-byte packet number), frames padded with PADDING to at
+ * least 20 bytes, or so that the packet is `size` bytes (a client's Initial datagram is at least 1200, RFC 9000 §14.1).
+ */
+export function seal(o: { keys: PacketKeys; typeBits: number; version?: number; dcid: Uint8Array; scid: Uint8Array; pn: number; frames: number[]; size?: number }): Uint8Array {
   const version = o.version ?? 1;
-  const payload = Uint8Array.from([...o.frames, ...new Array(Math.max(0, 20 - o.frames.length)).fill(0)]);
+  const overhead = 7 + o.dcid.length + o.scid.length + 1 + 2 + 4 + 16;
+  const want = Math.max(20, (o.size ?? 0) - overhead);
+  const payload = Uint8Array.from([...o.frames, ...new Array(Math.max(0, want - o.frames.length)).fill(0)]);
   const initial = version === 1 ? o.typeBits === 0 : o.typeBits === 1;
   const token = initial ? [0] : [];
   const len = 4 + payload.length + 16;
