@@ -130,12 +130,18 @@ describe('QUIC connection', () => {
   });
 
   it('gives up on datagrams that only look like QUIC, reporting nothing', () => {
-    const fake = Uint8Array.from([0xc3, 0, 0, 0, 1, 8, ...DCID, 0, 0, 0x41, 0x00, ...new Array(300).fill(0x5a)]);
-    const out: Handshake[] = [];
-    const flow = new UdpFlow(INFO, { handshake: (h) => out.push(h) }, { nextId: () => 1 });
-    for (let i = 0; i < 4; i++) flow.data(0, fake, i + 1, i);
-    expect(flow.done).toBe(true);
-    flow.end('eof');
-    expect(out).toEqual([]);
+    // too short for a client's first Initial (no keys derived), and long enough but not decrypting
+    const small = Uint8Array.from([0xc3, 0, 0, 0, 1, 8, ...DCID, 0, 0, 0x41, 0x00, ...new Array(300).fill(0x5a)]);
+    const large = Uint8Array.from([0xc3, 0, 0, 0, 1, 8, ...DCID, 0, 0, 0x44, 0xb0, ...new Array(1200).fill(0x5a)]);
+    for (const fake of [small, large]) {
+      const out: Handshake[] = [];
+      const flow = new UdpFlow(INFO, { handshake: (h) => out.push(h) }, { nextId: () => 1 });
+      for (let i = 0; i < 2; i++) flow.data(0, fake, i + 1, i);
+      expect(flow.done).toBe(false);
+      flow.data(0, fake, 3, 3);
+      expect(flow.done).toBe(true);
+      flow.end('eof');
+      expect(out).toEqual([]);
+    }
   });
 });
