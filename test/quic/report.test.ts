@@ -9,6 +9,8 @@ import { parseKeyLog } from '../../src/keys/keylog.js';
 import { compileFilter, ecsEvent, handshakeTitle, ndjsonHandshake, ZeekLogWriter } from '../../src/report/index.js';
 import { scanCaptures } from '../../src/session.js';
 import { KeyLogProvider } from '../../src/tls/crypto/index.js';
+import { listColumns } from '../../src/tui/columns.js';
+import { detailsLines } from '../../src/tui/details.js';
 
 const DIR = resolve(__dirname, '../../captures');
 const r = await scanCaptures([join(DIR, 'quic-h3.pcap')], { keys: new KeyLogProvider(parseKeyLog(readFileSync(join(DIR, 'quic-h3.keys'), 'utf8'))) });
@@ -38,6 +40,13 @@ describe('QUIC handshakes in the reports', () => {
     const z = new ZeekLogWriter();
     z.begin(new Date(0));
     expect(JSON.stringify(z.handshake(h, cert))).toContain('localhost');
+  });
+
+  it("the view's Proto column and details say QUIC", () => {
+    const proto = listColumns(200).find((c) => c.title === 'Proto')!;
+    expect(r.handshakes.map((h) => proto.value(h))).toEqual(['QUIC', 'QUIC']);
+    const lines = detailsLines({ rows: [{ hs: 0 }], cursor: 0, handshakes: r.handshakes, certs, chainCursor: 0 }, 160).map((l) => l.map((x) => x.text).join(''));
+    expect(lines.join('\n')).toMatch(/Connection.*127\.0\.0\.1:\d+ → 127\.0\.0\.1:4433 \(QUIC v1\/UDP\)/);
   });
 
   it('JA4 says QUIC with its q (the JA4 specification: q for QUIC)', () => {
