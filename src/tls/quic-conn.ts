@@ -7,8 +7,7 @@
 import type { SessionSecrets } from '../keys/keylog.js';
 import { QuicConn, type QuicSink, type Space } from '../quic/index.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
-import type { TlsOptions } from './conn.js';
-import { IDLE_AFTER_ALERT_S, IDLE_STALLED_S } from './conn.js';
+import { IDLE_AFTER_ALERT_S, IDLE_STALLED_S, type TlsOptions } from './conn.js';
 import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
 import { TlsMessageFramer } from './handshake-framer.js';
 import { HandshakeMemo } from './handshake-memo.js';
