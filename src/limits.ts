@@ -37,6 +37,8 @@ export const LIMITS = {
    * key provider is configured (the CLI always has one: --keylog, SSLKEYLOGFILE or pcapng-embedded secrets).
    */
   tlsRenegotiationWatchRecords: 16,
+  /** QUIC: CRYPTO data held out of order, and Handshake packets waiting for their keys, per connection (each). */
+  quicCryptoBufferedBytes: 1024 * 1024,
   /** Notes kept per object; further ones are counted, not stored. */
   notesPerObject: 32,
   /** Parsed certificates kept in the SHA-256 cache of src/x509 (each unique certificate is parsed once). */

@@ -43,7 +43,10 @@ export interface Handshake {
   id: number;
   /** Index into ScanResult.captures of the capture the handshake came from. */
   capture?: number;
-  transport: 'tcp' | 'udp';
+  /** 'udp' is DTLS; 'quic' a QUIC connection's TLS handshake (its CRYPTO frames, over UDP). */
+  transport: 'tcp' | 'udp' | 'quic';
+  /** QUIC only: the version, and what the server did before the handshake could go on. */
+  quic?: QuicInfo;
   client: Endpoint;
   server: Endpoint;
   firstFrame: number;
@@ -105,6 +108,15 @@ export interface Handshake {
   startTls?: string;
   /** Handshake frame numbers useful for reports: ClientHello, ServerHello, Certificate messages. */
   frames?: { clientHello?: number; serverHello?: number; serverCertificate?: number; clientCertificate?: number };
+}
+
+export interface QuicInfo {
+  /** "QUIC v1", "QUIC v2". */
+  version: string;
+  /** The server answered the first Initial with a Retry (address validation). */
+  retry?: boolean;
+  /** The versions a Version Negotiation packet from the server offered. */
+  offeredVersions?: string[];
 }
 
 export interface CertificateInfo {

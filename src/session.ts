@@ -8,6 +8,7 @@ import { FlowTracker } from './tcp/index.js';
 import { createTlsConsumer, HandshakeMemo, IsoTime } from './tls/index.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
+import { sessionSecrets } from './keys/keylog.js';
 import { parseOwnedCertificate, type ParsedCertificate, type PathElement } from './x509/index.js';
 import type { CaptureRecord, CaptureStream } from './capture/types.js';
 import type { CaptureSummary, CertificateInfo, ChainPath, Handshake, ScanListener, ScanResult, Side, TrustPaths, Verdict } from './model.js';
@@ -202,6 +203,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     let embedded: KeyLog | undefined;
     const keys: KeyProvider = {
       forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
+      secrets: (r) => opts.keys?.secrets?.(r) ?? (embedded ? sessionSecrets(embedded, r) : undefined),
     };
     const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++, memo, clock: isoTime }));
     let internalErrors = 0;

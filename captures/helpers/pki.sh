@@ -216,3 +216,21 @@ build_pki_2026() {
   cp "$PKI/public-ca-g1.pem" "$KEYS/chain-public-g1.pem"
   cp "$PKI/public-tls-ca-g2.pem" "$KEYS/chain-public-g2.pem"
 }
+
+# The QUIC scenarios have a hierarchy of their own too (`make.sh --add quic`). ngtcp2's gtlsclient sends the host
+# name it connects to as SNI (its --sni option is not used by the GnuTLS build), and only a name that resolves
+# without editing /etc/hosts will do on the loopback: localhost.
+PKI_QUIC=(quic-root-ca quic-issuing-ca quic-h3 quic-user)
+
+build_pki_quic() {
+  printf '[req]\ndistinguished_name=dn\n[dn]\n' >"$KEYS/req.cnf"
+  self_signed quic-root-ca p256 "Example Test QUIC Root CA" 3650 "${CA_EXT[@]}"
+  issue quic-issuing-ca p256 "Example Test QUIC Issuing CA" quic-root-ca 1825 sha256 \
+    "basicConstraints=critical,CA:true,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign"
+  issue quic-h3 rsa2048 localhost quic-issuing-ca 365 sha256 "$LEAF_BC" "$LEAF_KU" "$EKU_SERVER" \
+    "subjectAltName=DNS:localhost"
+  issue quic-user p256 "QUIC Test User" quic-issuing-ca 365 sha256 "$LEAF_BC" "keyUsage=critical,digitalSignature" \
+    "$EKU_CLIENT"
+  cat "$PKI/quic-h3.pem" "$PKI/quic-issuing-ca.pem" >"$KEYS/quic-h3-chain.pem"
+  cat "$PKI/quic-user.pem" "$PKI/quic-issuing-ca.pem" >"$KEYS/quic-user-chain.pem"
+}

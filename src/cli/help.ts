@@ -169,7 +169,7 @@ ${EXIT_CODES}`;
 export const FILTER_HELP = (): string => `The display filter (--filter EXPR, -Y EXPR, and / in the interactive view) selects handshakes.
 
   terms:      port 7001   ip 10.77.0.0/24   sni vpn   cn Example   code missing-intermediate
-              bad  warn  ok  info  alert  mtls  tcp  udp  dtls  encrypted   or any word (free text)
+              bad  warn  ok  info  alert  mtls  tcp  udp  dtls  quic  encrypted   or any word (free text)
   fields:     ip.addr == 10.77.0.1   tcp.port in {443 7001}   tls.handshake.extensions_server_name contains "vpn"
   operators:  == != < <= > >= (eq ne lt le gt ge)  contains  matches "regex"  in {…}
   logic:      and &&   or ||   not !   ( )     terms side by side are ANDed; not > and > or

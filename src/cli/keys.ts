@@ -33,6 +33,11 @@ export async function loadKeys(path: string | undefined, explicit: boolean): Pro
       if (r !== null) matched.add(Buffer.from(p.clientRandom).toString('hex'));
       return r;
     },
+    secrets(clientRandom) {
+      const s = inner.secrets(clientRandom);
+      if (s) matched.add(Buffer.from(clientRandom).toString('hex'));
+      return s;
+    },
   };
   const name = explicit ? `--keylog ${path}` : `SSLKEYLOGFILE ${path}`;
   return {

@@ -48,7 +48,8 @@ export function ecsEvent(h: Handshake, cert: (sha256: string) => CertificateInfo
     },
     source: { ip: h.client.ip, port: h.client.port },
     destination: { ip: h.server.ip, port: h.server.port },
-    network: { transport: h.transport, type: isIP(h.client.ip) === 6 ? 'ipv6' : 'ipv4', protocol: 'tls' },
+    // ECS names the layer-4 protocol: QUIC handshakes are UDP (the QUIC version is certshark.quic_version).
+    network: { transport: h.transport === 'quic' ? 'udp' : h.transport, type: isIP(h.client.ip) === 6 ? 'ipv6' : 'ipv4', protocol: 'tls' },
     tls,
     certshark: {
       version,
@@ -58,6 +59,7 @@ export function ecsEvent(h: Handshake, cert: (sha256: string) => CertificateInfo
       verdicts: (h.verdicts ?? []).map((v) => ({ code: v.code, severity: v.severity, subject: v.subject, message: v.message, fix: v.fix })),
       notes: h.notes,
       start_tls: h.startTls,
+      quic_version: h.quic?.version,
       encrypted: h.encrypted,
       first_frame: h.firstFrame,
       last_frame: h.lastFrame,

@@ -336,8 +336,9 @@ const CODE: Kind<string> = {
 const isV4 = (ip: string) => isIP(ip) === 4;
 const isV6 = (ip: string) => isIP(ip) === 6;
 const ends = (h: Handshake): string[] => [h.client.ip, h.server.ip];
+/** UDP ports are those of DTLS and of QUIC handshakes (QUIC runs over UDP). */
 const ports = (transport: 'tcp' | 'udp', which: 'both' | 'src' | 'dst'): Values<number> => (h) =>
-  h.transport !== transport ? [] : which === 'src' ? [h.client.port] : which === 'dst' ? [h.server.port] : [h.client.port, h.server.port];
+  (transport === 'udp' ? h.transport === 'tcp' : h.transport !== 'tcp') ? [] : which === 'src' ? [h.client.port] : which === 'dst' ? [h.server.port] : [h.client.port, h.server.port];
 
 function chainCerts(h: Handshake, certs: CertLookup): CertificateInfo[] {
   const out: CertificateInfo[] = [];
@@ -450,6 +451,7 @@ export const FILTER_FIELDS: readonly FilterField[] = [
   field({ name: 'frame.number', kind: FRAMES, values: (h) => [[h.firstFrame, h.lastFrame] as const], description: 'a frame between the first and the last frame of the handshake', example: 'frame.number == 10' }),
   // certshark's own words
   field({ name: 'port', kind: uint('port', 65535), values: (h) => [h.client.port, h.server.port], short: '==', description: 'port of either end, TCP or UDP', example: 'port 7001' }),
+  field({ name: 'transport', kind: TEXT, values: (h) => [h.transport], short: '==', description: "the handshake's transport: tcp, udp (DTLS) or quic", example: 'transport == quic' }),
   field({ name: 'ip', kind: address(0, true), values: ends, short: '==', description: "address of either end, IPv4 or IPv6; a CIDR prefix, or a text prefix ending in '.' or ':'", example: 'ip 10.77.0.0/24' }),
   field({ name: 'host', kind: TEXT, values: (h, c) => [...sni(h, c), ...ends(h), ...chainNames(h, c, true)], short: 'contains', description: 'SNI, address, or certificate CN or SAN', example: 'host expe.example.test' }),
   field({ name: 'sni', kind: TEXT, values: sni, short: 'contains', description: 'SNI the client sent', example: 'sni vpn' }),

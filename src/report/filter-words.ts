@@ -21,7 +21,10 @@ word(['ok', 'good'], (h) => worstVerdictSeverity(h.verdicts) === 'ok');
 word(['info'], (h) => worstVerdictSeverity(h.verdicts) === 'info');
 word(['alert', 'alerts'], (h) => h.alerts.length > 0);
 word(['tcp'], (h) => h.transport === 'tcp');
-word(['udp', 'dtls'], (h) => h.transport === 'udp');
+// QUIC runs over UDP too; DTLS is the 'udp' transport of the model.
+word(['udp'], (h) => h.transport === 'udp' || h.transport === 'quic');
+word(['dtls'], (h) => h.transport === 'udp');
+word(['quic'], (h) => h.transport === 'quic');
 word(['mtls'], (h) => h.clientChain.length > 0 || h.certificateRequest !== undefined);
 word(['encrypted'], (h) => h.encrypted);
 

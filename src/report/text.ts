@@ -50,7 +50,7 @@ function verdictLines(o: TextOptions, vs: Verdict[], indent: string): string[] {
 }
 
 export function handshakeTitle(h: Handshake): string {
-  const proto = h.transport === 'udp' ? 'UDP' : 'TCP';
+  const proto = h.transport === 'udp' ? 'UDP' : h.transport === 'quic' ? 'QUIC' : 'TCP';
   const parts = [
     `#${h.id}`,
     shortTime(h.time),

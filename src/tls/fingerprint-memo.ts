@@ -23,9 +23,9 @@ export class FingerprintMemo {
   private scratch = new Uint8Array(512);
   private n = 0;
 
-  client(ch: ClientHelloInfo, dtls: boolean): ClientFingerprints {
+  client(ch: ClientHelloInfo, dtls: boolean, quic = false): ClientFingerprints {
     this.n = 0;
-    this.u16(dtls ? 1 : 0);
+    this.u16((dtls ? 1 : 0) | (quic ? 2 : 0));
     this.u16(ch.legacyVersion);
     this.u16(ch.maxVersion);
     this.bytes(ch.cipherBytes);
@@ -36,7 +36,7 @@ export class FingerprintMemo {
     this.bytes(ch.sigAlgs);
     if (ch.firstAlpn) this.bytes(ch.firstAlpn);
     else this.u16(0xffff);
-    const make = (): ClientFingerprints => ({ ja3: ja3(ch), ja4: ja4(ch, dtls) });
+    const make = (): ClientFingerprints => ({ ja3: ja3(ch), ja4: ja4(ch, dtls, quic) });
     if (this.n > MAX_KEY) return make();
     return this.clients.get(this.scratch.subarray(0, this.n), make);
   }

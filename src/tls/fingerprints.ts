@@ -77,11 +77,11 @@ function alpnPart(a: Uint8Array | undefined): string {
  * sorted cipher list; then of the sorted extension list (without SNI and ALPN) '_' the signature algorithms in
  * their order. GREASE is ignored everywhere. `maxVersion` ranks DTLS versions by age, not by numeric value.
  */
-export function ja4(ch: ClientHelloInfo, dtls: boolean): string {
+export function ja4(ch: ClientHelloInfo, dtls: boolean, quic = false): string {
   const ciphers = values16(ch.cipherBytes);
   const exts = noGrease(ch.extensionTypes);
   const a =
-    (dtls ? 'd' : 't') +
+    (quic ? 'q' : dtls ? 'd' : 't') +
     (JA4_VERSIONS[ch.maxVersion] ?? '00') +
     (exts.includes(0) ? 'd' : 'i') +
     two(ciphers.length) +

@@ -29,6 +29,8 @@ import type { KeyProvider, RecordDecryptor, Side } from './types.js';
 /** What the builders of one connection share. */
 export interface BuilderContext {
   dtls: boolean;
+  /** The handshake travels in QUIC CRYPTO frames (JA4's protocol letter is then 'q'). */
+  quic?: boolean;
   memo: HandshakeMemo;
   clock: IsoTime;
   /** The key log, asked once per handshake by ClientHello random at the (final) ServerHello. */
@@ -173,7 +175,7 @@ export class HandshakeBuilder {
         if (ch.sni !== undefined) h.sni = ch.sni;
         if (ch.alpn) h.alpn = ch.alpn;
         h.clientVersion = versionName(ch.maxVersion);
-        const fp = this.ctx.memo.fingerprints.client(ch, this.ctx.dtls);
+        const fp = this.ctx.memo.fingerprints.client(ch, this.ctx.dtls, this.ctx.quic);
         h.ja3 = fp.ja3;
         h.ja4 = fp.ja4;
         return null;

@@ -1,6 +1,7 @@
 import type { Dir } from '../tcp/types.js';
 import type { Sslv2Hello } from './messages.js';
 import type { Handshake } from '../model.js';
+import type { SessionSecrets } from '../keys/keylog.js';
 
 /**
  * What the TLS stage emits: one handshake, once, when it is finished (both sides past their Finished /
@@ -48,6 +49,11 @@ export interface HandshakeKeyParams {
  */
 export interface KeyProvider {
   forHandshake(p: HandshakeKeyParams): RecordDecryptor | { error: string } | null;
+  /**
+   * The key log's raw secrets for this ClientHello random: QUIC protects packets, not records, and derives its
+   * keys from the handshake traffic secrets with its own labels (RFC 9001 §5.1).
+   */
+  secrets?(clientRandom: Uint8Array): SessionSecrets | undefined;
 }
 
 /**

@@ -93,7 +93,7 @@ export function listColumns(width: number, grouped = false, natural?: NaturalWid
         ] satisfies Spec[])
       : ([{ key: 'server', title: 'Server', share: 0.48, want: natural?.server, value: (h: Handshake) => `${h.server.ip}:${h.server.port}` }] satisfies Spec[])),
     { key: 'sni', title: 'SNI', share: 0.3, want: natural?.sni, value: (h) => h.sni ?? '' },
-    { key: 'proto', title: 'Proto', fixed: 5, value: (h) => (h.transport === 'udp' ? 'DTLS' : 'TCP') },
+    { key: 'proto', title: 'Proto', fixed: 5, value: (h) => (h.transport === 'udp' ? 'DTLS' : h.transport === 'quic' ? 'QUIC' : 'TCP') },
     { key: 'version', title: 'Version', fixed: 7, value: (h) => shortVersion(h.version) || (h.encrypted ? 'TLS1.3' : '') },
     { key: 'chain', title: 'Chain', fixed: 5, value: (h) => `${h.serverChain.length}/${h.clientChain.length}` },
     { key: 'verdict', title: 'Verdict', fixed: 7, value: (h) => handshakeBadge(h).text },

@@ -105,7 +105,7 @@ function certLines(out: Line[], c: CertificateInfo, where: string, width: number
 function handshakeLines(out: Line[], h: Handshake, width: number): void {
   const e = escapeControl;
   heading(out, `Handshake #${h.id}`);
-  kv(out, '  Connection', `${h.client.ip}:${h.client.port} → ${h.server.ip}:${h.server.port} (${h.transport === 'udp' ? 'DTLS/UDP' : 'TCP'})`, width);
+  kv(out, '  Connection', `${h.client.ip}:${h.client.port} → ${h.server.ip}:${h.server.port} (${h.transport === 'udp' ? 'DTLS/UDP' : h.transport === 'quic' ? `${h.quic?.version ?? 'QUIC'}/UDP` : 'TCP'})`, width);
   kv(out, '  Time', h.time, width);
   kv(out, '  SNI', h.sni === undefined ? '(none sent)' : e(h.sni), width);
   kv(out, '  Version', `${h.version ?? '?'}${h.clientVersion && h.clientVersion !== h.version ? ` (client offered ${h.clientVersion})` : ''}`, width);

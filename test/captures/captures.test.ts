@@ -17,7 +17,7 @@ const DIR = join(ROOT, 'captures');
 const run = promisify(execFile);
 
 interface ExpectedHandshake {
-  transport: 'tcp' | 'udp';
+  transport: 'tcp' | 'udp' | 'quic';
   client: { ip: string };
   server: { ip: string; port: number };
   sni?: string;
@@ -143,7 +143,7 @@ describe('expected.json files', () => {
           expect(v.handshakes.length, `variant ${v.name}`).toBe(e.handshakes.length);
         }
         for (const h of e.handshakes) {
-          expect(['tcp', 'udp']).toContain(h.transport);
+          expect(['tcp', 'udp', 'quic']).toContain(h.transport);
           expect(h.server.port).toBeGreaterThan(0);
           expect(h.version).toMatch(/^(D)?TLS 1\.[0-3]$/);
           expect(h.serverChain.length + h.clientChain.length).toBeGreaterThan(0);

@@ -135,9 +135,10 @@ describe('the server side: key exchange group, selected ALPN', () => {
 describe('FingerprintMemo (the session remembers hellos already fingerprinted)', () => {
   // Each variant changes one input of one fingerprint; the memo has seen all the others first, so a key that left
   // that input out would hand back an earlier hello's value.
-  const variants: [string, () => ClientHelloInfo, boolean][] = [
+  const variants: [string, () => ClientHelloInfo, boolean, boolean?][] = [
     ['the example', () => hello(), false],
     ['the example over DTLS', () => hello(), true],
+    ['the example over QUIC', () => hello(), false, true],
     ['ciphers reordered', () => hello({ ciphers: [...CIPHERS].reverse() }), false],
     ['one cipher fewer', () => hello({ ciphers: CIPHERS.slice(1) }), false],
     ['extensions reordered', () => hello({ exts: [...EXTS].reverse() }), false],
@@ -150,12 +151,12 @@ describe('FingerprintMemo (the session remembers hellos already fingerprinted)',
   it('gives what the fingerprint functions give, for every variant, seen once or again', () => {
     const memo = new FingerprintMemo();
     for (let round = 0; round < 2; round++) {
-      for (const [what, make, dtls] of variants) {
+      for (const [what, make, dtls, quic] of variants) {
         const ch = make();
-        expect(memo.client(ch, dtls), `${what}, round ${round}`).toEqual({ ja3: ja3(ch), ja4: ja4(ch, dtls) });
+        expect(memo.client(ch, dtls, quic), `${what}, round ${round}`).toEqual({ ja3: ja3(ch), ja4: ja4(ch, dtls, quic) });
       }
     }
-    const distinct = new Set(variants.map(([, make, dtls]) => memo.client(make(), dtls).ja3 + memo.client(make(), dtls).ja4));
+    const distinct = new Set(variants.map(([, make, dtls, quic]) => memo.client(make(), dtls, quic).ja3 + memo.client(make(), dtls, quic).ja4));
     expect(distinct.size).toBe(variants.length);
   });
 

@@ -19,12 +19,14 @@ const STEP: Record<string, number> = {
   'dtls-reassembler.ts': 3,
   'handshake-builder.ts': 4,
   'conn.ts': 5,
+  'quic-conn.ts': 5,
+  'udp-flow.ts': 6,
   'index.ts': 6,
 };
 
-/** The files of src/tls (crypto/ included) that `file` imports. */
-function importsOf(file: string): string[] {
-  const src = readFileSync(join(TLS, file), 'utf8');
+/** The files (relative to `dir`) that `file` of `dir` imports. */
+function importsOf(file: string, dir = TLS): string[] {
+  const src = readFileSync(join(dir, file), 'utf8');
   const out: string[] = [];
   for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/g)) {
     out.push(join(file, '..', m[1]!).replace(/\.js$/, '.ts'));
@@ -51,5 +53,32 @@ describe('src/tls import order', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+const SRC = join(__dirname, '../../src');
+
+/** What a lower module may import, as paths relative to src/. */
+function badImports(dir: string, allowed: (dep: string) => boolean): string[] {
+  const bad: string[] = [];
+  for (const f of readdirSync(join(SRC, dir)).filter((x) => x.endsWith('.ts'))) {
+    for (const dep of importsOf(f, join(SRC, dir))) {
+      const rel = join(dir, dep);
+      if (!allowed(rel)) bad.push(`${dir}/${f} -> ${rel}`);
+    }
+  }
+  return bad;
+}
+
+describe('below src/tls', () => {
+  it('src/quic imports only itself, src/keys and what comes before it (tcp types, limits, model)', () => {
+    const allowed = (rel: string) => rel.startsWith('quic/') || rel.startsWith('keys/') || ['tcp/types.ts', 'limits.ts', 'model.ts'].includes(rel);
+    expect(readdirSync(join(SRC, 'quic')).length).toBeGreaterThan(3);
+    expect(importsOf('conn.ts', join(SRC, 'quic'))).toEqual(expect.arrayContaining(['../limits.ts', 'crypto-stream.ts', 'packet.ts']));
+    expect(badImports('quic', allowed)).toEqual([]);
+  });
+
+  it('src/keys imports no stage', () => {
+    expect(badImports('keys', (rel) => rel.startsWith('keys/'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { HandshakeKeyParams, KeyProvider, RecordDecryptor } from '../types.js';
-import { randomKey, type KeyLog } from './keylog.js';
+import { sessionSecrets, type KeyLog, type SessionSecrets } from '../../keys/keylog.js';
 import { suiteHex, TLS12_SUITES, TLS13_SUITES } from './suites.js';
 import { Tls12Decryptor } from './tls12.js';
 import { Tls13Decryptor } from './tls13.js';
@@ -28,9 +28,14 @@ const TLS13 = 0x0304;
 export class KeyLogProvider implements KeyProvider {
   constructor(private readonly keylog: KeyLog) {}
 
+  /** QUIC derives its packet keys from the raw handshake secrets itself (RFC 9001 §5.1). */
+  secrets(clientRandom: Uint8Array): SessionSecrets | undefined {
+    return sessionSecrets(this.keylog, clientRandom);
+  }
+
   forHandshake(p: HandshakeKeyParams & ExtraKeyParams): RecordDecryptor | { error: string } | null {
     if (p.clientRandom.length !== 32 || p.serverRandom.length !== 32) return null;
-    const s = this.keylog.sessions.get(randomKey(p.clientRandom));
+    const s = sessionSecrets(this.keylog, p.clientRandom);
     if (!s) return null;
     if (p.version === TLS13) {
       const hasTls13 =

@@ -1,4 +1,4 @@
-import type { HashName } from './kdf.js';
+import type { HashName } from '../../keys/hkdf.js';
 
 /** Node cipher names used by the record decryptors. */
 export type AeadCipher = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm';

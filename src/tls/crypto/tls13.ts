@@ -1,6 +1,6 @@
 import type { DecryptResult, RecordDecryptor, Side } from '../types.js';
 import { aeadOpen, TAG_LENGTH, xorSequence } from './aead.js';
-import { hkdfExpandLabel } from './kdf.js';
+import { hkdfExpandLabel } from '../../keys/hkdf.js';
 import type { Tls13Suite } from './suites.js';
 
 /** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */

@@ -139,3 +139,9 @@ export async function loadKeyLog(path: string): Promise<KeyLog> {
 export function randomKey(clientRandom: Uint8Array): string {
   return Buffer.from(clientRandom.buffer, clientRandom.byteOffset, clientRandom.byteLength).toString('hex');
 }
+
+/** The secrets a key log holds for the session of this ClientHello random, if any (TLS and QUIC alike). */
+export function sessionSecrets(log: KeyLog, clientRandom: Uint8Array): SessionSecrets | undefined {
+  if (clientRandom.length !== 32) return undefined;
+  return log.sessions.get(randomKey(clientRandom));
+}
