@@ -204,7 +204,9 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     const keys: KeyProvider = {
       forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
     };
-    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++, memo, clock: isoTime }));
+    // One options object for every flow of the capture (a capture may open hundreds of thousands).
+    const tlsOptions = { keys, nextId: () => nextId++, memo, clock: isoTime };
+    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, tlsOptions));
     let internalErrors = 0;
     let packets = 0;
     const internalError = (where: string, frame: number, e: unknown) => {

@@ -39,6 +39,7 @@ export const IDLE_AFTER_ALERT_S = 0.3;
 export const IDLE_STALLED_S = 3;
 
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
+const NO_RANDOM = new Uint8Array(32);
 
 export class TlsConn implements FlowConsumer, RecordSink {
   private clientDir: Dir | -1 = -1;
@@ -68,7 +69,8 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private heartbeatNoted = false;
   private readonly clock: IsoTime;
   private readonly ctx: BuilderContext;
-  private readonly facts: FlowFacts = { clientRandom: new Uint8Array(32), serverFlightRead: false };
+  // The random is replaced, never written into, by the builder: one zero random serves every flow until its hello.
+  private readonly facts: FlowFacts = { clientRandom: NO_RANDOM, serverFlightRead: false };
 
   constructor(
     readonly info: FlowInfo,
