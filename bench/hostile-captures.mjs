@@ -1,8 +1,8 @@
 // Writes captures built to exhaust memory, for bench/memory.mjs and test/integration/memory-limits.test.ts:
 //   flows.pcap      N TCP flows (default 300,000), each one 25-byte segment: a TLS handshake record header that
 //                   claims 16 KiB, a ClientHello header that claims 16 KiB - 4, and 16 bytes of it (~28 MB)
-//   bigcert.pcap    one TCP flow (handshake SYN, SYN-ACK, ACK) whose server streams ~330 MB of TLS handshake records
-//                   carrying a Certificate message whose header claims 16 MiB - 1
+//   bigcert.pcap    one TCP flow (SYN, SYN-ACK, ACK) whose server streams ~330 MB of TLS handshake records: a
+//                   ServerHello, then a Certificate message whose header claims 16 MiB - 1
 // Every packet is Ethernet / IPv4 / TCP with correct IPv4 and TCP checksums, classic pcap, microsecond time.
 //
 //   node bench/hostile-captures.mjs DIR [flows|bigcert] [--flows N] [--megabytes M]
@@ -113,8 +113,9 @@ export function writeFlows(file, n = 300_000) {
 
 /**
  * One flow; the server sends `megabytes` MB (10^6 bytes) of full 16 KiB handshake records in 1448-byte segments.
- * The first record starts a Certificate message of 16 MiB - 1; the bytes after it (0xaa) are no message header
- * certshark knows, so its parsing of that direction stops there while the records keep coming.
+ * The first record holds a ServerHello and starts a Certificate message of 16 MiB - 1; the bytes after that message
+ * (0xaa) are no message header certshark knows, so its parsing of that direction stops there while records keep
+ * coming.
  */
 export function writeBigCert(file, megabytes = 330) {
   const w = new PcapWriter(file);
@@ -128,8 +129,11 @@ export function writeBigCert(file, megabytes = 330) {
   w.tcp((t += 50), client, SERVER, cport, 443, iss + 1, irs + 1, ACK, Buffer.alloc(0));
   const record = Buffer.alloc(5 + 16384, 0xaa);
   record.set([0x16, 0x03, 0x03, 0x40, 0x00]);
+  // The first record: a ServerHello (TLS 1.2, no session id, TLS_RSA_WITH_AES_128_GCM_SHA256, no extensions), so
+  // that the stream is recognised as TLS, then the Certificate header: 16 MiB - 1, certificate_list 16 MiB - 4.
   const first = Buffer.from(record);
-  first.set([0x0b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb], 5); // Certificate, 16 MiB - 1; certificate_list length
+  const hello = [0x02, 0x00, 0x00, 0x26, 0x03, 0x03, ...Array(32).fill(0x42), 0x00, 0x00, 0x9c, 0x00];
+  first.set([...hello, 0x0b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb], 5);
   const total = megabytes * 1e6;
   const mss = 1448;
   let seq = irs + 1;

@@ -144,7 +144,7 @@ export class FlowTracker implements StreamHost {
   };
   readonly maxBufferedBytes: number;
   readonly maxSegments: number;
-  private readonly maxFlows: number;
+  readonly maxFlows: number;
   private readonly table = new Map<number, Flow>();
   private oldest: Flow | null = null;
   private newest: Flow | null = null;

@@ -126,6 +126,10 @@ export class TlsRecordFramer implements RecordFramer {
     return !this.sawTls(0) && !this.sawTls(1) && (deadA || deadB);
   }
 
+  get sawRecords(): boolean {
+    return this.sawTls(0) || this.sawTls(1);
+  }
+
   /** Whether a TLS record was ever found in this direction. */
   sawTls(dir: Dir): boolean {
     return this.d[dir]?.everSynced ?? false;
