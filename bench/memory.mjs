@@ -1,6 +1,7 @@
 // Memory and time limits on hostile captures (issue 12): writes the captures of bench/hostile-captures.mjs into a
 // temporary folder, runs `certshark scan --json` on each under /usr/bin/time (stdout to /dev/null) and compares the
-// wall time and peak RSS with the limits; the folder is removed afterwards.
+// wall time and peak RSS with the limits; the folder is removed afterwards. The CPU seconds (user + system) are
+// shown beside the wall time: on a shared machine the wall time of a run is mostly other people's load.
 //
 //   npm run bench:memory        (= node bench/memory.mjs; needs `npm run build` first)
 // Environment: BENCH_MEMORY_RUNS=3 (runs per capture; the median time and the largest RSS are reported)
@@ -27,23 +28,25 @@ let failed = false;
 try {
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   process.stdout.write(`certshark ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim()}, Node ${process.version}, load average ${load}, ${RUNS} run(s) each\n\n`);
-  process.stdout.write('| capture | size MB | s (median) | peak RSS MB (max) | limit | result |\n|---|---|---|---|---|---|\n');
+  process.stdout.write('| capture | size MB | s (median) | CPU s (median) | peak RSS MB (max) | limit | result |\n|---|---|---|---|---|---|---|\n');
   for (const c of CASES) {
     const file = path.join(dir, c.name);
     c.write(file);
     const size = fs.statSync(file).size / 1e6;
     const times = [];
+    const cpus = [];
     let rss = 0;
     let notes = [];
     for (let i = 0; i < RUNS; i++) {
       const timeFile = path.join(dir, 'time.txt');
       const out = i === 0 ? path.join(dir, 'out.json') : '/dev/null';
       const fd = fs.openSync(out, 'w');
-      const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, process.execPath, path.join(ROOT, 'bin/certshark'), 'scan', '--json', file], { stdio: ['ignore', fd, 'pipe'] });
+      const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, path.join(ROOT, 'bin/certshark'), 'scan', '--json', file], { stdio: ['ignore', fd, 'pipe'] });
       fs.closeSync(fd);
       if (r.status !== 0) throw new Error(`scan of ${c.name} exited ${r.status}: ${r.stderr}`);
-      const [s, kb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      const [s, user, sys, kb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
       times.push(s);
+      cpus.push(user + sys);
       rss = Math.max(rss, kb / 1024);
       if (i === 0) notes = JSON.parse(fs.readFileSync(out, 'utf8')).captures[0].notes;
     }
@@ -52,8 +55,8 @@ try {
     const okTime = c.seconds === undefined || t <= c.seconds;
     failed ||= !okRss || !okTime;
     const limit = `${RSS_MB} MB${c.seconds !== undefined ? `, ${c.seconds} s` : ''}`;
-    process.stdout.write(`| ${c.name} (${c.what}) | ${size.toFixed(1)} | ${t.toFixed(2)} | ${rss.toFixed(0)} | ${limit} | ${okRss && okTime ? 'pass' : `FAIL (${[!okRss && 'RSS', !okTime && 'time'].filter(Boolean).join(', ')})`} |\n`);
-    for (const n of notes) process.stdout.write(`|  | capture note: ${n} | | | | |\n`);
+    process.stdout.write(`| ${c.name} (${c.what}) | ${size.toFixed(1)} | ${t.toFixed(2)} | ${median(cpus).toFixed(2)} | ${rss.toFixed(0)} | ${limit} | ${okRss && okTime ? 'pass' : `FAIL (${[!okRss && 'RSS', !okTime && 'time'].filter(Boolean).join(', ')})`} |\n`);
+    for (const n of notes) process.stdout.write(`|  | capture note: ${n} | | | | | |\n`);
     fs.rmSync(file);
   }
 } finally {
