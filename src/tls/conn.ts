@@ -55,7 +55,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   /**
    * The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. It,
    * the record protection and the renegotiation watch are made on first use: most flows of a hostile capture never
-   * get that far, and a flow's state before its handshake stays a few hundred bytes.
+   * get that far, and each of them would cost a flow some hundreds of bytes before its first handshake message.
    */
   private framerMade: MessageFramer | null = null;
   private count = 0;
