@@ -4,8 +4,9 @@
  */
 import { readCapture, CaptureError } from './capture/index.js';
 import { NetDecoder } from './net/index.js';
-import { FlowTracker } from './tcp/index.js';
+import { FlowTracker, type TrackerOptions } from './tcp/index.js';
 import { createTlsConsumer, HandshakeMemo, IsoTime } from './tls/index.js';
+import { giveUpNotes, type GiveUpCode } from './tls/give-ups.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
 import { sessionSecrets } from './keys/keylog.js';
@@ -49,6 +50,8 @@ export interface SessionOptions {
   copyTo?: number;
   /** Backpressure of the output (see ReadCaptureOptions.whenWritable): reading waits while it returns a promise. */
   whenWritable?: () => Promise<void> | undefined;
+  /** Flow-table limits other than those of src/limits.ts (tests reach the caps with small captures). */
+  tracker?: Partial<TrackerOptions>;
 }
 
 export interface Judgement {
@@ -166,8 +169,13 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
     // Capture-level findings (the same server answering with different leaves) need every handshake of the
     // capture; the tracker keeps a bounded digest of each, not the handshakes.
     const consistency = new CertificateConsistency();
+    // Flows per give-up code (src/tls/give-ups.ts): one note each on the capture.
+    const giveUps = new Map<GiveUpCode, number>();
 
     const sink = {
+      gaveUp(code: GiveUpCode) {
+        giveUps.set(code, (giveUps.get(code) ?? 0) + 1);
+      },
       handshake(h: Handshake, ders: Map<string, Uint8Array>) {
         h.capture = ci;
         for (const [sha, der] of ders) {
@@ -205,7 +213,9 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       forHandshake: (p) => opts.keys?.forHandshake(p) ?? (embedded ? new KeyLogProvider(embedded).forHandshake(p) : null),
       secrets: (r) => opts.keys?.secrets?.(r) ?? (embedded ? sessionSecrets(embedded, r) : undefined),
     };
-    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, { keys, nextId: () => nextId++, memo, clock: isoTime }));
+    // One options object for every flow of the capture (a capture may open hundreds of thousands).
+    const tlsOptions = { keys, nextId: () => nextId++, memo, clock: isoTime };
+    const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, tlsOptions), opts.tracker);
     let internalErrors = 0;
     let packets = 0;
     const internalError = (where: string, frame: number, e: unknown) => {
@@ -332,6 +342,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       internalError('flow teardown', 0, e);
     }
     if (internalErrors > MAX_INTERNAL_NOTES) summary.notes.push(`${internalErrors - MAX_INTERNAL_NOTES} more internal errors`);
+    summary.notes.push(...giveUpNotes(giveUps, tracker.maxFlows));
     summary.findings = consistency.findings(certInfo);
     summary.notes.push(...consistency.notes());
     const skipped: Record<string, number> = {};

@@ -3,6 +3,7 @@ import type { Packet } from '../net/types.js';
 import { formatAddress } from './address.js';
 import { seqAdd } from './seq.js';
 import { HalfStream, type StreamHost } from './stream.js';
+import type { Endpoint } from '../model.js';
 import type { Dir, FlowConsumer, FlowConsumerFactory, FlowEndReason, FlowInfo } from './types.js';
 
 export interface TrackerOptions {
@@ -43,11 +44,22 @@ const SYN = 0x02;
 const RST = 0x04;
 const ACK = 0x10;
 
+/** The text of an address held as four big-endian words and its length (at most 16 bytes are held). */
+function addressText(w0: number, w1: number, w2: number, w3: number, len: number): string {
+  const b = new Uint8Array(Math.min(len, 16));
+  const w = [w0, w1, w2, w3];
+  for (let i = 0; i < b.length; i++) b[i] = (w[i >> 2]! >>> (24 - 8 * (i & 3))) & 255;
+  return formatAddress(b);
+}
+
 /**
  * A flow in the table. Its key hashes both endpoints symmetrically, so both directions find it; the endpoints
  * themselves are copied once at creation and compared byte by byte to resolve collisions.
+ *
+ * It is also the FlowInfo its consumer gets: the endpoints' text is made when asked for (the TLS stage does once per
+ * handshake), not for each flow, most of which in a hostile capture never get that far.
  */
-class Flow {
+class Flow implements FlowInfo {
   /** Next flow with the same hash key (collision chain). */
   nextInBucket: Flow | null = null;
   /** Least-recently-seen list, oldest at the head. */
@@ -80,9 +92,25 @@ class Flow {
     readonly b2: number,
     readonly b3: number,
     readonly pb: number,
-    readonly info: FlowInfo,
-    readonly consumer: FlowConsumer,
+    readonly synSeen: boolean,
+    readonly firstFrame: number,
+    readonly firstTs: number,
   ) {}
+
+  /** Set right after construction: the factory is handed the flow itself. */
+  consumer!: FlowConsumer;
+
+  get transport(): 'tcp' | 'udp' {
+    return this.udp ? 'udp' : 'tcp';
+  }
+
+  get a(): Endpoint {
+    return { ip: addressText(this.a0, this.a1, this.a2, this.a3, this.pa >>> 16), port: this.pa & 0xffff };
+  }
+
+  get b(): Endpoint {
+    return { ip: addressText(this.b0, this.b1, this.b2, this.b3, this.pb >>> 16), port: this.pb & 0xffff };
+  }
 }
 
 /** 32-bit finaliser of MurmurHash3: spreads every input bit over the word. */
@@ -144,7 +172,7 @@ export class FlowTracker implements StreamHost {
   };
   readonly maxBufferedBytes: number;
   readonly maxSegments: number;
-  private readonly maxFlows: number;
+  readonly maxFlows: number;
   private readonly table = new Map<number, Flow>();
   private oldest: Flow | null = null;
   private newest: Flow | null = null;
@@ -180,7 +208,7 @@ export class FlowTracker implements StreamHost {
   finish(): void {
     const flows: Flow[] = [];
     for (let f = this.oldest; f !== null; f = f.newer) flows.push(f);
-    flows.sort((x, y) => x.info.firstFrame - y.info.firstFrame || x.id - y.id);
+    flows.sort((x, y) => x.firstFrame - y.firstFrame || x.id - y.id);
     for (const f of flows) {
       this.current = f;
       try {
@@ -461,19 +489,11 @@ export class FlowTracker implements StreamHost {
     }
     // Side a is the SYN sender; a SYN-ACK seen first names its receiver as a.
     const aIsSrc = !synAck;
-    const info: FlowInfo = {
-      transport: udp ? 'udp' : 'tcp',
-      a: { ip: formatAddress(aIsSrc ? p.src : p.dst), port: aIsSrc ? p.sport : p.dport },
-      b: { ip: formatAddress(aIsSrc ? p.dst : p.src), port: aIsSrc ? p.dport : p.sport },
-      synSeen: syn,
-      firstFrame: p.frame,
-      firstTs: p.ts,
-    };
     // keyOf loaded this packet's endpoints; eviction above did not touch them.
     const f = aIsSrc
-      ? new Flow(this.nextId++, key, udp, this.s0, this.s1, this.s2, this.s3, this.sp, this.t0, this.t1, this.t2, this.t3, this.tp, info, this.factory(info))
-      : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, info, this.factory(info));
-    const consumer = f.consumer;
+      ? new Flow(this.nextId++, key, udp, this.s0, this.s1, this.s2, this.s3, this.sp, this.t0, this.t1, this.t2, this.t3, this.tp, syn, p.frame, p.ts)
+      : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, syn, p.frame, p.ts);
+    const consumer = (f.consumer = this.factory(f));
     f.lastFrame = p.frame;
     if (!udp) {
       f.d0 = new HalfStream(0, consumer, this);

@@ -18,3 +18,5 @@ export type { TrackerOptions, TrackerStats } from './flow-tracker.js';
 export { formatAddress } from './address.js';
 export { seqAdd, seqDiff, seqLe, seqLt, seqMax, seqMin } from './seq.js';
 export type { Dir, FlowConsumer, FlowConsumerFactory, FlowEndReason, FlowInfo } from './types.js';
+export { TCP_NOTES } from './notes.js';
+export type { TcpNoteCode } from './notes.js';

@@ -27,6 +27,9 @@ interface Piece {
   ts: number;
 }
 
+/** The empty piece list shared by every direction that holds nothing; never written to (insert replaces it). */
+const NO_PIECES: Piece[] = [];
+
 const NO_ISN = 0;
 const OPEN = 1;
 const FINISHED = 2;
@@ -59,7 +62,8 @@ export class HalfStream {
    */
   ackHint = 0;
   hasAckHint = false;
-  pending: Piece[] = [];
+  /** NO_PIECES until the first out-of-order segment: most directions never hold one. */
+  pending: Piece[] = NO_PIECES;
   pendingBytes = 0;
   private mismatchNoted = false;
   private limitNoted = false;
@@ -195,7 +199,7 @@ export class HalfStream {
   free(): void {
     if (this.pendingBytes !== 0) this.host.buffered(-this.pendingBytes);
     this.pendingBytes = 0;
-    this.pending = [];
+    this.pending = NO_PIECES;
   }
 
   private checkFin(): void {
@@ -250,6 +254,7 @@ export class HalfStream {
    * sorted by sequence number (relative to nextSeq, so the order survives wrap-around).
    */
   private insert(seq: number, payload: Uint8Array, missing: number, frame: number, ts: number): void {
+    if (this.pending === NO_PIECES) this.pending = [];
     const pending = this.pending;
     const base = this.nextSeq;
     const s0 = seqDiff(base, seq); // where the packet starts, relative to nextSeq

@@ -1,4 +1,5 @@
 import type { Endpoint } from '../model.js';
+import type { TcpNoteCode } from './notes.js';
 
 /**
  * A bidirectional flow. Side `a` is the side that sent the first SYN when one was seen, otherwise the sender of
@@ -31,11 +32,11 @@ export interface FlowConsumer {
   /** The flow ended (FIN/RST seen both ways, port reuse, eviction, a limit, or end of capture). Called once. */
   end(reason: FlowEndReason): void;
   /**
-   * Optional: a named oddity on one direction (Zeek's "weirds"), e.g. `tcp-overlap-mismatch` (a retransmission
+   * Optional: a named oddity on one direction (notes.ts, TCP_NOTES), e.g. `tcp-overlap-mismatch` (a retransmission
    * carried different bytes; the first arrival was kept) or `tcp-buffer-limit` (a cap forced a gap). Each code is
    * reported at most once per direction.
    */
-  note?(dir: Dir, code: string, frame: number): void;
+  note?(dir: Dir, code: TcpNoteCode, frame: number): void;
   /**
    * Optional, live input only: no packet of this flow has arrived for `seconds` of wall-clock time while the flow is
    * still open. A consumer may report what it holds now instead of waiting for the flow to end (a failed handshake

@@ -6,6 +6,8 @@
  */
 import { LIMITS } from '../limits.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
+import { TCP_NOTES, type TcpNoteCode } from '../tcp/notes.js';
+import { giveUpBit, giveUpCodes, giveUpOf } from './give-ups.js';
 import { DtlsRecordFramer } from './dtls.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
 import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
@@ -39,6 +41,7 @@ export const IDLE_AFTER_ALERT_S = 0.3;
 export const IDLE_STALLED_S = 3;
 
 const CLIENT_TYPES = new Set([1, 15, 16, 5]);
+const NO_RANDOM = new Uint8Array(32);
 
 export class TlsConn implements FlowConsumer, RecordSink {
   private clientDir: Dir | -1 = -1;
@@ -49,10 +52,16 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private failed = false;
   /** The first step, made with the connection: TLS records from the byte stream, or DTLS records from datagrams. */
   private readonly records: RecordFramer;
-  /** The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. */
-  private readonly framer: MessageFramer;
+  /**
+   * The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. It,
+   * the record protection and the renegotiation watch are made on first use: most flows of a hostile capture never
+   * get that far, and each of them would cost a flow some hundreds of bytes before its first handshake message.
+   */
+  private framerMade: MessageFramer | null = null;
   private count = 0;
   private pendingNotes: string[] = [];
+  /** What this flow gave up on (give-ups.ts), as bits: reported to the sink once, when the flow ends. */
+  private gaveUp = 0;
   private st: [SideState, SideState] = [{ finished: false }, { finished: false }]; // index 0 client, 1 server
   private tls13 = false;
   /**
@@ -61,14 +70,15 @@ export class TlsConn implements FlowConsumer, RecordSink {
    * client's flight shows that it accepted that certificate; a rejection is an alert at that point (§4.4.2.4).
    */
   private serverAnswered = false;
-  private readonly protection: RecordProtection;
+  private protectionMade: RecordProtection | null = null;
   /** The handshake message being dispatched came out of a decrypted record. */
   private inDecrypted = false;
-  private readonly renegotiation = new RenegotiationWatch();
+  private renegotiationMade: RenegotiationWatch | null = null;
   private heartbeatNoted = false;
   private readonly clock: IsoTime;
   private readonly ctx: BuilderContext;
-  private readonly facts: FlowFacts = { clientRandom: new Uint8Array(32), serverFlightRead: false };
+  // The random is replaced, never written into, by the builder: one zero random serves every flow until its hello.
+  private readonly facts: FlowFacts = { clientRandom: NO_RANDOM, serverFlightRead: false };
 
   constructor(
     readonly info: FlowInfo,
@@ -78,13 +88,24 @@ export class TlsConn implements FlowConsumer, RecordSink {
   ) {
     this.clock = opts.clock ?? new IsoTime();
     this.ctx = { dtls, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, ...(opts.keys ? { keys: opts.keys } : {}) };
-    this.protection = new RecordProtection(dtls, (n) => this.flowNote(n));
     this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this);
+  }
+
+  private get framer(): MessageFramer {
+    if (this.framerMade) return this.framerMade;
     const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
       this.handshakeMessage(dir, type, body, frame, ts);
-    this.framer = dtls
+    return (this.framerMade = this.dtls
       ? new DtlsReassembler(deliver, (note) => this.flowNote(note))
-      : new TlsMessageFramer(deliver, (_dir, note) => this.flowNote(note));
+      : new TlsMessageFramer(deliver, (_dir, note) => this.flowNote(note)));
+  }
+
+  private get protection(): RecordProtection {
+    return (this.protectionMade ??= new RecordProtection(this.dtls, (n) => this.flowNote(n)));
+  }
+
+  private get renegotiation(): RenegotiationWatch {
+    return (this.renegotiationMade ??= new RenegotiationWatch());
   }
 
   get done(): boolean {
@@ -110,13 +131,15 @@ export class TlsConn implements FlowConsumer, RecordSink {
     }
   }
 
-  end(_reason: FlowEndReason): void {
+  end(reason: FlowEndReason): void {
+    if (reason === 'evicted' && !this.done) this.gaveUp |= giveUpBit('flow-evicted');
     if (this.dtls) {
       try {
         this.finish();
       } catch {
         this.failed = true;
       }
+      this.reportGiveUps();
       return;
     }
     try {
@@ -126,6 +149,28 @@ export class TlsConn implements FlowConsumer, RecordSink {
       this.internal(e);
     }
     this.records.release();
+    if (this.count === 0) {
+      // Only a TCP stream is given up for want of TLS: a UDP flow that is not DTLS (DNS, RTP) is simply not ours.
+      if (this.records.sawRecords) this.gaveUp |= giveUpBit('no-handshake');
+      else if (this.records.done) this.gaveUp |= giveUpBit('not-tls');
+    }
+    this.reportGiveUps();
+  }
+
+  private reportGiveUps(): void {
+    if (this.gaveUp === 0 || !this.sink.gaveUp) return;
+    for (const c of giveUpCodes(this.gaveUp)) {
+      try {
+        this.sink.gaveUp(c);
+      } catch {
+        // A sink failure must not stop the capture.
+      }
+    }
+  }
+
+  /** A TCP oddity (src/tcp/notes.ts) in one direction: on the handshake, and counted for the capture. */
+  note(dir: Dir, code: TcpNoteCode, frame: number): void {
+    this.flowNote(`${code} in the ${this.sideName(dir)} stream at frame ${frame}: ${TCP_NOTES[code]}`);
   }
 
   /**
@@ -166,6 +211,8 @@ export class TlsConn implements FlowConsumer, RecordSink {
   }
 
   flowNote(s: string): void {
+    const g = giveUpOf(s);
+    if (g !== undefined) this.gaveUp |= giveUpBit(g);
     if (this.cur && !this.cur.emitted) this.cur.note(s);
     else if (this.pendingNotes.length < 8) this.pendingNotes.push(s);
   }
@@ -206,7 +253,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     const b = this.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
     const side = this.side(dir);
-    if (this.renegotiation.watching && side && b?.emitted) {
+    if (side && b?.emitted && this.renegotiation.watching) {
       if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
       if (this.renegotiation.passed()) this.closed = true;
       return;
@@ -308,6 +355,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private newBuilder(dir: Dir, frame: number, ts: number): HandshakeBuilder | null {
     if (this.count >= LIMITS.handshakesPerFlow) {
       if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
+      this.gaveUp |= giveUpBit('handshakes-per-flow');
       this.emit();
       this.closed = true;
       return null;

@@ -13,7 +13,11 @@ const PENDING_PER_DIR = 32;
 interface Partial {
   type: number;
   len: number;
-  buf: Uint8Array;
+  /**
+   * Copies of the fragments received, joined only once the message is complete: memory follows the bytes that
+   * arrived, not the message length a fragment header claims (up to LIMITS.tlsHandshakeMessageBytes).
+   */
+  frags: Array<{ off: number; data: Uint8Array }>;
   /** Received byte ranges [start, end), sorted and merged. */
   ranges: number[];
 }
@@ -72,15 +76,19 @@ export class DtlsReassembler implements MessageFramer {
           this.notify(`dtls-reassembly limit: more than ${PENDING_PER_DIR} incomplete messages (frame ${frame})`);
           continue;
         }
-        m = { type, len, buf: new Uint8Array(len), ranges: [] };
+        m = { type, len, frags: [], ranges: [] };
         pend.set(key, m);
       }
-      m.buf.set(frag, off);
+      // A retransmitted fragment whose bytes are all held already is not kept again (the copy held wins); a partly
+      // new one is kept whole and, where it overlaps, wins.
+      if (!covered(m.ranges, off, off + flen)) m.frags.push({ off, data: frag.slice() });
       addRange(m.ranges, off, off + flen);
       if (m.ranges.length === 2 && m.ranges[0] === 0 && m.ranges[1] === len) {
         pend.delete(key);
         this.delivered[dir].add(key);
-        this.deliver(dir, type, m.buf, frame, ts);
+        const buf = new Uint8Array(len);
+        for (const f of m.frags) buf.set(f.data, f.off);
+        this.deliver(dir, type, buf, frame, ts);
       }
     }
   }
@@ -99,6 +107,12 @@ export class DtlsReassembler implements MessageFramer {
     }
     return null;
   }
+}
+
+/** Whether [s, e) lies inside one of the ranges. */
+function covered(r: number[], s: number, e: number): boolean {
+  for (let i = 0; i < r.length; i += 2) if (r[i]! <= s && e <= r[i + 1]!) return true;
+  return false;
 }
 
 /** Inserts [s, e) into a sorted list of disjoint ranges, merging overlaps and neighbours. */

@@ -30,6 +30,10 @@ export class DtlsRecordFramer implements RecordFramer {
     return this.failed;
   }
 
+  get sawRecords(): boolean {
+    return this.seenDtls;
+  }
+
   data(dir: Dir, d: Uint8Array, frame: number, ts: number): void {
     // RFC 7983 demultiplexing (WebRTC puts STUN, DTLS and SRTP on one 5-tuple): STUN (first byte 0-3 with the
     // magic cookie) and RTP/RTCP (128-191) are not DTLS and do not count against the probe.

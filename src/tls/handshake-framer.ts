@@ -33,15 +33,37 @@ export interface MessageFramer {
 export type Deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number) => void;
 export type Notify = (dir: Dir, note: string) => void;
 
+/** Smallest buffer of a message that spans records; it doubles from there as records arrive. */
+const MIN_MESSAGE = 256;
+/** The buffer of a message whose first bytes are still to come: non-null (a message is open), holds nothing. */
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The direction's message buffer, able to hold `need` bytes: it grows with the bytes that arrived (doubling,
+ * capped at the message's length), never to the length the header claims, which may be anything up to
+ * LIMITS.tlsHandshakeMessageBytes in a flow that then sends nothing more.
+ */
+function room(st: DirMsgState, need: number): Uint8Array {
+  const b = st.buf!;
+  if (b.length >= need) return b;
+  const nb = new Uint8Array(Math.min(st.len, Math.max(need, MIN_MESSAGE, b.length * 2)));
+  if (st.fill > 0) nb.set(b.subarray(0, st.fill));
+  st.buf = nb;
+  return nb;
+}
+
+/**
+ * A direction's state, made when its first handshake record arrives (most flows of a hostile capture never send
+ * one); the 4-byte header buffer only when a header is split across records.
+ */
+const mk = (): DirMsgState => ({ hdr: EMPTY, hdrFill: 0, type: 0, len: 0, buf: null, fill: 0, skip: 0, dead: false });
+
 export class TlsMessageFramer implements MessageFramer {
-  private s: [DirMsgState, DirMsgState];
-  constructor(private readonly deliver: Deliver, private readonly notify: Notify) {
-    const mk = (): DirMsgState => ({ hdr: new Uint8Array(4), hdrFill: 0, type: 0, len: 0, buf: null, fill: 0, skip: 0, dead: false });
-    this.s = [mk(), mk()];
-  }
+  private s: [DirMsgState | null, DirMsgState | null] = [null, null];
+  constructor(private readonly deliver: Deliver, private readonly notify: Notify) {}
 
   push(dir: Dir, data: Uint8Array, frame: number, ts: number, _epoch = -1): void {
-    const st = this.s[dir];
+    const st = (this.s[dir] ??= mk());
     let p = 0;
     const n = data.length;
     while (p < n && !st.dead) {
@@ -53,11 +75,11 @@ export class TlsMessageFramer implements MessageFramer {
       }
       if (st.buf) {
         const k = Math.min(st.len - st.fill, n - p);
-        st.buf.set(data.subarray(p, p + k), st.fill);
+        room(st, st.fill + k).set(data.subarray(p, p + k), st.fill);
         st.fill += k;
         p += k;
         if (st.fill === st.len) {
-          const body = st.buf;
+          const body = st.buf.subarray(0, st.len);
           st.buf = null;
           this.deliver(dir, st.type, body, frame, ts);
         }
@@ -70,6 +92,7 @@ export class TlsMessageFramer implements MessageFramer {
         len = (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!;
         p += 4;
       } else {
+        if (st.hdr === EMPTY) st.hdr = new Uint8Array(4);
         while (st.hdrFill < 4 && p < n) st.hdr[st.hdrFill++] = data[p++]!;
         if (st.hdrFill < 4) return;
         st.hdrFill = 0;
@@ -96,14 +119,15 @@ export class TlsMessageFramer implements MessageFramer {
       } else {
         st.type = type;
         st.len = len;
-        st.buf = new Uint8Array(len);
         st.fill = 0;
+        st.buf = EMPTY;
       }
     }
   }
 
   pending(dir: Dir): string | null {
     const st = this.s[dir];
+    if (st === null) return null;
     if (st.buf) return `${handshakeTypeName(st.type)} message (${st.fill} of ${st.len} bytes)`;
     if (st.hdrFill > 0) return 'handshake message header';
     return null;
@@ -111,6 +135,7 @@ export class TlsMessageFramer implements MessageFramer {
 
   reset(dir: Dir): string | null {
     const st = this.s[dir];
+    if (st === null) return null;
     const p = st.buf ? `${handshakeTypeName(st.type)} message` : st.hdrFill > 0 ? 'handshake message header' : null;
     st.buf = null;
     st.hdrFill = 0;

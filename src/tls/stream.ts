@@ -45,16 +45,33 @@ interface DirState {
   lastTs: number;
 }
 
+/**
+ * The buffers of a direction that has needed none yet. A flow's state before its first handshake stays small:
+ * every typed array costs about 200 bytes of heap however short, and a capture may open
+ * hundreds of thousands of flows that never get that far; carry, header and prefix buffers are made on first use.
+ */
+const NONE = new Uint8Array(0);
+
+function carryOf(st: DirState): Uint8Array {
+  if (st.carry === NONE) st.carry = new Uint8Array(16);
+  return st.carry;
+}
+
+function hdrOf(st: DirState): Uint8Array {
+  if (st.hdr === NONE) st.hdr = new Uint8Array(5);
+  return st.hdr;
+}
+
 function mkDir(): DirState {
   return {
     mode: SCAN,
     scanned: 0,
-    carry: new Uint8Array(16),
+    carry: NONE,
     carryLen: 0,
     everSynced: false,
     recVersion: 0,
     offset: 0,
-    hdr: new Uint8Array(5),
+    hdr: NONE,
     hdrFill: 0,
     v2: false,
     recType: 0,
@@ -63,7 +80,7 @@ function mkDir(): DirState {
     filling: false,
     bodyFill: 0,
     skip: 0,
-    prefix: new Uint8Array(0),
+    prefix: NONE,
     prefixLen: 0,
     scanStart: 0,
     lastFrame: 0,
@@ -71,22 +88,59 @@ function mkDir(): DirState {
   };
 }
 
+/**
+ * Smallest body buffer (header included it stays within the 64 bytes that V8 keeps on its own heap, about 100 bytes
+ * cheaper than a separate backing store: what a flow holding a few bytes of its first record costs); it doubles from
+ * there. A real record's segments bring a thousand bytes and more at a time, so it is rarely what decides the size.
+ */
+const MIN_BODY = 32;
+/** The body buffer starts with the record's header (5 bytes; 2 for SSL 2.0): one allocation holds the record. */
+const HEAD = 5;
+
+/**
+ * The direction's body buffer, able to hold `need` bytes of the current record. It grows with the bytes that
+ * arrived (doubling, capped at the record's length), never to the length the header claims: hundreds of thousands
+ * of flows that each send the first segment of a record claiming 16 KiB then hold what they sent, not 16 KiB apiece.
+ * The buffer is kept for the direction's later records.
+ */
+function room(st: DirState, need: number): Uint8Array {
+  const b = st.bodyBuf;
+  if (b !== null && b.length >= HEAD + need) return b;
+  const size = HEAD + Math.min(st.recLen, Math.max(need, MIN_BODY, b === null ? 0 : (b.length - HEAD) * 2));
+  const nb = new Uint8Array(size);
+  if (b !== null) nb.set(b.subarray(0, HEAD + st.bodyFill));
+  st.bodyBuf = nb;
+  return nb;
+}
+
 export class TlsRecordFramer implements RecordFramer {
   startTls: string | undefined;
   handshakeBegun = false;
-  private d: [DirState, DirState] = [mkDir(), mkDir()];
+  /** Made when a direction's first bytes (or gap) arrive. */
+  private d: [DirState | null, DirState | null] = [null, null];
 
   constructor(private readonly sink: RecordSink) {}
 
   get done(): boolean {
     const [a, b] = this.d;
-    if (a.mode === DEAD && b.mode === DEAD) return true;
+    const deadA = a !== null && a.mode === DEAD;
+    const deadB = b !== null && b.mode === DEAD;
+    if (deadA && deadB) return true;
     // Nothing looked like TLS within the window in one direction and nothing was found in the other: not TLS.
-    return !a.everSynced && !b.everSynced && (a.mode === DEAD || b.mode === DEAD);
+    return !this.sawTls(0) && !this.sawTls(1) && (deadA || deadB);
+  }
+
+  get sawRecords(): boolean {
+    return this.sawTls(0) || this.sawTls(1);
+  }
+
+  /** Whether a TLS record was ever found in this direction. */
+  sawTls(dir: Dir): boolean {
+    return this.d[dir]?.everSynced ?? false;
   }
 
   data(dir: Dir, chunk: Uint8Array, frame: number, ts: number): void {
-    const st = this.d[dir];
+    const st = (this.d[dir] ??= mkDir());
     st.lastFrame = frame;
     st.lastTs = ts;
     let p = 0;
@@ -98,7 +152,7 @@ export class TlsRecordFramer implements RecordFramer {
   }
 
   gap(dir: Dir, bytes: number, frame: number): void {
-    const st = this.d[dir];
+    const st = (this.d[dir] ??= mkDir());
     st.offset += bytes;
     if (st.mode === DEAD) return;
     if (st.mode === SCAN) {
@@ -123,7 +177,7 @@ export class TlsRecordFramer implements RecordFramer {
   end(): void {
     for (const dir of [0, 1] as Dir[]) {
       const st = this.d[dir];
-      if (!st.filling || this.sink.closed) continue;
+      if (st === null || !st.filling || this.sink.closed) continue;
       const fill = st.bodyFill;
       this.salvage(dir, st);
       if (!this.sink.pendingMessage(dir)) {
@@ -134,8 +188,9 @@ export class TlsRecordFramer implements RecordFramer {
 
   release(): void {
     for (const st of this.d) {
+      if (st === null) continue;
       st.bodyBuf = null;
-      st.prefix = new Uint8Array(0);
+      st.prefix = NONE;
     }
   }
 
@@ -146,7 +201,8 @@ export class TlsRecordFramer implements RecordFramer {
   private salvage(dir: Dir, st: DirState): void {
     st.filling = false;
     if (st.recType !== 22 || st.v2 || st.bodyFill === 0) return;
-    this.sink.record(dir, 22, st.hdr.subarray(0, 5), st.bodyBuf!.subarray(0, st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
+    const b = st.bodyBuf!;
+    this.sink.record(dir, 22, b.subarray(0, 5), b.subarray(HEAD, HEAD + st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
   }
 
   private lose(st: DirState): void {
@@ -181,7 +237,7 @@ export class TlsRecordFramer implements RecordFramer {
         const o = this.d[dir === 0 ? 1 : 0];
         // Which prefix is the client's is not known yet: try both ways round.
         const mine = st.prefix.subarray(0, st.prefixLen);
-        const other = o.prefix.subarray(0, o.prefixLen);
+        const other = o === null ? NONE : o.prefix.subarray(0, o.prefixLen);
         const g = guessStartTls(mine, other);
         this.startTls = g !== 'unknown' ? g : guessStartTls(other, mine);
       }
@@ -212,7 +268,7 @@ export class TlsRecordFramer implements RecordFramer {
         if (c === MORE) {
           // Only possible when the chunk itself is tiny: keep everything from i.
           this.keepPrefix(st, temp.subarray(0, i));
-          st.carry.set(temp.subarray(i));
+          carryOf(st).set(temp.subarray(i));
           st.carryLen = temp.length - i;
           st.scanned += n - p;
           return n;
@@ -241,7 +297,7 @@ export class TlsRecordFramer implements RecordFramer {
       }
       if (c === MORE) {
         this.keepPrefix(st, chunk.subarray(p, i));
-        st.carry.set(chunk.subarray(i, n));
+        carryOf(st).set(chunk.subarray(i, n));
         st.carryLen = n - i;
         st.scanned += n - p;
         return n;
@@ -272,14 +328,14 @@ export class TlsRecordFramer implements RecordFramer {
         continue;
       }
       if (st.filling) {
-        const buf = st.bodyBuf!;
         const k = Math.min(st.recLen - st.bodyFill, n - p);
-        buf.set(chunk.subarray(p, p + k), st.bodyFill);
+        const buf = room(st, st.bodyFill + k);
+        buf.set(chunk.subarray(p, p + k), HEAD + st.bodyFill);
         st.bodyFill += k;
         p += k;
         if (st.bodyFill === st.recLen) {
           st.filling = false;
-          this.dispatch(dir, st, st.hdr.subarray(0, st.v2 ? 2 : 5), buf.subarray(0, st.recLen), frame, ts);
+          this.dispatch(dir, st, buf.subarray(0, st.v2 ? 2 : 5), buf.subarray(HEAD, HEAD + st.recLen), frame, ts);
         }
         continue;
       }
@@ -291,7 +347,8 @@ export class TlsRecordFramer implements RecordFramer {
         hp = p;
         p += hs;
       } else {
-        while (st.hdrFill < hs && p < n) st.hdr[st.hdrFill++] = chunk[p++]!;
+        const hb = hdrOf(st);
+        while (st.hdrFill < hs && p < n) hb[st.hdrFill++] = chunk[p++]!;
         if (st.hdrFill < hs) return n;
         st.hdrFill = 0;
         h = st.hdr;
@@ -330,12 +387,9 @@ export class TlsRecordFramer implements RecordFramer {
         p += len;
         this.dispatch(dir, st, h.subarray(hp, hp + hs), body, frame, ts);
       } else {
-        if (h === chunk) st.hdr.set(chunk.subarray(hp, hp + hs));
-        // Sized to the record, not to MAX_RECORD: tens of thousands of flows each buffering one record that spans
-        // segments would otherwise allocate 18 KiB apiece and keep the garbage collector busy.
-        if (st.bodyBuf === null || st.bodyBuf.length < len) st.bodyBuf = new Uint8Array(len);
-        st.filling = true;
         st.bodyFill = 0;
+        room(st, n - p).set(h.subarray(hp, hp + hs));
+        st.filling = true;
       }
       if (st.mode !== RECORDS) return p;
     }

@@ -2,6 +2,7 @@ import type { Dir } from '../tcp/types.js';
 import type { Sslv2Hello } from './messages.js';
 import type { Handshake } from '../model.js';
 import type { SessionSecrets } from '../keys/keylog.js';
+import type { GiveUpCode } from './give-ups.js';
 
 /**
  * What the TLS stage emits: one handshake, once, when it is finished (both sides past their Finished /
@@ -10,6 +11,8 @@ import type { SessionSecrets } from '../keys/keylog.js';
  */
 export interface HandshakeSink {
   handshake(h: Handshake, certificates: Map<string, Uint8Array>): void;
+  /** Once per code and flow, when the flow ends: what its TLS parsing gave up on (give-ups.ts), for the capture. */
+  gaveUp?(code: GiveUpCode): void;
 }
 
 export type Side = 'client' | 'server';
@@ -81,6 +84,8 @@ export interface RecordSink {
 export interface RecordFramer {
   /** Nothing on this flow looks like TLS (any more). */
   readonly done: boolean;
+  /** A TLS (DTLS) record was found in either direction. */
+  readonly sawRecords: boolean;
   /** Protocol of a plaintext prefix before TLS (STARTTLS and friends), once guessed. */
   readonly startTls: string | undefined;
   /** Set by the owner once a handshake has begun on the flow: an alert or ChangeCipherSpec may then start a direction. */

@@ -1,5 +1,6 @@
 import React, { useMemo } from 'react';
-import type { Handshake } from '../../model.js';
+import type { CaptureSummary, Handshake } from '../../model.js';
+import { giveUpOf } from '../../tls/give-ups.js';
 import { escapeControl } from '../escape.js';
 import { badge, fit, formatBytes, formatElapsed, type Line } from '../format.js';
 import { SEVERITY_RANK } from '../../report/index.js';
@@ -53,6 +54,22 @@ export function notesSummary(handshakes: readonly Handshake[], captureNotes: num
   return parts.join(', ');
 }
 
+/**
+ * The capture notes that count flows given up (src/tls/give-ups.ts: "flow-evicted: 100000 flows …"), summed over
+ * the captures: "gave up: 100,000 flow-evicted, 1 tcp-buffer-limit". The notes themselves are in the text report and
+ * the JSON.
+ */
+export function giveUpSummary(captures: readonly CaptureSummary[]): string {
+  const counts = new Map<string, number>();
+  for (const c of captures)
+    for (const n of c.notes) {
+      const code = giveUpOf(n);
+      const m = code === undefined ? null : /^[a-z0-9-]+: (\d+) flows? /.exec(n);
+      if (m) counts.set(code!, (counts.get(code!) ?? 0) + Number(m[1]));
+    }
+  return [...counts].map(([code, n]) => `${n.toLocaleString('en-US')} ${code}`).join(', ');
+}
+
 export function TitleBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
   const right = progressText(state);
   let left = ` certshark  ${escapeControl(state.title)}`;
@@ -72,6 +89,7 @@ export function TitleBar({ state, width }: { state: TuiState; width: number }): 
 export function StatusBar({ state, width }: { state: TuiState; width: number }): React.JSX.Element {
   const captureNotes = state.captures.reduce((n, c) => n + c.notes.length + (c.truncated ? 1 : 0), 0);
   const notes = useMemo(() => notesSummary(state.handshakes, captureNotes), [state.handshakes, captureNotes]);
+  const gaveUp = useMemo(() => giveUpSummary(state.captures), [state.captures]);
   // While loading the progress events count; once done the capture summaries are authoritative.
   const p = state.progress;
   const fromCaptures = state.done && state.captures.length > 0;
@@ -86,6 +104,7 @@ export function StatusBar({ state, width }: { state: TuiState; width: number }):
     state.marks.size ? `${state.marks.size} marked` : '',
     state.filterText ? `filter: ${escapeControl(state.filterText)}` : '',
     notes ? `notes: ${notes}` : '',
+    gaveUp ? `gave up: ${gaveUp}` : '',
   ].filter((x) => x !== '');
   // The capture process's last line (subprocess text, escaped): a failure first, where it cannot be missed; a
   // remark such as "Capturing on 'lo'" after the counts.

@@ -1,0 +1,104 @@
+/**
+ * The framers' buffers hold the bytes that arrived, never the length a header claims (a capture of many flows that
+ * each send the first bytes of a record or message claiming 16 KiB, or megabytes, must not cost that much apiece),
+ * and still join records and messages correctly as they grow.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import type { Dir } from '../../src/tcp/types.js';
+import { DtlsReassembler } from '../../src/tls/dtls-reassembler.js';
+import { TlsMessageFramer } from '../../src/tls/handshake-framer.js';
+import { TlsRecordFramer } from '../../src/tls/stream.js';
+import type { RecordSink } from '../../src/tls/types.js';
+import { be, cat, clientHelloBody, hs, record, u8 } from './fixtures.js';
+
+function recordSink(got: Uint8Array[]): RecordSink {
+  return {
+    closed: false,
+    record: (_dir, _type, _h, body) => void (body && got.push(body.slice())),
+    sslv2ClientHello: () => {},
+    wantsBody: () => true,
+    streamCut: () => null,
+    pendingMessage: () => null,
+    sideName: (dir: Dir) => (dir === 0 ? 'first' : 'second'),
+    flowNote: () => {},
+  };
+}
+
+// A collection before each measurement, so that garbage of an earlier test freed meanwhile does not hide the growth.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Bytes held in ArrayBuffers (off the V8 heap) while `make` builds `n` objects that are kept alive. */
+function arrayBytesFor<T>(n: number, make: () => T): number {
+  const keep: T[] = [];
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < n; i++) keep.push(make());
+  const used = process.memoryUsage().arrayBuffers - before;
+  expect(keep).toHaveLength(n);
+  return used;
+}
+
+const N = 2000;
+const CLAIM = 128 * 1024;
+
+describe('buffers grow with what arrived', () => {
+  it('a record framer fed 25 bytes of a record claiming 16 KiB holds about 25 bytes', () => {
+    const piece = cat(u8(0x16, 3, 1, 0x40, 0x00), u8(1, 0, 0x3f, 0xfc, 3, 3), new Uint8Array(14).fill(7));
+    const used = arrayBytesFor(N, () => {
+      const f = new TlsRecordFramer(recordSink([]));
+      f.data(0, piece, 1, 0);
+      return f;
+    });
+    // Claimed: N * 16 KiB = 32 MiB. Held: a small buffer each (its minimum size plus the header).
+    expect(used).toBeLessThan(N * 1024);
+  });
+
+  it('a message framer fed the first bytes of a message claiming 128 KiB holds about that many', () => {
+    const head = cat(u8(11), be(CLAIM, 3), new Uint8Array(20).fill(9));
+    const used = arrayBytesFor(N, () => {
+      const f = new TlsMessageFramer(() => {}, () => {});
+      f.push(0, head, 1, 0);
+      return f;
+    });
+    expect(used).toBeLessThan(N * 1024);
+  });
+
+  it('a DTLS reassembler fed one small fragment of a message claiming 128 KiB holds about that fragment', () => {
+    const frag = cat(u8(11), be(CLAIM, 3), be(0, 2), be(0, 3), be(20, 3), new Uint8Array(20).fill(9));
+    const used = arrayBytesFor(N, () => {
+      const r = new DtlsReassembler(() => {}, () => {});
+      r.push(0, frag, 1, 0, 0);
+      return r;
+    });
+    expect(used).toBeLessThan(N * 1024);
+  });
+
+  it('a 16 KiB record in 7-byte chunks and a 5000-byte message in 100-byte records come out whole', () => {
+    const body = Uint8Array.from({ length: 16384 }, (_, i) => (i * 31 + 7) & 255);
+    const got: Uint8Array[] = [];
+    const f = new TlsRecordFramer(recordSink(got));
+    const stream = cat(record(22, 0x0301, hs(1, clientHelloBody())), record(22, 0x0303, body));
+    for (let i = 0; i < stream.length; i += 7) f.data(0, stream.subarray(i, i + 7), 1 + i, 0);
+    expect(got).toHaveLength(2);
+    expect(Buffer.from(got[1]!).equals(Buffer.from(body))).toBe(true);
+
+    const msg = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13 + 1) & 255);
+    const out: Uint8Array[] = [];
+    const m = new TlsMessageFramer((_d, _t, b) => void out.push(b.slice()), () => {});
+    const whole = hs(11, msg);
+    for (let i = 0; i < whole.length; i += 100) m.push(1, whole.subarray(i, i + 100), 1, 0);
+    expect(out).toHaveLength(1);
+    expect(Buffer.from(out[0]!).equals(Buffer.from(msg))).toBe(true);
+
+    // DTLS: the same message in fragments out of order, one of them sent twice.
+    const dout: Uint8Array[] = [];
+    const r = new DtlsReassembler((_d, _t, b) => void dout.push(b.slice()), () => {});
+    const fr = (off: number, end: number) => cat(u8(11), be(msg.length, 3), be(0, 2), be(off, 3), be(end - off, 3), msg.subarray(off, end));
+    for (const [a, b] of [[3000, 5000], [0, 1200], [1000, 3100], [0, 1200]] as const) r.push(0, fr(a, b), 1, 0, 0);
+    expect(dout).toHaveLength(1);
+    expect(Buffer.from(dout[0]!).equals(Buffer.from(msg))).toBe(true);
+  });
+});
