@@ -4,7 +4,7 @@ import { planExport, writeExport, escapeTerminal } from '../report/index.js';
 import type { Handshake } from '../model.js';
 import { UsageError } from './usage-error.js';
 import type { Io, Values } from './args.js';
-import { handshakeSelector } from './options.js';
+import { handshakeSelector, jobs } from './options.js';
 import { reportUnreadable, scanInputs } from './scan-command.js';
 import { openInputs } from './inputs.js';
 import { describeOsError } from '../os-error.js';
@@ -13,13 +13,15 @@ export async function cmdExport(files: string[], values: Values, io: Io): Promis
   if (!values.out) throw new UsageError('export needs --out DIR (the folder to write into)');
   if (values.der && values.chains) throw new UsageError('--chains writes PEM bundles; --der exports single certificates');
   const select = handshakeSelector(values);
-  const inputs = openInputs(files, values, { many: false });
+  const threads = jobs(values);
+  const inputs = openInputs(files, values, { many: true });
   // Only what naming and bundling the files needs is kept of each selected handshake, so export too runs in
   // bounded memory on a capture with 100,000 handshakes.
   const kept: Handshake[] = [];
   let seen = 0;
   let encrypted = 0;
   const r = await scanInputs(inputs, values, io, {
+    jobs: threads,
     retain: false,
     onHandshake: (h, cert) => {
       seen++;
@@ -38,7 +40,7 @@ export async function cmdExport(files: string[], values: Values, io: Io): Promis
     // Nothing is created: an empty folder would only suggest something was exported.
     const why =
       seen === 0
-        ? 'the capture holds no TLS handshake'
+        ? `${inputs.sources.length > 1 ? 'the captures hold' : 'the capture holds'} no TLS handshake`
         : kept.length === 0
           ? `none of its ${seen} handshake(s) matched the selection`
           : encrypted === kept.length

@@ -13,10 +13,14 @@ import type { CaptureSummary } from '../model.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
 import type { Io, Values } from './args.js';
-import { color, failLevel, handshakeSelector, outputFormat, trustOptions } from './options.js';
+import { color, failLevel, handshakeSelector, jobs, outputFormat, trustOptions } from './options.js';
 import { liveFailure, openInputs, type Inputs } from './inputs.js';
+import { poolWorkerScript, scanPool } from './scan-pool.js';
 
-export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'>;
+export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'> & {
+  /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
+  jobs?: number;
+};
 
 /**
  * Runs the pipeline over the inputs with the trust and key options of the command line. Problems of the inputs
@@ -37,15 +41,28 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     throw e;
   }
   let result: SessionResult;
+  const { jobs, ...session } = extra;
+  const pooled = jobs !== undefined && jobs > 1 ? poolable(inputs) : undefined;
   try {
-    result = await scanCaptures(inputs.sources, {
-      judge: trust.judge,
-      keys: keys?.provider,
-      signal: inputs.stop.signal,
-      maxPackets: inputs.maxPackets,
-      copyTo: inputs.copy?.fd,
-      ...extra,
-    });
+    result = pooled
+      ? await scanPool(pooled.files, pooled.script, {
+          jobs: jobs!,
+          init: { values: { ...values }, keylog: { path: values.keylog ?? io.env.SSLKEYLOGFILE, explicit: values.keylog !== undefined } },
+          signal: inputs.stop.signal,
+          keys,
+          onHandshake: extra.onHandshake,
+          onOpen: extra.onOpen,
+          whenWritable: extra.whenWritable,
+          onProgress: extra.listener?.onProgress ? (p) => extra.listener!.onProgress!(p) : undefined,
+        })
+      : await scanCaptures(inputs.sources, {
+          judge: trust.judge,
+          keys: keys?.provider,
+          signal: inputs.stop.signal,
+          maxPackets: inputs.maxPackets,
+          copyTo: inputs.copy?.fd,
+          ...session,
+        });
   } finally {
     inputs.close();
   }
@@ -72,6 +89,31 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
   // A -w file that received nothing (the input could not be read, the capture tool could not start) is removed
   // again: an empty file named like a capture would only mislead whoever is handed it.
   return result;
+}
+
+/**
+ * Several capture files, each read whole on its own: a thread each. Standard input, a live capture, a FIFO, -c
+ * (a packet count over all captures) and -w (one copy) stay in one thread; so does a run from the TypeScript
+ * sources, which has no thread script.
+ */
+function poolable(inputs: Inputs): { files: string[]; script: URL } | undefined {
+  if (inputs.live || inputs.copy || inputs.maxPackets !== undefined || inputs.sources.length < 2) return undefined;
+  const files: string[] = [];
+  for (const s of inputs.sources) {
+    if (typeof s !== 'string' || s === '-') return undefined;
+    let st;
+    try {
+      st = statSync(s);
+    } catch {
+      // Missing or unreadable: the thread's reader says so, in the words one thread would use.
+      files.push(s);
+      continue;
+    }
+    if (!st.isFile()) return undefined;
+    files.push(s);
+  }
+  const script = poolWorkerScript();
+  return script ? { files, script } : undefined;
 }
 
 function removeEmptyCopy(inputs: Inputs): void {
@@ -145,6 +187,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const level = failLevel(values);
   const select = handshakeSelector(values);
   const format = outputFormat(values);
+  const threads = jobs(values);
   const text = { color: color(values, io), verbose: values.verbose };
   const zeekDir = format === 'zeek' ? await prepareLogDir(values['log-dir']!, !!values.overwrite) : undefined;
   const inputs = openInputs(files, values, { many: true });
@@ -172,6 +215,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   let r: SessionResult;
   try {
     r = await scanInputs(inputs, values, io, {
+      jobs: threads,
       retain: false,
       onOpen: () => signals.install(),
       onTick: flush,
