@@ -43,6 +43,8 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
   let result: SessionResult;
   const { jobs, ...session } = extra;
   const pooled = jobs !== undefined && jobs > 1 ? poolable(inputs) : undefined;
+  // CERTSHARK_DEBUG=1 says how the captures were read (the tests check that the pool ran).
+  if (pooled && io.env.CERTSHARK_DEBUG) io.stderr.write(`certshark: debug: ${pooled.files.length} captures, ${Math.min(jobs!, pooled.files.length)} threads\n`);
   try {
     result = pooled
       ? await scanPool(pooled.files, pooled.script, {
