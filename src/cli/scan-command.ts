@@ -5,7 +5,7 @@ import { scanCaptures, VERSION, type SessionOptions, type SessionResult } from '
 import {
   JsonStreamWriter, worstSeverity, SEVERITY_RANK, escapeTerminal, ensureDir,
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
-  ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures,
+  ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures, type Tally,
 } from '../report/index.js';
 import { describeOsError } from '../os-error.js';
 import { UsageError } from './usage-error.js';
@@ -16,10 +16,19 @@ import type { Io, Values } from './args.js';
 import { color, failLevel, handshakeSelector, jobs, outputFormat, trustOptions } from './options.js';
 import { liveFailure, openInputs, type Inputs } from './inputs.js';
 import { poolWorkerScript, scanPool } from './scan-pool.js';
+import type { PreformatOptions } from './preformat.js';
+import type { BatchFacts } from './scan-messages.js';
 
 export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'> & {
   /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
   jobs?: number;
+  /**
+   * With threads: they select and format the handshakes (preformat.ts), which arrive here as text, each batch's
+   * facts after it; those they cannot format come to onHandshake as ever.
+   */
+  preformat?: PreformatOptions;
+  onPreformatted?: (text: string) => void;
+  onFacts?: (f: BatchFacts) => void;
 };
 
 /**
@@ -41,7 +50,7 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     throw e;
   }
   let result: SessionResult;
-  const { jobs, ...session } = extra;
+  const { jobs, preformat, onPreformatted, onFacts, ...session } = extra;
   const pooled = jobs !== undefined && jobs > 1 ? poolable(inputs) : undefined;
   // CERTSHARK_DEBUG=1 says how the captures were read (the tests check that the pool ran).
   if (pooled && io.env.CERTSHARK_DEBUG) io.stderr.write(`certshark: debug: ${pooled.files.length} captures, ${Math.min(jobs!, pooled.files.length)} threads\n`);
@@ -49,7 +58,9 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     result = pooled
       ? await scanPool(pooled.files, pooled.script, {
           jobs: jobs!,
-          init: { values: { ...values }, keylog: { path: values.keylog ?? io.env.SSLKEYLOGFILE, explicit: values.keylog !== undefined } },
+          init: { values: { ...values }, keylog: { path: values.keylog ?? io.env.SSLKEYLOGFILE, explicit: values.keylog !== undefined }, output: preformat },
+          onPreformatted,
+          onFacts,
           signal: inputs.stop.signal,
           keys,
           onHandshake: extra.onHandshake,
@@ -224,6 +235,18 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
       // A reader slower than the scan (a pipe into curl, a shipper, a terminal) holds the reading back instead of
       // the output piling up in memory.
       whenWritable: () => out.whenWritable(inputs.stop.signal),
+      preformat: format === 'zeek' ? undefined : { format, color: text.color, verbose: !!values.verbose, pem: !!values.pem },
+      onPreformatted: (s) => {
+        begin();
+        out.write(json ? json.handshakeText(s) : s);
+      },
+      onFacts: (f) => {
+        for (const s of f.used) used.add(s);
+        tally.handshakes += f.tally.handshakes;
+        tally.encrypted += f.tally.encrypted;
+        for (const k of Object.keys(tally.bySeverity) as Array<keyof Tally['bySeverity']>) tally.bySeverity[k] += f.tally.bySeverity[k];
+        if (level && f.worst >= SEVERITY_RANK[level]) failed = true;
+      },
       onHandshake: (h, cert) => {
         if (select && !select(h, { get: cert })) return;
         begin();

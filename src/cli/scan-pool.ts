@@ -4,9 +4,11 @@
  * the second, and so on, numbered across the files (each thread numbers from 1, the main thread adds the ids the
  * files before used), and each certificate listed once, where one session would first have seen it.
  *
- * The first file not yet written is written as its batches arrive; batches of later files wait here, at most
- * BUFFERED_HANDSHAKES of them over all files. Past that a thread's batches go unanswered, and a thread with
- * unanswered batches stops reading (scan-worker.ts), as does the whole pool while the output's reader is behind.
+ * The first file not yet written is written as its batches arrive; batches of later files wait: their text, past
+ * HELD_CHARS in memory, in a temporary file (spill-file.ts), their handshakes as objects (those the threads cannot
+ * write themselves: zeek, export, renegotiations), at most HELD_HANDSHAKES. Past those a thread's batches go
+ * unanswered, and a thread with unanswered batches stops reading (scan-worker.ts), as does the whole pool while
+ * the output's reader is behind.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -14,10 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { VERSION, type SessionResult } from '../session.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { LoadedKeys } from './keys.js';
-import type { FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
+import type { BatchFacts, Entry, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
+import { renumbered } from './preformat.js';
+import { SpillFile, type Spilled } from './spill-file.js';
 
-/** Handshakes of files not yet written that the main thread holds at most (about 3 KB each). */
-export const BUFFERED_HANDSHAKES = 8192;
+/** Handshakes (as objects) of files not yet written that the main thread holds at most (a few KB each). */
+export const HELD_HANDSHAKES = 8192;
+/** Characters of written handshakes of files not yet written held in memory; more go to the temporary file. */
+export const HELD_CHARS = 16 << 20;
 
 export interface PoolOptions {
   jobs: number;
@@ -25,8 +31,13 @@ export interface PoolOptions {
   signal: AbortSignal;
   keys?: LoadedKeys;
   onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
+  /** With init.output: a handshake the thread selected and wrote, renumbered; then the facts of its batch. */
+  onPreformatted?: (text: string) => void;
+  onFacts?: (f: BatchFacts) => void;
   onOpen?: (streaming: boolean) => void;
   whenWritable?: () => Promise<void> | undefined;
+  /** HELD_HANDSHAKES and HELD_CHARS instead of the defaults. */
+  held?: { handshakes: number; chars: number };
   /** Progress of one capture (its packets and handshakes so far, not counting other files'), a few times a second. */
   onProgress?: (p: ScanProgress) => void;
 }
@@ -61,10 +72,17 @@ function renumber(h: Handshake, offset: number, index: number): void {
   }
 }
 
+/** A handshake's text moved to the temporary file: `chars` of the batch's spilled text. */
+type Held = Entry | { chars: number; at: number; id: number };
+
 interface Batch {
-  handshakes: Handshake[];
+  entries: Held[];
   certificates: CertificateInfo[];
+  facts?: BatchFacts;
   acked: boolean;
+  objects: number;
+  chars: number;
+  spilled?: Spilled;
 }
 
 interface Job {
@@ -74,13 +92,38 @@ interface Job {
   done?: Extract<FromWorker, { t: 'done' }>;
 }
 
-export async function scanPool(files: string[], script: URL, o: PoolOptions): Promise<SessionResult> {
+export async function scanPool(files: string[], script: URL, o: PoolOptions): Promise<SessionResult & { spilledBatches: number }> {
   const jobs: Job[] = files.map((file) => ({ file, batches: [] }));
   const certs = new Map<string, CertificateInfo>();
   const certificates: CertificateInfo[] = [];
   const captures: CaptureSummary[] = [];
   const certificate = (sha: string) => certs.get(sha);
-  let buffered = 0;
+  let heldObjects = 0;
+  let heldChars = 0;
+  const maxObjects = o.held?.handshakes ?? HELD_HANDSHAKES;
+  const maxChars = o.held?.chars ?? HELD_CHARS;
+  const fits = () => heldObjects < maxObjects && heldChars < maxChars;
+  let spilledBatches = 0;
+  let spill: SpillFile | undefined | null;
+  // The texts of a batch of a later file, in one write; kept in memory if that fails (a full disk).
+  const spillBatch = (b: Batch) => {
+    if (spill === undefined) spill = SpillFile.open() ?? null;
+    if (!spill) return;
+    let text = '';
+    const entries: Held[] = b.entries.map((e) => {
+      if (!('p' in e)) return e;
+      text += e.p.text;
+      return { chars: e.p.text.length, at: e.p.at, id: e.p.id };
+    });
+    try {
+      b.spilled = spill.write(text);
+    } catch {
+      return;
+    }
+    b.entries = entries;
+    b.chars = 0;
+    spilledBatches++;
+  };
   let head = 0;
   let next = 0;
   let offset = 0;
@@ -102,7 +145,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     send(j.worker!, { t: 'ack' });
   };
   const assign = () => {
-    while (idle.length > 0 && next < jobs.length && !o.signal.aborted && buffered < BUFFERED_HANDSHAKES) {
+    while (idle.length > 0 && next < jobs.length && !o.signal.aborted && fits()) {
       const j = jobs[next]!;
       j.worker = idle.shift()!;
       send(j.worker, { t: 'scan', file: j.file, index: next });
@@ -111,7 +154,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   };
   // Batches held back while the buffer was full are answered as it empties, oldest file first.
   const release = () => {
-    for (let i = head; i < next && buffered < BUFFERED_HANDSHAKES; i++) for (const b of jobs[i]!.batches) ack(jobs[i]!, b);
+    for (let i = head; i < next && fits(); i++) for (const b of jobs[i]!.batches) ack(jobs[i]!, b);
   };
   const onMessage = (w: Worker, m: FromWorker) => {
     if (m.t === 'fatal') {
@@ -129,10 +172,16 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets: m.packets, handshakes: m.handshakes });
         return;
       case 'batch': {
-        const b: Batch = { handshakes: m.handshakes, certificates: m.certificates, acked: false };
+        const b: Batch = { entries: m.entries, certificates: m.certificates, facts: m.facts, acked: false, objects: 0, chars: 0 };
+        for (const e of m.entries) {
+          if ('p' in e) b.chars += e.p.text.length;
+          else b.objects++;
+        }
+        if (m.index !== head && b.chars > 0 && heldChars + b.chars > maxChars) spillBatch(b);
         j.batches.push(b);
-        buffered += b.handshakes.length;
-        if (buffered < BUFFERED_HANDSHAKES) ack(j, b);
+        heldObjects += b.objects;
+        heldChars += b.chars;
+        if (fits()) ack(j, b);
         break;
       }
       case 'done':
@@ -177,17 +226,29 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
       }
       const b = j.batches.shift();
       if (b) {
-        buffered -= b.handshakes.length;
+        heldObjects -= b.objects;
+        heldChars -= b.chars;
         ack(j, b);
         for (const c of b.certificates) {
           if (certs.has(c.sha256)) continue;
           certs.set(c.sha256, c);
           certificates.push(c);
         }
-        for (const h of b.handshakes) {
-          renumber(h, offset, head);
-          o.onHandshake?.(h, certificate);
+        const text = b.spilled ? spill!.read(b.spilled) : '';
+        let at = 0;
+        for (const e of b.entries) {
+          if ('chars' in e) {
+            o.onPreformatted?.(renumbered({ text: text.slice(at, (at += e.chars)), at: e.at, id: e.id }, offset));
+            continue;
+          }
+          if ('p' in e) {
+            o.onPreformatted?.(renumbered(e.p, offset));
+            continue;
+          }
+          renumber(e.h, offset, head);
+          o.onHandshake?.(e.h, certificate);
         }
+        if (b.facts) o.onFacts?.(b.facts);
         release();
         assign();
         const w = o.whenWritable?.();
@@ -207,6 +268,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     finished = true;
     o.signal.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
+    spill?.close();
   }
-  return { certshark: VERSION, captures, handshakes: [], certificates, parsed: new Map(), idsUsed: offset };
+  return { certshark: VERSION, captures, handshakes: [], certificates, parsed: new Map(), idsUsed: offset, spilledBatches };
 }

@@ -9,9 +9,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { scanCaptures } from '../session.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
-import { trustOptions } from './options.js';
+import { handshakeSelector, trustOptions } from './options.js';
+import { newTally, tallyHandshake, worstSeverity, SEVERITY_RANK } from '../report/index.js';
+import { preformat } from './preformat.js';
+import type { BatchFacts, Entry } from './scan-messages.js';
 import type { Values } from './args.js';
-import type { ScanProgress } from '../model.js';
+import type { CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { ToWorker, FromWorker, WorkerInit } from './scan-messages.js';
 
 const MAX_UNACKED = 2;
@@ -21,6 +24,8 @@ const PROGRESS_MS = 100;
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const post = (m: FromWorker) => port.postMessage(m);
+
+const select = init.output ? handshakeSelector(init.values as Values) : undefined;
 
 const ready = (async () => {
   const trust = await buildTrust(trustOptions(init.values as Values));
@@ -47,11 +52,40 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
+/** Renegotiation notes name another handshake by number: such a handshake goes as an object (scan-pool.ts). */
+const NAMES_A_HANDSHAKE = /handshake #\d/;
+
+function entries(handshakes: Handshake[], index: number): { entries: Entry[]; facts?: BatchFacts } {
+  const o = init.output;
+  if (!o) return { entries: handshakes.map((h) => ({ h: Object.assign(h, { capture: index }) })) };
+  const out: Entry[] = [];
+  const facts: BatchFacts = { used: [], tally: newTally(), worst: -1 };
+  for (const h of handshakes) {
+    h.capture = index;
+    if (select && !select(h, { get: certificate })) continue;
+    const p = h.notes.some((n) => NAMES_A_HANDSHAKE.test(n)) ? undefined : preformat(h, certificate, o);
+    if (!p) {
+      out.push({ h });
+      continue;
+    }
+    out.push({ p });
+    facts.used.push(...h.serverChain, ...h.clientChain);
+    tallyHandshake(facts.tally, h);
+    facts.worst = Math.max(facts.worst, SEVERITY_RANK[worstSeverity(h)]);
+  }
+  return { entries: out, facts };
+}
+
+/** The certificates of the capture under way, for the formatters and the filter. */
+let certificate: (sha256: string) => CertificateInfo | undefined = () => undefined;
+
 async function scan(file: string, index: number): Promise<void> {
   const { trust, keys } = await ready;
   stop = new AbortController();
   if (stopReason !== undefined) stop.abort(stopReason);
   const signal = stop.signal;
+  // A stop ends a wait for the main thread (one listener per capture, not one per wait).
+  signal.addEventListener('abort', () => acked?.(), { once: true });
   let lastProgress = 0;
   let last: ScanProgress | undefined;
   const progress = (p: ScanProgress) => post({ t: 'progress', index, bytesRead: p.bytesRead, totalBytes: p.totalBytes, packets: p.packets, handshakes: p.handshakes });
@@ -62,10 +96,13 @@ async function scan(file: string, index: number): Promise<void> {
     retain: false,
     batchMs: 50,
     onOpen: () => post({ t: 'open', index }),
+    onHandshake: (_h, cert) => {
+      certificate = cert;
+    },
     listener: {
       onHandshakes: (handshakes, certificates) => {
         unacked++;
-        post({ t: 'batch', index, handshakes, certificates });
+        post({ t: 'batch', index, ...entries(handshakes, index), certificates });
       },
       onProgress: (p) => {
         last = p;
@@ -77,10 +114,7 @@ async function scan(file: string, index: number): Promise<void> {
     },
     whenWritable: () => {
       if (unacked < MAX_UNACKED || signal.aborted) return undefined;
-      return new Promise<void>((resolve) => {
-        acked = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      return new Promise<void>((resolve) => (acked = resolve));
     },
   });
   // The last word on the reading, however soon after the one before.
