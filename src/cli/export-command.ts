@@ -7,6 +7,7 @@ import type { Io, Values } from './args.js';
 import { handshakeSelector, jobs } from './options.js';
 import { reportUnreadable, scanInputs } from './scan-command.js';
 import { openInputs } from './inputs.js';
+import { meterFor, type MeterStream } from './progress-meter.js';
 import { describeOsError } from '../os-error.js';
 
 export async function cmdExport(files: string[], values: Values, io: Io): Promise<number> {
@@ -20,20 +21,27 @@ export async function cmdExport(files: string[], values: Values, io: Io): Promis
   const kept: Handshake[] = [];
   let seen = 0;
   let encrypted = 0;
-  const r = await scanInputs(inputs, values, io, {
-    jobs: threads,
-    retain: false,
-    onHandshake: (h, cert) => {
-      seen++;
-      if (select && !select(h, { get: cert })) return;
-      if (h.encrypted && h.serverChain.length === 0 && h.clientChain.length === 0) encrypted++;
-      // planExport reads the number, the peers' names and the chains; nothing else is kept.
-      const slim: Pick<Handshake, 'id' | 'sni' | 'client' | 'server' | 'serverChain' | 'clientChain'> = {
-        id: h.id, sni: h.sni, client: h.client, server: h.server, serverChain: h.serverChain, clientChain: h.clientChain,
-      };
-      kept.push(slim as Handshake);
-    },
-  });
+  const meter = meterFor(inputs.sources, io.stderr as MeterStream, !!(values['no-progress'] || values.quiet));
+  let r: Awaited<ReturnType<typeof scanInputs>>;
+  try {
+    r = await scanInputs(inputs, values, io, {
+      jobs: threads,
+      listener: meter ? { onProgress: (p) => meter.progress(p) } : undefined,
+      retain: false,
+      onHandshake: (h, cert) => {
+        seen++;
+        if (select && !select(h, { get: cert })) return;
+        if (h.encrypted && h.serverChain.length === 0 && h.clientChain.length === 0) encrypted++;
+        // planExport reads the number, the peers' names and the chains; nothing else is kept.
+        const slim: Pick<Handshake, 'id' | 'sni' | 'client' | 'server' | 'serverChain' | 'clientChain'> = {
+          id: h.id, sni: h.sni, client: h.client, server: h.server, serverChain: h.serverChain, clientChain: h.clientChain,
+        };
+        kept.push(slim as Handshake);
+      },
+    });
+  } finally {
+    meter?.stop();
+  }
   if (reportUnreadable(r, io)) return 2;
   const plan = planExport({ ...toScanResult(r), handshakes: kept }, { der: values.der, chains: values.chains });
   if (plan.length === 0) {

@@ -18,6 +18,7 @@ import { liveFailure, openInputs, type Inputs } from './inputs.js';
 import { poolWorkerScript, scanPool } from './scan-pool.js';
 import type { PreformatOptions } from './preformat.js';
 import type { BatchFacts } from './scan-messages.js';
+import { meterFor, type MeterStream } from './progress-meter.js';
 
 export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'> & {
   /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
@@ -208,7 +209,9 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const json = format === 'json' ? new JsonStreamWriter(VERSION) : undefined;
   // A log that cannot be written (a file that appeared meanwhile, a full disk) stops the scan: what follows would be lost.
   const zeek = zeekDir ? new ZeekLogs(zeekDir, !!values.overwrite, (why) => inputs.stop.abort(why)) : undefined;
-  const out = new BatchedWriter(io.stdout);
+  const meter = meterFor(inputs.sources, io.stderr as MeterStream, !!(values['no-progress'] || values.quiet));
+  // The report on the same terminal as the meter: its line is erased before each write, redrawn by the next tick.
+  const out = new BatchedWriter(io.stdout, meter && io.stdout.isTTY ? () => meter.clear() : undefined);
   const flush = () => {
     out.flush();
     zeek?.flush();
@@ -229,6 +232,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   try {
     r = await scanInputs(inputs, values, io, {
       jobs: threads,
+      listener: meter ? { onProgress: (p) => meter.progress(p) } : undefined,
       retain: false,
       onOpen: () => signals.install(),
       onTick: flush,
@@ -264,6 +268,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     zeek?.close();
     throw e;
   } finally {
+    meter?.stop();
     signals.dispose();
   }
   const bad = reportUnreadable(r, io);
@@ -390,7 +395,10 @@ class BatchedWriter {
   private size = 0;
   private drained?: Promise<void>;
   private stopped?: Promise<void>;
-  constructor(private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown }) {}
+  constructor(
+    private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown },
+    private readonly beforeWrite?: () => void,
+  ) {}
 
   whenWritable(signal: AbortSignal): Promise<void> | undefined {
     if (!this.drained || signal.aborted) return undefined;
@@ -406,6 +414,7 @@ class BatchedWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
+    this.beforeWrite?.();
     const accepted = this.sink.write(this.parts.join(''));
     this.parts = [];
     this.size = 0;

@@ -38,7 +38,7 @@ export interface PoolOptions {
   whenWritable?: () => Promise<void> | undefined;
   /** HELD_HANDSHAKES and HELD_CHARS instead of the defaults. */
   held?: { handshakes: number; chars: number };
-  /** Progress of one capture (its packets and handshakes so far, not counting other files'), a few times a second. */
+  /** Bytes read of one capture; packets and handshakes so far over all, as one session counts them. */
   onProgress?: (p: ScanProgress) => void;
 }
 
@@ -90,6 +90,8 @@ interface Job {
   worker?: Worker;
   batches: Batch[];
   done?: Extract<FromWorker, { t: 'done' }>;
+  packets?: number;
+  handshakes?: number;
 }
 
 export async function scanPool(files: string[], script: URL, o: PoolOptions): Promise<SessionResult & { spilledBatches: number }> {
@@ -98,6 +100,8 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   const certificates: CertificateInfo[] = [];
   const captures: CaptureSummary[] = [];
   const certificate = (sha: string) => certs.get(sha);
+  let packets = 0;
+  let handshakeCount = 0;
   let heldObjects = 0;
   let heldChars = 0;
   const maxObjects = o.held?.handshakes ?? HELD_HANDSHAKES;
@@ -169,7 +173,11 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onOpen?.(false);
         return;
       case 'progress':
-        o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets: m.packets, handshakes: m.handshakes });
+        packets += m.packets - (j.packets ?? 0);
+        handshakeCount += m.handshakes - (j.handshakes ?? 0);
+        j.packets = m.packets;
+        j.handshakes = m.handshakes;
+        o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
         return;
       case 'batch': {
         const b: Batch = { entries: m.entries, certificates: m.certificates, facts: m.facts, acked: false, objects: 0, chars: 0 };
