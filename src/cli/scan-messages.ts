@@ -1,7 +1,7 @@
 /** What the main thread and a scan-pool thread tell each other (scan-pool.ts, scan-worker.ts). */
 import type { CaptureSummary, CertificateInfo, Handshake } from '../model.js';
 import type { Tally } from '../report/index.js';
-import type { PreformatOptions, Preformatted } from './preformat.js';
+import type { PreformatOptions } from './preformat.js';
 
 export interface WorkerInit {
   /** The command line's options: the thread builds the same trust store from them. */
@@ -11,8 +11,17 @@ export interface WorkerInit {
   output?: PreformatOptions;
 }
 
-/** A handshake: written by the thread, or as an object (the main thread formats it after renumbering). */
-export type Entry = { p: Preformatted } | { h: Handshake };
+/**
+ * The handshakes of a batch, in order, each written by the thread (its text the next `chars` of `text`, its number
+ * at `at` in it) or as an object (the next of `objects`; the main thread formats it after renumbering). `layout`
+ * holds chars, at, id for the first kind, -1 for the second: one string and one array of numbers cost far less to
+ * send between threads than an object per handshake.
+ */
+export interface BatchBody {
+  text: string;
+  layout: number[];
+  objects: Handshake[];
+}
 
 /** What the main thread needs of the preformatted handshakes of a batch for the end of the report and the exit code. */
 export interface BatchFacts {
@@ -33,7 +42,7 @@ export type ToWorker =
 export type FromWorker =
   | { t: 'open'; index: number }
   /** Handshakes as they finished, numbered from 1 within the capture; certificates first seen in them. */
-  | { t: 'batch'; index: number; entries: Entry[]; certificates: CertificateInfo[]; facts?: BatchFacts }
+  | ({ t: 'batch'; index: number; certificates: CertificateInfo[]; facts?: BatchFacts } & BatchBody)
   | { t: 'progress'; index: number; bytesRead: number; totalBytes?: number; packets: number; handshakes: number }
   | { t: 'done'; index: number; capture: CaptureSummary; idsUsed: number; matched: string[] }
   /** A bug in the thread: the run ends as an internal error. */

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { VERSION, type SessionResult } from '../session.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { LoadedKeys } from './keys.js';
-import type { BatchFacts, Entry, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
+import type { BatchBody, BatchFacts, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
 import { renumbered } from './preformat.js';
 import { SpillFile, type Spilled } from './spill-file.js';
 
@@ -72,15 +72,11 @@ function renumber(h: Handshake, offset: number, index: number): void {
   }
 }
 
-/** A handshake's text moved to the temporary file: `chars` of the batch's spilled text. */
-type Held = Entry | { chars: number; at: number; id: number };
-
-interface Batch {
-  entries: Held[];
+interface Batch extends BatchBody {
   certificates: CertificateInfo[];
   facts?: BatchFacts;
   acked: boolean;
-  objects: number;
+  /** Characters of `text` held in memory (0 once spilled). */
   chars: number;
   spilled?: Spilled;
 }
@@ -109,22 +105,16 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   const fits = () => heldObjects < maxObjects && heldChars < maxChars;
   let spilledBatches = 0;
   let spill: SpillFile | undefined | null;
-  // The texts of a batch of a later file, in one write; kept in memory if that fails (a full disk).
+  // The text of a batch of a later file, in one write; kept in memory if that fails (a full disk).
   const spillBatch = (b: Batch) => {
     if (spill === undefined) spill = SpillFile.open() ?? null;
     if (!spill) return;
-    let text = '';
-    const entries: Held[] = b.entries.map((e) => {
-      if (!('p' in e)) return e;
-      text += e.p.text;
-      return { chars: e.p.text.length, at: e.p.at, id: e.p.id };
-    });
     try {
-      b.spilled = spill.write(text);
+      b.spilled = spill.write(b.text);
     } catch {
       return;
     }
-    b.entries = entries;
+    b.text = '';
     b.chars = 0;
     spilledBatches++;
   };
@@ -180,14 +170,10 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
         return;
       case 'batch': {
-        const b: Batch = { entries: m.entries, certificates: m.certificates, facts: m.facts, acked: false, objects: 0, chars: 0 };
-        for (const e of m.entries) {
-          if ('p' in e) b.chars += e.p.text.length;
-          else b.objects++;
-        }
+        const b: Batch = { text: m.text, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, chars: m.text.length };
         if (m.index !== head && b.chars > 0 && heldChars + b.chars > maxChars) spillBatch(b);
         j.batches.push(b);
-        heldObjects += b.objects;
+        heldObjects += b.objects.length;
         heldChars += b.chars;
         if (fits()) ack(j, b);
         break;
@@ -234,7 +220,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
       }
       const b = j.batches.shift();
       if (b) {
-        heldObjects -= b.objects;
+        heldObjects -= b.objects.length;
         heldChars -= b.chars;
         ack(j, b);
         for (const c of b.certificates) {
@@ -242,19 +228,21 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
           certs.set(c.sha256, c);
           certificates.push(c);
         }
-        const text = b.spilled ? spill!.read(b.spilled) : '';
+        const text = b.spilled ? spill!.read(b.spilled) : b.text;
         let at = 0;
-        for (const e of b.entries) {
-          if ('chars' in e) {
-            o.onPreformatted?.(renumbered({ text: text.slice(at, (at += e.chars)), at: e.at, id: e.id }, offset));
+        let object = 0;
+        for (let k = 0; k < b.layout.length; ) {
+          const chars = b.layout[k]!;
+          if (chars < 0) {
+            k++;
+            const h = b.objects[object++]!;
+            renumber(h, offset, head);
+            o.onHandshake?.(h, certificate);
             continue;
           }
-          if ('p' in e) {
-            o.onPreformatted?.(renumbered(e.p, offset));
-            continue;
-          }
-          renumber(e.h, offset, head);
-          o.onHandshake?.(e.h, certificate);
+          const t = text.slice(at, (at += chars));
+          o.onPreformatted?.(renumbered({ text: t, at: b.layout[k + 1]!, id: b.layout[k + 2]! }, offset));
+          k += 3;
         }
         if (b.facts) o.onFacts?.(b.facts);
         release();

@@ -12,7 +12,7 @@ import { loadKeys } from './keys.js';
 import { handshakeSelector, trustOptions } from './options.js';
 import { newTally, tallyHandshake, worstSeverity, SEVERITY_RANK } from '../report/index.js';
 import { preformat } from './preformat.js';
-import type { BatchFacts, Entry } from './scan-messages.js';
+import type { BatchBody, BatchFacts } from './scan-messages.js';
 import type { Values } from './args.js';
 import type { CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { ToWorker, FromWorker, WorkerInit } from './scan-messages.js';
@@ -55,25 +55,36 @@ port.on('message', (m: ToWorker) => {
 /** Renegotiation notes name another handshake by number: such a handshake goes as an object (scan-pool.ts). */
 const NAMES_A_HANDSHAKE = /handshake #\d/;
 
-function entries(handshakes: Handshake[], index: number): { entries: Entry[]; facts?: BatchFacts } {
+/** Certificates already named in a batch's facts: the main thread keeps the set, each is sent once. */
+const usedSent = new Set<string>();
+
+function body(handshakes: Handshake[], index: number): BatchBody & { facts?: BatchFacts } {
   const o = init.output;
-  if (!o) return { entries: handshakes.map((h) => ({ h: Object.assign(h, { capture: index }) })) };
-  const out: Entry[] = [];
+  if (!o) {
+    for (const h of handshakes) h.capture = index;
+    return { text: '', layout: handshakes.map(() => -1), objects: handshakes };
+  }
+  let text = '';
+  const layout: number[] = [];
+  const objects: Handshake[] = [];
   const facts: BatchFacts = { used: [], tally: newTally(), worst: -1 };
   for (const h of handshakes) {
     h.capture = index;
     if (select && !select(h, { get: certificate })) continue;
     const p = h.notes.some((n) => NAMES_A_HANDSHAKE.test(n)) ? undefined : preformat(h, certificate, o);
     if (!p) {
-      out.push({ h });
+      layout.push(-1);
+      objects.push(h);
       continue;
     }
-    out.push({ p });
-    facts.used.push(...h.serverChain, ...h.clientChain);
+    text += p.text;
+    layout.push(p.text.length, p.at, p.id);
+    for (const c of h.serverChain) if (!usedSent.has(c)) usedSent.add(c), facts.used.push(c);
+    for (const c of h.clientChain) if (!usedSent.has(c)) usedSent.add(c), facts.used.push(c);
     tallyHandshake(facts.tally, h);
     facts.worst = Math.max(facts.worst, SEVERITY_RANK[worstSeverity(h)]);
   }
-  return { entries: out, facts };
+  return { text, layout, objects, facts };
 }
 
 /** The certificates of the capture under way, for the formatters and the filter. */
@@ -102,7 +113,7 @@ async function scan(file: string, index: number): Promise<void> {
     listener: {
       onHandshakes: (handshakes, certificates) => {
         unacked++;
-        post({ t: 'batch', index, ...entries(handshakes, index), certificates });
+        post({ t: 'batch', index, ...body(handshakes, index), certificates });
       },
       onProgress: (p) => {
         last = p;
