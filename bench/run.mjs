@@ -4,7 +4,8 @@
 // Environment:
 //   BENCH_RUNS=3         timed runs per tool and file; the median is reported
 //   BENCH_TSHARK_4X=0    skip tshark on mixed4x.pcap (it takes minutes); BENCH_TSHARK_4X_RUNS (default 1) runs of it
-//   BENCH_FILES=a,b      only these captures (mixed, handshakes, mixed4x)
+//   BENCH_FILES=a,b      only these cases (mixed, handshakes, mixed4x; many: two copies of mixed.pcap in one scan,
+//                        --jobs 1 against --jobs <cores>, whose outputs must be byte-identical)
 //   BENCH_NO_WRITE=1     do not rewrite bench/RESULTS.md
 //
 // Each run is `/usr/bin/time -f "%e %M"` around the command: wall seconds and peak RSS (max resident set, KiB).
@@ -119,10 +120,44 @@ function targets(rows) {
   const mixed = rows.find((r) => r.name === 'mixed'), x4 = rows.find((r) => r.name === 'mixed4x');
   const out = [];
   if (mixed && mixed.ts) out.push(`Speed: ${mixed.ratio.toFixed(1)}x (${mixed.ratio >= 25 ? 'met' : 'not met'}).`);
+  if (rows.length === 0) return out.join(' ');
   const rss = Math.max(...rows.map((r) => r.cs.rssMB));
   out.push(`Peak RSS: ${rss.toFixed(0)} MB at most (${rss <= 200 ? 'met' : 'not met'}).`);
   if (mixed && x4) out.push(`RSS mixed4x / mixed: ${(x4.cs.rssMB / mixed.cs.rssMB).toFixed(2)}x.`);
   return out.join(' ');
+}
+
+/**
+ * Many files: `scan --json` of two copies of mixed.pcap (the second made once, in bench/.cache/) with one thread
+ * and with one per core, alternating; the speedup is the median of the paired ratios. The first run of each
+ * writes its output, and the two must be byte-identical.
+ */
+async function benchMany(manifest) {
+  const a = path.join(ROOT, manifest.files.mixed.file);
+  const b = path.join(CACHE, 'mixed-copy.pcap');
+  if (!fs.existsSync(b) || fs.statSync(b).size !== fs.statSync(a).size) {
+    say('many files: copying mixed.pcap to mixed-copy.pcap');
+    fs.copyFileSync(a, b);
+  }
+  const jobs = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+  const bytes = fs.statSync(a).size + fs.statSync(b).size;
+  say(`many files: mixed.pcap + mixed-copy.pcap, ${(bytes / MB).toFixed(0)} MB, --jobs 1 and --jobs ${jobs}`);
+  const args = (j) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', '--jobs', String(j), a, b];
+  const one = [], many = [];
+  for (let i = 0; i < RUNS; i++) {
+    one.push(await runOnce('jobs1', process.execPath, args(1), 'many', i, RUNS));
+    many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS));
+  }
+  const digest = (f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  const same = digest(path.join(OUT, 'many.jobs1.out')) === digest(path.join(OUT, `many.jobs${jobs}.out`));
+  const ratios = one.map((r, i) => r.seconds / many[i].seconds);
+  const r = { jobs, bytes, one: summary(one), many: summary(many), ratio: median(ratios), ratios, same };
+  say(`  --jobs 1 ${r.one.seconds.toFixed(2)} s, --jobs ${jobs} ${r.many.seconds.toFixed(2)} s, paired ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}, median ${r.ratio.toFixed(2)}x; byte-identical: ${same ? 'yes' : 'NO'}`);
+  return r;
+}
+
+function manyLine(m) {
+  return `Many files (two copies of mixed.pcap, ${(m.bytes / MB).toFixed(0)} MB, in one \`scan --json\`): --jobs 1 ${f1(m.one.seconds)} s (peak RSS ${m.one.rssMB.toFixed(0)} MB), --jobs ${m.jobs} ${f1(m.many.seconds)} s (peak RSS ${m.many.rssMB.toFixed(0)} MB), ${m.ratio.toFixed(2)}x (paired ratios ${m.ratios.map((x) => x.toFixed(2)).join(', ')}; target at least 1.7x on 2 cores: ${m.ratio >= 1.7 ? 'met' : 'not met'}); outputs byte-identical: ${m.same ? 'yes' : 'NO'}.`;
 }
 
 const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -156,6 +191,7 @@ async function main() {
     rows.push({ name, bytes, m, cs, ts, ratio, ratios, facts, same });
     say(`  certshark ${cs.seconds.toFixed(2)} s${ts ? `, tshark ${ts.seconds.toFixed(2)} s, paired ratios ${ratios.map((x) => x.toFixed(1)).join(' ')}, median ${ratio.toFixed(1)}x` : ''}; same certificates: ${same}`);
   }
+  const many = !ONLY || ONLY.includes('many') ? await benchMany(manifest) : null;
 
   const mach = machine();
   const head = ['capture', 'size MB', 'packets', 'handshakes', 'certshark s', 'MB/s', 'packets/s', 'handshakes/s', 'peak RSS MB', 'tshark s', 'tshark MB/s', 'tshark RSS MB', 'speedup', 'same certificates'];
@@ -183,10 +219,10 @@ ${table}
 - Targets (issue 3): at least 25x tshark on mixed.pcap, peak RSS at most 200 MB and flat with size. ${targets(rows)}
   Profile with \`node --cpu-prof bin/certshark scan --json FILE\`, then \`node bench/profile-summary.mjs CPU.*.cpuprofile\`.
 ${found.map((f) => `- ${f}`).join('\n')}
-
+${many ? `- ${manyLine(many)}\n` : ''}
 Captures (bench/make-capture.mjs, cached in bench/.cache/): a ${(manifest.seed.bytes / MB).toFixed(0)} MB seed recorded with tcpdump on a veth pair between two network namespaces (MTU 1500, offloads off) from Node/OpenSSL peers: ${manifest.seed.recording.mtls} mutual-TLS 1.2 handshake-only flows on 7001 (root > issuing CA > leaf, both chains sent), ${manifest.seed.recording.tls13} TLS 1.3 sessions on 443, ${manifest.seed.recording.bulk} bulk TLS 1.2 downloads of 2-6 MB on 443 and 8443, ${manifest.seed.recording.small12} small TLS 1.2 sessions on 8443; then scaled up by rewriting the real packets (per-copy IPv4 addresses and checksums, client ports, TCP sequence numbers, timestamps, copies interleaved in time): mixed.pcap = ${manifest.files.mixed.copies} copies, mixed4x.pcap = ${manifest.files.mixed4x.copies} copies, handshakes.pcap = ${manifest.files.handshakes.copies} copies of the 7001 flows and a sample of the other small sessions.
 `;
-  process.stdout.write('\n' + table + '\n\n' + found.join('\n') + '\n');
+  process.stdout.write('\n' + table + '\n\n' + found.join('\n') + '\n' + (many ? manyLine(many) + '\n' : ''));
   if (process.env.BENCH_NO_WRITE !== '1') {
     fs.writeFileSync(path.join(HERE, 'RESULTS.md'), md);
     say('wrote bench/RESULTS.md');

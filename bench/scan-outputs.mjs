@@ -6,11 +6,13 @@
  *
  *   node bench/scan-outputs.mjs write DIR      outputs of the current build (dist/) into DIR
  *   node bench/scan-outputs.mjs compare DIR    the same, compared with DIR; exit 1 on any difference
+ *   node bench/scan-outputs.mjs jobs [N]       every capture above in one scan, in each format, with --jobs 1
+ *                                              and --jobs N (default 2): exit 1 unless byte-identical
  *
  * Build first (npm run build): the CLI runs from dist/. The baseline comes from checking out the starting commit,
  * building it and running `write`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,8 +74,26 @@ function run(args) {
 }
 
 const [mode, dir] = process.argv.slice(2);
+if (mode === 'jobs') {
+  // One run over all the captures (the option sets of the cases are not combined: the first of each file).
+  const files = [...new Set(cases().map(([, args]) => args[0]))];
+  const threads = dir ?? '2';
+  const runJobs = (fmt, j) => {
+    const r = spawnSync(process.execPath, [cli, 'scan', ...fmt, '--jobs', j, ...files], { cwd: root, maxBuffer: 1 << 30, encoding: 'utf8' });
+    return `exit ${r.status}\nstderr: ${r.stderr}\n${r.stdout}`;
+  };
+  let bad = 0;
+  for (const fmt of [['--json'], ['--format', 'text', '--verbose'], ['--format', 'ndjson'], ['--format', 'ecs'], ['--json', '--fail-on', 'warning']]) {
+    const one = runJobs(fmt, '1');
+    const many = runJobs(fmt, threads);
+    const same = one === many;
+    if (!same) bad++;
+    process.stdout.write(`${fmt.join(' ')}: ${files.length} captures, ${one.length} bytes, --jobs ${threads} ${same ? 'identical' : 'DIFFERENT'}\n`);
+  }
+  process.exit(bad ? 1 : 0);
+}
 if ((mode !== 'write' && mode !== 'compare') || !dir) {
-  process.stderr.write('usage: node bench/scan-outputs.mjs write|compare DIR\n');
+  process.stderr.write('usage: node bench/scan-outputs.mjs write|compare DIR | jobs [N]\n');
   process.exit(2);
 }
 const fileOf = (name) => join(dir, name.replace(/[^A-Za-z0-9._+-]/g, '_'));

@@ -230,6 +230,8 @@ export function addNote(notes: string[], note: string, max = 32): void {
 
 export interface ScanProgress {
   file: string;
+  /** Index of the capture among those of the scan. */
+  capture?: number;
   bytesRead: number;
   /** Size of the input when known (a file); undefined for stdin. */
   totalBytes?: number;

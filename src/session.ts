@@ -65,6 +65,11 @@ export interface Judgement {
 export interface SessionResult extends ScanResult {
   /** The session's certificate store: every certificate of its captures parsed once, by SHA-256. */
   parsed: Map<string, ParsedCertificate>;
+  /**
+   * Handshake ids given out (1..idsUsed): a scan of later captures in another thread numbers on from here, so its
+   * ids equal those of one session over all of them.
+   */
+  idsUsed: number;
 }
 
 /** pcapng Decryption Secrets Block type of an NSS key log ('TLSK'). */
@@ -303,7 +308,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
           opts.onOpen?.(streaming);
         },
         onProgress: (bytesRead, totalBytes) => {
-          listener?.onProgress?.({ file, bytesRead, totalBytes, packets, handshakes: handshakeCount });
+          listener?.onProgress?.({ file, capture: ci, bytesRead, totalBytes, packets, handshakes: handshakeCount });
           flush(false);
         },
       });
@@ -352,7 +357,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   }
   outer?.removeEventListener('abort', forward);
   handshakes.sort((a, b) => a.id - b.id);
-  const result: SessionResult = { certshark: VERSION, captures, handshakes, certificates, parsed };
+  const result: SessionResult = { certshark: VERSION, captures, handshakes, certificates, parsed, idsUsed: nextId - 1 };
   listener?.onDone?.(toScanResult(result));
   return result;
 }

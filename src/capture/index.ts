@@ -1,7 +1,7 @@
 export { CaptureParser } from './parser.js';
 export { readCapture } from './read.js';
 export { linkTypeName } from './link-types.js';
-export { describeBadMagic, guessFormat } from './magic.js';
+export { describeBadMagic, guessFormat, isCaptureMagic } from './magic.js';
 export {
   CaptureError,
   type CaptureEndInfo,

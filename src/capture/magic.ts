@@ -16,6 +16,11 @@ export function isMagicPrefix(head: Uint8Array): boolean {
   return CAPTURE_MAGICS.some((m) => head.length <= m.length && head.every((b, i) => b === m[i]));
 }
 
+/** true when `head` starts with a pcap (any byte order or timestamp resolution) or pcapng magic. */
+export function isCaptureMagic(head: Uint8Array): boolean {
+  return CAPTURE_MAGICS.some((m) => m.length === 4 && head.length >= 4 && m.every((b, i) => head[i] === b));
+}
+
 function startsWith(head: Uint8Array, s: string | number[]): boolean {
   const bytes = typeof s === 'string' ? Array.from(s, (c) => c.charCodeAt(0)) : s;
   if (head.length < bytes.length) return false;

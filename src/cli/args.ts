@@ -30,6 +30,9 @@ export const OPTIONS = {
   'auth-pattern': { type: 'string' },
   'username-format': { type: 'string' },
   'fail-on': { type: 'string' },
+  jobs: { type: 'string', short: 'j' },
+  'no-progress': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   // compare
   window: { type: 'string' },
   swap: { type: 'boolean' },

@@ -19,7 +19,8 @@ const TRUST_OPTIONS = `trust options (scan, export, the view, check):
 `;
 
 const INPUT_OPTIONS = `input:
-  CAPTURE                a pcap or pcapng file, gzip-compressed or not; - for standard input
+  CAPTURE                a pcap or pcapng file, gzip-compressed or not; - for standard input; a folder: the
+                         captures in it (found by their first bytes, whatever their names), in name order
   -r FILE                the same as CAPTURE (tshark's spelling)
   -i IFACE               capture live from an interface (through dumpcap, else tcpdump)
   -f BPF                 capture filter for -i, passed to the capture tool unchanged ('tcp port 7001')
@@ -67,7 +68,7 @@ Live: certshark -i eth0 -f 'tcp port 7001' -w zone.pcapng, or from another host:
 
 ${EXIT_CODES}`;
 
-export const SCAN_HELP = `usage: certshark scan CAPTURE... [options]
+export const SCAN_HELP = `usage: certshark scan CAPTURE|FOLDER... [options]
        certshark scan -i IFACE [-f BPF] [-w FILE] [-c N] [-a duration:SECONDS] [options]
 
 Reports every TLS handshake of the captures: peers, SNI, version, cipher, the chains each side sent, alerts, and
@@ -89,13 +90,16 @@ output:
                          finding of it (the same server presenting different certificates); a capture cut
                          short counts as a warning
   --no-color             no colours (also NO_COLOR)
+  --jobs N, -j N         capture files read at once, one per thread (default: one per core); the output is
+                         the same whatever N, in the order of the files
+  --no-progress, -q      no progress line on a terminal's stderr during a long scan of files
 
 ${INPUT_OPTIONS}
 ${SELECT_OPTIONS}
 ${TRUST_OPTIONS}
 ${EXIT_CODES}`;
 
-export const EXPORT_HELP = `usage: certshark export CAPTURE --out DIR [options]
+export const EXPORT_HELP = `usage: certshark export CAPTURE|FOLDER... --out DIR [options]
 
 Writes the certificates of the selected handshakes into DIR (created if needed), one file per certificate named
 after the handshake and the certificate, or with --chains one PEM bundle per distinct chain. Existing files are
@@ -109,6 +113,8 @@ options:
   --handshake N          only handshake number N (repeatable, or N,M)
   --filter EXPR, -Y EXPR only handshakes matching EXPR (see certshark --help)
   --keylog FILE          NSS key log to decrypt TLS 1.3 certificates
+  --jobs N, -j N         capture files read at once (default: one per core)
+  --no-progress, -q      no progress line on a terminal's stderr
 
 ${TRUST_OPTIONS}
 ${EXIT_CODES}`;

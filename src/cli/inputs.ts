@@ -7,6 +7,7 @@ import type { CaptureStream } from '../capture/types.js';
 import type { Values } from './args.js';
 import { startLiveCapture, type LiveCapture } from './live.js';
 import { UsageError } from './usage-error.js';
+import { capturesIn, isFolder } from './capture-folder.js';
 
 export interface Inputs {
   sources: Array<string | CaptureStream>;
@@ -42,8 +43,8 @@ function autostop(spec: string): { seconds?: number; packets?: number } {
  * mistakes are thrown before anything is started or created.
  */
 export function openInputs(files: string[], values: Values, opts: { many: boolean }): Inputs {
-  const paths = [...files];
-  if (values.read !== undefined) paths.push(values.read);
+  // A folder stands for the captures in it (capture-folder.ts).
+  const paths = [...files, ...(values.read !== undefined ? [values.read] : [])].flatMap((f) => (f !== '-' && isFolder(f) ? capturesIn(f) : [f]));
   const iface = values.interface;
   if (iface !== undefined && paths.length > 0) throw new UsageError('give either -i IFACE (live) or capture files, not both');
   if (values['capture-filter'] !== undefined && iface === undefined)

@@ -8,6 +8,9 @@ export interface LoadedKeys {
   summary(): string;
   /** true when the user named the key log and it matched no handshake: worth a line on stderr. */
   uselessAndExplicit(): boolean;
+  /** Client randoms (hex) the key log matched; with `addMatched`, how captures scanned in other threads count. */
+  matched(): string[];
+  addMatched(randoms: Iterable<string>): void;
 }
 
 /**
@@ -49,5 +52,9 @@ export async function loadKeys(path: string | undefined, explicit: boolean): Pro
       return `${name}: matched ${matched.size} of its ${n} session(s)${matched.size === 0 ? ' (is it the key log of this capture?)' : ''}`;
     },
     uselessAndExplicit: () => explicit && matched.size === 0,
+    matched: () => [...matched],
+    addMatched(randoms) {
+      for (const r of randoms) matched.add(r);
+    },
   };
 }

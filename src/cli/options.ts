@@ -5,6 +5,7 @@ import { expresswayRules, type ExpresswayRules } from '../trust/index.js';
 import type { TrustOptions } from './trust-wiring.js';
 import type { Io, Values } from './args.js';
 import { UsageError } from './usage-error.js';
+import { availableParallelism } from 'node:os';
 
 export function color(values: Values, io: Io): boolean {
   return !values['no-color'] && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && !!io.stdout.isTTY;
@@ -48,6 +49,14 @@ export function trustOptions(values: Values): TrustOptions {
     host: values.host,
     role,
   };
+}
+
+/** `--jobs N`: threads for several capture files; by default one per core. */
+export function jobs(values: Values): number {
+  const j = values.jobs;
+  if (j === undefined) return availableParallelism();
+  if (!/^\d+$/.test(j) || Number(j) < 1) throw new UsageError(`--jobs wants a whole number of at least 1, not '${j}'`);
+  return Number(j);
 }
 
 export function failLevel(values: Values): Severity | undefined {

@@ -5,7 +5,7 @@ import { scanCaptures, VERSION, type SessionOptions, type SessionResult } from '
 import {
   JsonStreamWriter, worstSeverity, SEVERITY_RANK, escapeTerminal, ensureDir,
   renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake,
-  ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures,
+  ZeekLogWriter, ecsEvent, ndjsonHandshake, ndjsonCaptures, type Tally,
 } from '../report/index.js';
 import { describeOsError } from '../os-error.js';
 import { UsageError } from './usage-error.js';
@@ -13,10 +13,24 @@ import type { CaptureSummary } from '../model.js';
 import { buildTrust } from './trust-wiring.js';
 import { loadKeys } from './keys.js';
 import type { Io, Values } from './args.js';
-import { color, failLevel, handshakeSelector, outputFormat, trustOptions } from './options.js';
+import { color, failLevel, handshakeSelector, jobs, outputFormat, trustOptions } from './options.js';
 import { liveFailure, openInputs, type Inputs } from './inputs.js';
+import { poolWorkerScript, scanPool } from './scan-pool.js';
+import type { PreformatOptions } from './preformat.js';
+import type { BatchFacts } from './scan-messages.js';
+import { meterFor, type MeterStream } from './progress-meter.js';
 
-export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'>;
+export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retain' | 'onTick' | 'onOpen' | 'whenWritable'> & {
+  /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
+  jobs?: number;
+  /**
+   * With threads: they select and format the handshakes (preformat.ts), which arrive here as text, each batch's
+   * facts after it; those they cannot format come to onHandshake as ever.
+   */
+  preformat?: PreformatOptions;
+  onPreformatted?: (text: string) => void;
+  onFacts?: (f: BatchFacts) => void;
+};
 
 /**
  * Runs the pipeline over the inputs with the trust and key options of the command line. Problems of the inputs
@@ -37,15 +51,32 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
     throw e;
   }
   let result: SessionResult;
+  const { jobs, preformat, onPreformatted, onFacts, ...session } = extra;
+  const pooled = jobs !== undefined && jobs > 1 ? poolable(inputs) : undefined;
+  // CERTSHARK_DEBUG=1 says how the captures were read (the tests check that the pool ran).
+  if (pooled && io.env.CERTSHARK_DEBUG) io.stderr.write(`certshark: debug: ${pooled.files.length} captures, ${Math.min(jobs!, pooled.files.length)} threads\n`);
   try {
-    result = await scanCaptures(inputs.sources, {
-      judge: trust.judge,
-      keys: keys?.provider,
-      signal: inputs.stop.signal,
-      maxPackets: inputs.maxPackets,
-      copyTo: inputs.copy?.fd,
-      ...extra,
-    });
+    result = pooled
+      ? await scanPool(pooled.files, pooled.script, {
+          jobs: jobs!,
+          init: { values: { ...values }, keylog: { path: values.keylog ?? io.env.SSLKEYLOGFILE, explicit: values.keylog !== undefined }, output: preformat },
+          onPreformatted,
+          onFacts,
+          signal: inputs.stop.signal,
+          keys,
+          onHandshake: extra.onHandshake,
+          onOpen: extra.onOpen,
+          whenWritable: extra.whenWritable,
+          onProgress: extra.listener?.onProgress ? (p) => extra.listener!.onProgress!(p) : undefined,
+        })
+      : await scanCaptures(inputs.sources, {
+          judge: trust.judge,
+          keys: keys?.provider,
+          signal: inputs.stop.signal,
+          maxPackets: inputs.maxPackets,
+          copyTo: inputs.copy?.fd,
+          ...session,
+        });
   } finally {
     inputs.close();
   }
@@ -72,6 +103,31 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
   // A -w file that received nothing (the input could not be read, the capture tool could not start) is removed
   // again: an empty file named like a capture would only mislead whoever is handed it.
   return result;
+}
+
+/**
+ * Several capture files, each read whole on its own: a thread each. Standard input, a live capture, a FIFO, -c
+ * (a packet count over all captures) and -w (one copy) stay in one thread; so does a run from the TypeScript
+ * sources, which has no thread script.
+ */
+function poolable(inputs: Inputs): { files: string[]; script: URL } | undefined {
+  if (inputs.live || inputs.copy || inputs.maxPackets !== undefined || inputs.sources.length < 2) return undefined;
+  const files: string[] = [];
+  for (const s of inputs.sources) {
+    if (typeof s !== 'string' || s === '-') return undefined;
+    let st;
+    try {
+      st = statSync(s);
+    } catch {
+      // Missing or unreadable: the thread's reader says so, in the words one thread would use.
+      files.push(s);
+      continue;
+    }
+    if (!st.isFile()) return undefined;
+    files.push(s);
+  }
+  const script = poolWorkerScript();
+  return script ? { files, script } : undefined;
 }
 
 function removeEmptyCopy(inputs: Inputs): void {
@@ -145,6 +201,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const level = failLevel(values);
   const select = handshakeSelector(values);
   const format = outputFormat(values);
+  const threads = jobs(values);
   const text = { color: color(values, io), verbose: values.verbose };
   const zeekDir = format === 'zeek' ? await prepareLogDir(values['log-dir']!, !!values.overwrite) : undefined;
   const inputs = openInputs(files, values, { many: true });
@@ -152,7 +209,9 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   const json = format === 'json' ? new JsonStreamWriter(VERSION) : undefined;
   // A log that cannot be written (a file that appeared meanwhile, a full disk) stops the scan: what follows would be lost.
   const zeek = zeekDir ? new ZeekLogs(zeekDir, !!values.overwrite, (why) => inputs.stop.abort(why)) : undefined;
-  const out = new BatchedWriter(io.stdout);
+  const meter = meterFor(inputs.sources, io.stderr as MeterStream, !!(values['no-progress'] || values.quiet));
+  // The report on the same terminal as the meter: its line is erased before each write, redrawn by the next tick.
+  const out = new BatchedWriter(io.stdout, meter && io.stdout.isTTY ? () => meter.clear() : undefined);
   const flush = () => {
     out.flush();
     zeek?.flush();
@@ -172,12 +231,26 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
   let r: SessionResult;
   try {
     r = await scanInputs(inputs, values, io, {
+      jobs: threads,
+      listener: meter ? { onProgress: (p) => meter.progress(p) } : undefined,
       retain: false,
       onOpen: () => signals.install(),
       onTick: flush,
       // A reader slower than the scan (a pipe into curl, a shipper, a terminal) holds the reading back instead of
       // the output piling up in memory.
       whenWritable: () => out.whenWritable(inputs.stop.signal),
+      preformat: format === 'zeek' ? undefined : { format, color: text.color, verbose: !!values.verbose, pem: !!values.pem },
+      onPreformatted: (s) => {
+        begin();
+        out.write(json ? json.handshakeText(s) : s);
+      },
+      onFacts: (f) => {
+        for (const s of f.used) used.add(s);
+        tally.handshakes += f.tally.handshakes;
+        tally.encrypted += f.tally.encrypted;
+        for (const k of Object.keys(tally.bySeverity) as Array<keyof Tally['bySeverity']>) tally.bySeverity[k] += f.tally.bySeverity[k];
+        if (level && f.worst >= SEVERITY_RANK[level]) failed = true;
+      },
       onHandshake: (h, cert) => {
         if (select && !select(h, { get: cert })) return;
         begin();
@@ -195,6 +268,7 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
     zeek?.close();
     throw e;
   } finally {
+    meter?.stop();
     signals.dispose();
   }
   const bad = reportUnreadable(r, io);
@@ -321,7 +395,10 @@ class BatchedWriter {
   private size = 0;
   private drained?: Promise<void>;
   private stopped?: Promise<void>;
-  constructor(private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown }) {}
+  constructor(
+    private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown },
+    private readonly beforeWrite?: () => void,
+  ) {}
 
   whenWritable(signal: AbortSignal): Promise<void> | undefined {
     if (!this.drained || signal.aborted) return undefined;
@@ -337,6 +414,7 @@ class BatchedWriter {
 
   flush(): void {
     if (this.parts.length === 0) return;
+    this.beforeWrite?.();
     const accepted = this.sink.write(this.parts.join(''));
     this.parts = [];
     this.size = 0;

@@ -6,7 +6,7 @@ export {
 } from './filter.js';
 export { planExport, writeExport, ensureDir, pemToDer, derToPem, type ExportFile, type ExportOptions, type ExportOutcome } from './export.js';
 export { renderText, renderHandshakeText, renderCapturesText, renderTallyText, newTally, tallyHandshake, handshakeTitle, shortTime, BADGE, paint, type TextOptions, type Tally } from './text.js';
-export { renderJson, JsonStreamWriter } from './json.js';
+export { renderJson, JsonStreamWriter, handshakeJson } from './json.js';
 export { renderCaListText } from './ca-list-text.js';
 export { ZeekLogWriter, SSL_FIELDS, X509_FIELDS, type ZeekLines, type ZeekOptions } from './zeek.js';
 export { ecsEvent, ECS_VERSION } from './ecs.js';

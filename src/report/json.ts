@@ -21,7 +21,12 @@ export class JsonStreamWriter {
   }
 
   handshake(h: Handshake): string {
-    const s = (this.first ? '\n' : ',\n') + handshakeJson(h);
+    return this.handshakeText(handshakeJson(h));
+  }
+
+  /** A handshake already serialised by handshakeJson (in another thread). */
+  handshakeText(json: string): string {
+    const s = (this.first ? '\n' : ',\n') + json;
     this.first = false;
     return s;
   }

@@ -7,7 +7,7 @@
  */
 import type { Handshake } from '../model.js';
 import { escapeControl } from './escape.js';
-import { handshakeBadge, shortVersion, timeOfDay } from './format.js';
+import { fit, handshakeBadge, shortVersion, timeOfDay } from './format.js';
 
 export interface Column {
   title: string;
@@ -138,4 +138,30 @@ export function listColumns(width: number, grouped = false, natural?: NaturalWid
     }
   }
   return cols.map(({ title, align, value, key, fixed }) => ({ title, align, value, width: fixed ?? got.get(key)! }));
+}
+
+/** The column title of each sort key. */
+export const SORT_TITLE: Record<string, string> = {
+  no: 'No.',
+  time: 'Time',
+  client: 'Client',
+  server: 'Server',
+  sni: 'SNI',
+  version: 'Version',
+  chain: 'Chain',
+  verdict: 'Verdict',
+  alerts: 'Alerts',
+};
+
+/**
+ * The list's header line: the titles at their widths, the sort column marked (▲ ascending, ▼ descending). Drawn
+ * bold (reversed while the list has the focus) by the list, and by the frame shown while Ink loads.
+ */
+export function listHeader(cols: readonly Column[], sortTitle: string | undefined, desc: boolean): string {
+  return (
+    '  ' +
+    cols
+      .map((c) => fit(c.title === sortTitle ? `${c.title}${desc ? '▼' : '▲'}` : c.title, c.width, c.align === 'right' ? 'right' : 'left'))
+      .join(' ')
+  );
 }

@@ -11,7 +11,8 @@ import type { ScanListener, ScanResult } from '../model.js';
 import { escapeControl } from './escape.js';
 import { fit } from './format.js';
 import { ScanFeed } from './feed.js';
-import type { ExtraColumn } from './columns.js';
+import { listColumns, listHeader, naturalWidths, SORT_TITLE, type ExtraColumn } from './columns.js';
+import { INITIAL_SORT } from './state.js';
 
 export { escapeControl } from './escape.js';
 
@@ -58,16 +59,18 @@ export function colorEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * The frame shown while Ink loads: the title bar as the UI draws it, on a cleared alternate screen. The cursor is
- * put back home so Ink's first frame overwrites it line for line.
+ * The frame shown while Ink loads (a third of a second on a quiet machine, seconds on a busy jump host): the title
+ * bar and, on the second line, the list's column header, as the UI draws them before the first handshake, on a
+ * cleared alternate screen. The cursor is put back home so Ink's first frame overwrites it line for line.
  */
-export function placeholderFrame(title: string, columns: number): string {
+export function placeholderFrame(title: string, columns: number, extra?: ExtraColumn): string {
   const left = ` certshark  ${escapeControl(title)}`;
   const right = 'starting… ';
   const width = Math.max(20, columns);
   const gap = Math.max(1, width - Array.from(left).length - Array.from(right).length);
   const bar = fit(left + ' '.repeat(gap) + right, width);
-  return `\x1b[2J\x1b[H\x1b[7m\x1b[1m${bar}\x1b[0m\x1b[H`;
+  const header = listHeader(listColumns(width, false, naturalWidths([]), extra), SORT_TITLE[INITIAL_SORT.key], INITIAL_SORT.desc);
+  return `\x1b[2J\x1b[H\x1b[7m\x1b[1m${bar}\x1b[0m\x1b[2;1H\x1b[1m\x1b[7m${header}\x1b[0m\x1b[H`;
 }
 
 /**
@@ -81,7 +84,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   const startedAt = Date.now();
   let code = 0;
   const fullScreen = stdout.isTTY === true;
-  if (fullScreen) stdout.write('\x1b[?1049h' + placeholderFrame(opts.title, stdout.columns || 80));
+  if (fullScreen) stdout.write('\x1b[?1049h' + placeholderFrame(opts.title, stdout.columns || 80, opts.extraColumn));
   // Raw mode now, so keys typed while Ink loads are neither echoed over the frame nor line-buffered; Ink takes
   // raw mode over when its input hook mounts and turns it off on unmount.
   const early = stdin.isTTY === true && typeof stdin.setRawMode === 'function';

@@ -132,6 +132,10 @@ export interface InitOptions {
   filter?: string;
 }
 
+
+/** The list's order when the view opens (also the frame shown while Ink loads, index.ts). */
+export const INITIAL_SORT: SortSpec = { key: 'no', desc: false };
+
 export function initialState(o: InitOptions): TuiState {
   const given = o.filter === undefined || o.filter.trim() === '' ? undefined : compileFilter(o.filter);
   // The command line refuses a bad filter before the view opens; should one arrive all the same, the view shows
@@ -151,7 +155,7 @@ export function initialState(o: InitOptions): TuiState {
     captures: [],
     filterText: ok ? o.filter!.trim() : '',
     filter,
-    sort: { key: 'no', desc: false },
+    sort: { ...INITIAL_SORT },
     group: false,
     expanded: new Set(),
     rows: [],

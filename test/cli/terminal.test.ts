@@ -131,7 +131,7 @@ describe.skipIf(!hasTmux)('input that is not a capture opens no view', () => {
   it.each([
     ['a text file', '/etc/passwd', /^certshark: \/etc\/passwd: not a pcap or pcapng capture/],
     ['a missing file', 'no-such-file.pcap', /^certshark: no-such-file\.pcap: no such file or directory \(ENOENT\)/],
-    ['a folder', 'captures/pki', /^certshark: captures\/pki: is a directory/],
+    ['a folder without a capture', 'captures/pki', /^certshark: captures\/pki: no capture in this folder/],
     ['standard input that is the terminal', '-', /^certshark: standard input is this terminal, not a capture: pipe one in/],
   ])('%s: one line, exit 2', async (_name, input, want) => {
     const rc = join(dir, `rc-${Math.random().toString(36).slice(2)}`);

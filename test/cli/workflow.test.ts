@@ -3,7 +3,7 @@
  * help, key logs, exports, the tshark spellings. Runs the built binary on the bundled captures (captures/make.sh).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +66,12 @@ describe('unreadable input: one line on stderr, exit 2, nothing on stdout', () =
   it.each([
     ['a text file', () => '/etc/passwd', /^certshark: \/etc\/passwd: not a pcap or pcapng capture .*\n$/],
     ['a missing file', () => join(dir, 'nope.pcap'), /^certshark: .*nope\.pcap: no such file or directory \(ENOENT\)\n$/],
-    ['a folder', () => dir, /^certshark: .*: is a directory\n$/],
+    ['a folder without a capture', () => {
+      const d = join(dir, 'no-captures');
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'notes.txt'), 'not a capture\n');
+      return d;
+    }, /^certshark: .*no-captures: no capture in this folder \(pcap or pcapng files, recognised by their first bytes\)\n$/],
     ['a 4-byte file', () => {
       const f = join(dir, 'four.pcap');
       writeFileSync(f, readFileSync(MISSING).subarray(0, 4));

@@ -1,21 +1,10 @@
 import React, { useMemo } from 'react';
 import { escapeControl } from '../escape.js';
-import { listColumns, naturalWidths, type ExtraColumn } from '../columns.js';
+import { listColumns, listHeader, naturalWidths, SORT_TITLE, type ExtraColumn } from '../columns.js';
 import { cell, fit, formatElapsed, handshakeBadge, type Line } from '../format.js';
 import { waitingForPackets, type TuiState } from '../state.js';
 import { Lines } from './Lines.js';
 
-const SORT_TITLE: Record<string, string> = {
-  no: 'No.',
-  time: 'Time',
-  client: 'Client',
-  server: 'Server',
-  sni: 'SNI',
-  version: 'Version',
-  chain: 'Chain',
-  verdict: 'Verdict',
-  alerts: 'Alerts',
-};
 
 export function HandshakeList({ state, height, width, extra }: { state: TuiState; height: number; width: number; extra?: ExtraColumn }): React.JSX.Element {
   // Over every handshake, not the visible rows: columns must not jump while scrolling. Recomputed per batch only.
@@ -23,20 +12,7 @@ export function HandshakeList({ state, height, width, extra }: { state: TuiState
   const cols = listColumns(width, state.group, natural, extra);
   const focused = state.focus === 'list';
   const sortTitle = SORT_TITLE[state.sort.key];
-  const header: Line = [
-    {
-      text:
-        '  ' +
-        cols
-          .map((c) => {
-            const t = c.title === sortTitle ? `${c.title}${state.sort.desc ? '▼' : '▲'}` : c.title;
-            return fit(t, c.width, c.align === 'right' ? 'right' : 'left');
-          })
-          .join(' '),
-      bold: true,
-      inverse: focused,
-    },
-  ];
+  const header: Line = [{ text: listHeader(cols, sortTitle, state.sort.desc), bold: true, inverse: focused }];
   const lines: Line[] = [header];
   // Virtualised: only the rows in view are formatted at all.
   const end = Math.min(state.rows.length, state.scrollTop + height);

@@ -1,0 +1,270 @@
+/**
+ * Several capture files scanned at once, one per worker thread (scan-worker.ts), up to `--jobs` threads, with the
+ * output of one session over all of them in order: the handshakes of the first file as they finish, then those of
+ * the second, and so on, numbered across the files (each thread numbers from 1, the main thread adds the ids the
+ * files before used), and each certificate listed once, where one session would first have seen it.
+ *
+ * The first file not yet written is written as its batches arrive; batches of later files wait: their text, past
+ * HELD_CHARS in memory, in a temporary file (spill-file.ts), their handshakes as objects (those the threads cannot
+ * write themselves: zeek, export, renegotiations), at most HELD_HANDSHAKES. Past those a thread's batches go
+ * unanswered, and a thread with unanswered batches stops reading (scan-worker.ts), as does the whole pool while
+ * the output's reader is behind.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { VERSION, type SessionResult } from '../session.js';
+import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress } from '../model.js';
+import type { LoadedKeys } from './keys.js';
+import type { BatchBody, BatchFacts, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
+import { renumbered } from './preformat.js';
+import { SpillFile, type Spilled } from './spill-file.js';
+
+/** Handshakes (as objects) of files not yet written that the main thread holds at most (a few KB each). */
+export const HELD_HANDSHAKES = 8192;
+/** Characters of written handshakes of files not yet written held in memory; more go to the temporary file. */
+export const HELD_CHARS = 16 << 20;
+
+export interface PoolOptions {
+  jobs: number;
+  init: WorkerInit;
+  signal: AbortSignal;
+  keys?: LoadedKeys;
+  onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
+  /** With init.output: a handshake the thread selected and wrote, renumbered; then the facts of its batch. */
+  onPreformatted?: (text: string) => void;
+  onFacts?: (f: BatchFacts) => void;
+  onOpen?: (streaming: boolean) => void;
+  whenWritable?: () => Promise<void> | undefined;
+  /** HELD_HANDSHAKES and HELD_CHARS instead of the defaults. */
+  held?: { handshakes: number; chars: number };
+  /** Bytes read of one capture; packets and handshakes so far over all, as one session counts them. */
+  onProgress?: (p: ScanProgress) => void;
+}
+
+/**
+ * The thread's script, next to this module in the build. Running from the TypeScript sources (the unit tests)
+ * there is none: the scan then stays in one thread.
+ */
+export function poolWorkerScript(): URL | undefined {
+  const u = new URL('./scan-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(u)) ? u : undefined;
+}
+
+/**
+ * Renegotiation notes name the handshake before them by number (src/tls/renegotiation-watch.ts words them); they
+ * are renumbered with the handshakes. Matched whole from the start: no text from the wire is in these two.
+ */
+const ID_NOTES = [
+  /^(renegotiation of handshake #)(\d+)(?=: this ClientHello \(frame \d+\) )/,
+  /^(renegotiated-under-encryption: the (?:client|server) sent an encrypted handshake record at frame \d+ after handshake #)(\d+)(?= completed;)/,
+];
+
+function renumber(h: Handshake, offset: number, index: number): void {
+  h.capture = index;
+  if (offset === 0) return;
+  h.id += offset;
+  for (let i = 0; i < h.notes.length; i++) {
+    for (const re of ID_NOTES) {
+      const n = h.notes[i]!;
+      if (re.test(n)) h.notes[i] = n.replace(re, (_m, a: string, id: string) => `${a}${Number(id) + offset}`);
+    }
+  }
+}
+
+interface Batch extends BatchBody {
+  certificates: CertificateInfo[];
+  facts?: BatchFacts;
+  acked: boolean;
+  /** Characters of `text` held in memory (0 once spilled). */
+  chars: number;
+  spilled?: Spilled;
+}
+
+interface Job {
+  file: string;
+  worker?: Worker;
+  batches: Batch[];
+  done?: Extract<FromWorker, { t: 'done' }>;
+  packets?: number;
+  handshakes?: number;
+}
+
+export async function scanPool(files: string[], script: URL, o: PoolOptions): Promise<SessionResult & { spilledBatches: number }> {
+  const jobs: Job[] = files.map((file) => ({ file, batches: [] }));
+  const certs = new Map<string, CertificateInfo>();
+  const certificates: CertificateInfo[] = [];
+  const captures: CaptureSummary[] = [];
+  const certificate = (sha: string) => certs.get(sha);
+  let packets = 0;
+  let handshakeCount = 0;
+  let heldObjects = 0;
+  let heldChars = 0;
+  const maxObjects = o.held?.handshakes ?? HELD_HANDSHAKES;
+  const maxChars = o.held?.chars ?? HELD_CHARS;
+  const fits = () => heldObjects < maxObjects && heldChars < maxChars;
+  let spilledBatches = 0;
+  let spill: SpillFile | undefined | null;
+  // The text of a batch of a later file, in one write; kept in memory if that fails (a full disk).
+  const spillBatch = (b: Batch) => {
+    if (spill === undefined) spill = SpillFile.open() ?? null;
+    if (!spill) return;
+    try {
+      b.spilled = spill.write(b.text);
+    } catch {
+      return;
+    }
+    b.text = '';
+    b.chars = 0;
+    spilledBatches++;
+  };
+  let head = 0;
+  let next = 0;
+  let offset = 0;
+  let failure: Error | undefined;
+  let finished = false;
+  let wake: () => void = () => {};
+  const poke = () => wake();
+
+  const idle: Worker[] = [];
+  const workers: Worker[] = [];
+  const fail = (e: Error) => {
+    failure ??= e;
+    poke();
+  };
+  const send = (w: Worker, m: ToWorker) => w.postMessage(m);
+  const ack = (j: Job, b: Batch) => {
+    if (b.acked) return;
+    b.acked = true;
+    send(j.worker!, { t: 'ack' });
+  };
+  const assign = () => {
+    while (idle.length > 0 && next < jobs.length && !o.signal.aborted && fits()) {
+      const j = jobs[next]!;
+      j.worker = idle.shift()!;
+      send(j.worker, { t: 'scan', file: j.file, index: next });
+      next++;
+    }
+  };
+  // Batches held back while the buffer was full are answered as it empties, oldest file first.
+  const release = () => {
+    for (let i = head; i < next && fits(); i++) for (const b of jobs[i]!.batches) ack(jobs[i]!, b);
+  };
+  const onMessage = (w: Worker, m: FromWorker) => {
+    if (m.t === 'fatal') {
+      const e = new Error(m.message);
+      if (m.stack) e.stack = m.stack;
+      fail(e);
+      return;
+    }
+    const j = jobs[m.index]!;
+    switch (m.t) {
+      case 'open':
+        o.onOpen?.(false);
+        return;
+      case 'progress':
+        packets += m.packets - (j.packets ?? 0);
+        handshakeCount += m.handshakes - (j.handshakes ?? 0);
+        j.packets = m.packets;
+        j.handshakes = m.handshakes;
+        o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
+        return;
+      case 'batch': {
+        const b: Batch = { text: m.text, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, chars: m.text.length };
+        if (m.index !== head && b.chars > 0 && heldChars + b.chars > maxChars) spillBatch(b);
+        j.batches.push(b);
+        heldObjects += b.objects.length;
+        heldChars += b.chars;
+        if (fits()) ack(j, b);
+        break;
+      }
+      case 'done':
+        j.done = m;
+        o.keys?.addMatched(m.matched);
+        idle.push(w);
+        assign();
+        break;
+    }
+    poke();
+  };
+
+  const n = Math.max(1, Math.min(o.jobs, files.length));
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(script, { workerData: o.init });
+    w.on('message', (m: FromWorker) => onMessage(w, m));
+    w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
+    w.on('exit', (code) => {
+      if (!finished) fail(new Error(`a scan thread ended unexpectedly (exit code ${code})`));
+    });
+    workers.push(w);
+    idle.push(w);
+  }
+  const onAbort = () => {
+    const reason = typeof o.signal.reason === 'string' ? o.signal.reason : 'stopped';
+    for (let i = head; i < next; i++) if (!jobs[i]!.done) send(jobs[i]!.worker!, { t: 'stop', reason });
+    poke();
+  };
+  o.signal.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    assign();
+    while (head < jobs.length) {
+      if (failure) throw failure;
+      const j = jobs[head]!;
+      if (!j.worker && o.signal.aborted) {
+        // Named all the same, as one session names them, so a reader of the report sees which were not read.
+        const why = typeof o.signal.reason === 'string' ? o.signal.reason : 'stopped';
+        captures.push({ file: j.file, format: '', linkTypes: [], packets: 0, bytes: 0, notes: [], stopped: `not read: ${why}` });
+        head++;
+        continue;
+      }
+      const b = j.batches.shift();
+      if (b) {
+        heldObjects -= b.objects.length;
+        heldChars -= b.chars;
+        ack(j, b);
+        for (const c of b.certificates) {
+          if (certs.has(c.sha256)) continue;
+          certs.set(c.sha256, c);
+          certificates.push(c);
+        }
+        const text = b.spilled ? spill!.read(b.spilled) : b.text;
+        let at = 0;
+        let object = 0;
+        for (let k = 0; k < b.layout.length; ) {
+          const chars = b.layout[k]!;
+          if (chars < 0) {
+            k++;
+            const h = b.objects[object++]!;
+            renumber(h, offset, head);
+            o.onHandshake?.(h, certificate);
+            continue;
+          }
+          const t = text.slice(at, (at += chars));
+          o.onPreformatted?.(renumbered({ text: t, at: b.layout[k + 1]!, id: b.layout[k + 2]! }, offset));
+          k += 3;
+        }
+        if (b.facts) o.onFacts?.(b.facts);
+        release();
+        assign();
+        const w = o.whenWritable?.();
+        if (w) await w;
+        continue;
+      }
+      if (j.done) {
+        captures.push(j.done.capture);
+        offset += j.done.idsUsed;
+        head++;
+        assign();
+        continue;
+      }
+      await new Promise<void>((r) => (wake = r));
+    }
+  } finally {
+    finished = true;
+    o.signal.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+    spill?.close();
+  }
+  return { certshark: VERSION, captures, handshakes: [], certificates, parsed: new Map(), idsUsed: offset, spilledBatches };
+}
