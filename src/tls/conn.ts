@@ -14,7 +14,7 @@ import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } f
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
 import { HandshakeMemo } from './handshake-memo.js';
 import { IsoTime } from './iso-time.js';
-import type { Sslv2Hello } from './messages.js';
+import type { Sslv2Hello } from './hello-messages.js';
 import { handshakeTypeName } from './names.js';
 import { RecordProtection } from './record-protection.js';
 import { RenegotiationWatch } from './renegotiation-watch.js';

@@ -6,7 +6,7 @@
  */
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
-import { parseSslv2ClientHello } from './messages.js';
+import { parseSslv2ClientHello } from './hello-messages.js';
 import { guessStartTls } from './starttls.js';
 import { MAX_RECORD, MORE, recordStartAt, YES, YES_V2 } from './record-start.js';
 import type { RecordFramer, RecordSink } from './types.js';
