@@ -14,6 +14,8 @@ const STEP: Record<string, number> = {
   'stream.ts': 1,
   'dtls.ts': 1,
   'record-start.ts': 1,
+  'record-scan.ts': 1,
+  'record-buffers.ts': 1,
   'record-protection.ts': 2,
   'handshake-framer.ts': 3,
   'dtls-reassembler.ts': 3,
