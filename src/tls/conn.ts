@@ -2,19 +2,24 @@
  * The TLS stage's wiring for one flow, owning the steps in order: record framer (stream.ts for TCP, dtls.ts for
  * UDP, which call record()) -> record protection (record-protection.ts) -> handshake framer (handshake-framer.ts,
  * dtls-reassembler.ts) -> handshake builder (handshake-builder.ts). It knows who is the client, when a handshake
- * starts, completes and is emitted, and the heuristics on protected records (encrypted alerts, completion).
+ * starts, completes and is emitted. Its bookkeeping is in files of their own: the flow's notes and give-ups
+ * (flow-notes.ts), how far each side got and what an unreadable record tells (handshake-progress.ts), and what is
+ * said of a handshake reported because its flow ended or went quiet (handshake-report.ts).
  */
 import { LIMITS } from '../limits.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
 import { TCP_NOTES, type TcpNoteCode } from '../tcp/notes.js';
-import { giveUpBit, giveUpCodes, giveUpOf } from './give-ups.js';
 import { DtlsRecordFramer } from './dtls.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
+import { FlowNotes } from './flow-notes.js';
+import { FlowSides } from './flow-sides.js';
 import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
 import { HandshakeMemo } from './handshake-memo.js';
-import { IsoTime } from './iso-time.js';
+import { HandshakeProgress, opaqueAlertNote } from './handshake-progress.js';
+import { noteOnReport, noteQuietEnd, whenIdle } from './handshake-report.js';
 import type { Sslv2Hello } from './hello-messages.js';
+import { IsoTime } from './iso-time.js';
 import { handshakeTypeName } from './names.js';
 import { RecordProtection } from './record-protection.js';
 import { RenegotiationWatch } from './renegotiation-watch.js';
@@ -30,21 +35,13 @@ export interface TlsOptions {
   clock?: IsoTime;
 }
 
-interface SideState {
-  /** Reached the end of its handshake: Finished (encrypted or decrypted) or application data. */
-  finished: boolean;
-}
+// Where they were first defined: the QUIC wiring reads them from here.
+export { IDLE_AFTER_ALERT_S, IDLE_STALLED_S } from './handshake-report.js';
 
-/** Live input: seconds without packets after which a handshake ended by a fatal alert is reported. */
-export const IDLE_AFTER_ALERT_S = 0.3;
-/** Live input: seconds without packets after which a handshake stalled past the server's flight is reported. */
-export const IDLE_STALLED_S = 3;
-
-const CLIENT_TYPES = new Set([1, 15, 16, 5]);
 const NO_RANDOM = new Uint8Array(32);
 
 export class TlsConn implements FlowConsumer, RecordSink {
-  private clientDir: Dir | -1 = -1;
+  private readonly sides = new FlowSides();
   private cur: HandshakeBuilder | null = null;
   /** No more records are wanted: the handshakes of the flow are reported (or a limit was hit). */
   closed = false;
@@ -59,17 +56,9 @@ export class TlsConn implements FlowConsumer, RecordSink {
    */
   private framerMade: MessageFramer | null = null;
   private count = 0;
-  private pendingNotes: string[] = [];
-  /** What this flow gave up on (give-ups.ts), as bits: reported to the sink once, when the flow ends. */
-  private gaveUp = 0;
-  private st: [SideState, SideState] = [{ finished: false }, { finished: false }]; // index 0 client, 1 server
+  private readonly notes = new FlowNotes();
+  private readonly progress = new HandshakeProgress();
   private tls13 = false;
-  /**
-   * TLS 1.3 with a CertificateRequest: the server sent a record other than an alert after the client's Finished.
-   * The server's Finished comes before the client's certificate (RFC 8446 §4.4), so only what it sends after the
-   * client's flight shows that it accepted that certificate; a rejection is an alert at that point (§4.4.2.4).
-   */
-  private serverAnswered = false;
   private protectionMade: RecordProtection | null = null;
   /** The handshake message being dispatched came out of a decrypted record. */
   private inDecrypted = false;
@@ -132,14 +121,14 @@ export class TlsConn implements FlowConsumer, RecordSink {
   }
 
   end(reason: FlowEndReason): void {
-    if (reason === 'evicted' && !this.done) this.gaveUp |= giveUpBit('flow-evicted');
+    if (reason === 'evicted' && !this.done) this.notes.gaveUp('flow-evicted');
     if (this.dtls) {
       try {
         this.finish();
       } catch {
         this.failed = true;
       }
-      this.reportGiveUps();
+      this.notes.report(this.sink);
       return;
     }
     try {
@@ -151,21 +140,10 @@ export class TlsConn implements FlowConsumer, RecordSink {
     this.records.release();
     if (this.count === 0) {
       // Only a TCP stream is given up for want of TLS: a UDP flow that is not DTLS (DNS, RTP) is simply not ours.
-      if (this.records.sawRecords) this.gaveUp |= giveUpBit('no-handshake');
-      else if (this.records.done) this.gaveUp |= giveUpBit('not-tls');
+      if (this.records.sawRecords) this.notes.gaveUp('no-handshake');
+      else if (this.records.done) this.notes.gaveUp('not-tls');
     }
-    this.reportGiveUps();
-  }
-
-  private reportGiveUps(): void {
-    if (this.gaveUp === 0 || !this.sink.gaveUp) return;
-    for (const c of giveUpCodes(this.gaveUp)) {
-      try {
-        this.sink.gaveUp(c);
-      } catch {
-        // A sink failure must not stop the capture.
-      }
-    }
+    this.notes.report(this.sink);
   }
 
   /** A TCP oddity (src/tcp/notes.ts) in one direction: on the handshake, and counted for the capture. */
@@ -188,13 +166,8 @@ export class TlsConn implements FlowConsumer, RecordSink {
     }
   }
 
-  private side(dir: Dir): Side | null {
-    if (this.clientDir === -1) return null;
-    return dir === this.clientDir ? 'client' : 'server';
-  }
-
   sideName(dir: Dir): string {
-    return this.side(dir) ?? (dir === 0 ? 'first' : 'second');
+    return this.sides.name(dir);
   }
 
   /**
@@ -211,14 +184,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   }
 
   flowNote(s: string): void {
-    const g = giveUpOf(s);
-    if (g !== undefined) this.gaveUp |= giveUpBit(g);
-    if (this.cur && !this.cur.emitted) this.cur.note(s);
-    else if (this.pendingNotes.length < 8) this.pendingNotes.push(s);
-  }
-
-  private ss(side: Side): SideState {
-    return this.st[side === 'client' ? 0 : 1];
+    this.notes.add(s, this.cur);
   }
 
   /** A side's ChangeCipherSpec was taken up: the handshake messages after it start afresh. */
@@ -229,7 +195,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
 
   /** Whether records of this type from this direction are protected (to the decryptor, or counted). */
   private isProtected(dir: Dir, type: number, epoch: number): boolean {
-    const side = this.side(dir);
+    const side = this.sides.side(dir);
     if (side === null || !this.cur) return false;
     return this.protection.isProtected(side, type, epoch, this.tls13 && this.cur.hasServerHello);
   }
@@ -238,7 +204,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   wantsBody(dir: Dir, type: number): boolean {
     if (type === 20 || type === 21 || type === 22) return true;
     if (type === 23) {
-      const side = this.side(dir);
+      const side = this.sides.side(dir);
       return side !== null && this.protection.canDecrypt(side) && this.isProtected(dir, 23, -1);
     }
     return false;
@@ -252,7 +218,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     if (this.closed) return;
     const b = this.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
-    const side = this.side(dir);
+    const side = this.sides.side(dir);
     if (side && b?.emitted && this.renegotiation.watching) {
       if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
       if (this.renegotiation.passed()) this.closed = true;
@@ -281,7 +247,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
         this.flowNote(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
       } else if (type === 23 && side && b && b.hasServerHello) {
         // Application data without a ChangeCipherSpec seen (lost in a gap, or a capture that starts late).
-        this.ss(side).finished = true;
+        this.progress.finish(side);
         this.checkComplete();
       }
       return;
@@ -297,40 +263,17 @@ export class TlsConn implements FlowConsumer, RecordSink {
 
   /** A protected record that could not be decrypted: counts toward completion; alerts are recorded as such. */
   private opaque(side: Side, type: number, len: number, frame: number, count: number): void {
-    const s = this.ss(side);
-    if (type === 21 && len !== 2) {
-      this.addAlert(side, 0, 0, frame, true);
-      return;
-    }
-    if (this.tls13 && side === 'client' && count === 1 && !s.finished && len === 19) {
-      // 19 bytes = 2-byte alert + content type + 16-byte AEAD tag: the client aborted instead of sending its
-      // Finished (RFC 8446 5.2); typically it rejected the server's certificate.
-      this.addAlert(side, 0, 0, frame, true);
-      this.cur?.note(`client's first encrypted record is 19 bytes (frame ${frame}): most likely an encrypted alert`);
-      return;
-    }
-    if (this.awaitingServerAnswer(side)) {
-      if (len === 19) {
-        // As for the client above: 2-byte alert + content type + 16-byte tag, instead of a ticket or data.
-        this.addAlert(side, 0, 0, frame, true);
-        this.cur?.note(`server's first encrypted record after the client's Finished is 19 bytes (frame ${frame}): most likely an alert refusing the client certificate`);
-        return;
-      }
-      this.serverAnswered = true;
-    }
-    if (type === 22 || type === 23) s.finished = true;
-    this.checkComplete();
-  }
-
-  /** TLS 1.3 with a CertificateRequest, client's Finished seen, and this is the server's next record. */
-  private awaitingServerAnswer(side: Side): boolean {
-    return this.tls13 && side === 'server' && !this.serverAnswered && this.ss('client').finished && !!this.cur?.h.certificateRequest;
+    const kind = this.progress.opaque(side, type, len, count, this.tls13, !!this.cur?.h.certificateRequest);
+    if (kind === 'counted') return this.checkComplete();
+    this.addAlert(side, 0, 0, frame, true);
+    const note = opaqueAlertNote(kind, frame);
+    if (note) this.cur?.note(note);
   }
 
   private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean, epoch: number): void {
     // A decrypted NewSessionTicket or data from the server after the client's Finished: it accepted the client.
-    const answer = decrypted && side !== null && type !== 21 && this.awaitingServerAnswer(side);
-    if (answer) this.serverAnswered = true;
+    const answer = decrypted && side !== null && type !== 21 && this.progress.awaitingAnswer(side, this.tls13, !!this.cur?.h.certificateRequest);
+    if (answer) this.progress.serverAnswered = true;
     if (type === 22) {
       this.framer.push(dir, body, frame, ts, epoch);
     } else if (type === 21) {
@@ -341,7 +284,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
       }
       for (let i = 0; i + 1 < body.length; i += 2) this.addAlert(side, body[i]!, body[i + 1]!, frame, false);
     } else if (type === 23 && decrypted && side) {
-      this.ss(side).finished = true;
+      this.progress.finish(side);
       this.checkComplete();
     }
     if (answer) this.checkComplete();
@@ -355,24 +298,22 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private newBuilder(dir: Dir, frame: number, ts: number): HandshakeBuilder | null {
     if (this.count >= LIMITS.handshakesPerFlow) {
       if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
-      this.gaveUp |= giveUpBit('handshakes-per-flow');
+      this.notes.gaveUp('handshakes-per-flow');
       this.emit();
       this.closed = true;
       return null;
     }
     this.count++;
-    const clientIsA = this.clientDir === -1 ? dir === 0 : this.clientDir === 0;
-    const h = newHandshake(this.opts.nextId(), this.info, clientIsA, frame, ts, this.clock.format(ts));
+    const h = newHandshake(this.opts.nextId(), this.info, this.sides.clientIsA(dir), frame, ts, this.clock.format(ts));
     const startTls = this.records.startTls;
     if (startTls) h.startTls = startTls;
     const b = new HandshakeBuilder(h, this.ctx, this.facts);
-    for (const n of this.pendingNotes) b.note(n);
-    this.pendingNotes = [];
+    this.notes.handTo(b);
     this.cur = b;
     this.records.handshakeBegun = true;
-    for (const s of this.st) s.finished = false;
+    this.progress.restart();
     this.protection.resetCounts();
-    this.serverAnswered = false;
+    this.progress.serverAnswered = false;
     return b;
   }
 
@@ -380,13 +321,9 @@ export class TlsConn implements FlowConsumer, RecordSink {
     const b = this.cur;
     if (!b || b.emitted) return;
     b.emitted = true;
-    const h = b.h;
-    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.facts.serverFlightRead) {
-      h.encrypted = true;
-    }
-    if (!b.hasClientHello && !b.renegotiation) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
+    noteOnReport(b, this.tls13, this.facts.serverFlightRead);
     try {
-      this.sink.handshake(h, b.certs);
+      this.sink.handshake(b.h, b.certs);
     } catch {
       // A sink failure must not stop the capture; the handshake is simply not reported.
     }
@@ -394,21 +331,16 @@ export class TlsConn implements FlowConsumer, RecordSink {
 
   /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
   sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
-    if (this.clientDir === -1) this.clientDir = dir;
+    this.sides.clientFrom(dir);
     const b = this.newBuilder(dir, frame, ts);
     if (b) b.sslv2Hello(hello, frame);
   }
 
   private handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
     if (this.closed) return;
-    if (this.clientDir === -1) {
-      if (CLIENT_TYPES.has(type)) this.clientDir = dir;
-      else this.clientDir = dir === 0 ? 1 : 0;
-      if (type !== 1 && type !== 2) {
-        this.flowNote(`capture-started-mid-handshake: first message seen is ${handshakeTypeName(type)} (side guessed)`);
-      }
-    }
-    const side = this.side(dir)!;
+    const guessed = this.sides.learn(dir, type);
+    if (guessed) this.flowNote(guessed);
+    const side = this.sides.side(dir)!;
     let b = this.cur;
     if (type === 1) {
       if (side !== 'client') {
@@ -441,12 +373,12 @@ export class TlsConn implements FlowConsumer, RecordSink {
       if (o?.kind === 'server-hello') {
         this.tls13 = o.tls13;
         if (o.tls13) {
-          this.st.forEach((s) => (s.finished = false));
+          this.progress.restart();
           this.protection.resetCounts();
         }
         if (o.keys) this.protection.useKeys(o.keys, o.tls13);
       } else if (o?.kind === 'finished') {
-        this.ss(side).finished = true;
+        this.progress.finish(side);
         this.checkComplete();
       }
     } catch (e) {
@@ -457,10 +389,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
   private checkComplete(): void {
     const b = this.cur;
     if (!b || b.emitted || !b.hasServerHello) return;
-    const c = this.st[0];
-    const s = this.st[1];
-    if (!(c.finished && s.finished)) return;
-    if (this.tls13 && b.h.certificateRequest && !this.serverAnswered) return;
+    if (!this.progress.complete(this.tls13, !!b.h.certificateRequest)) return;
     b.h.complete = true;
     this.emit();
     this.renegotiation.completed(b.h);
@@ -491,24 +420,14 @@ export class TlsConn implements FlowConsumer, RecordSink {
     this.closed = true;
   }
 
-  /**
-   * Live input, the flow quiet for `seconds`: a handshake that a fatal alert ended is reported after
-   * IDLE_AFTER_ALERT_S (the connection is over, RFC 8446 6.2, whether or not the peers close it); one that stalled
-   * after the server's flight (a client showing "Untrusted Server Certificate" and waiting for its user) after
-   * IDLE_STALLED_S, with a note, and the flow is not followed further, so the rest cannot make a second, partial
-   * handshake out of it. A file is never read this way: its flows end when the capture does.
-   */
+  /** Live input, the flow quiet for `seconds`: a handshake that an alert ended or that stalled is reported (handshake-report.ts). */
   idle(seconds: number): void {
     const b = this.cur;
     if (this.closed || !b || b.emitted) return;
-    if (b.fatal) {
-      if (seconds >= IDLE_AFTER_ALERT_S) this.emit();
-      return;
-    }
-    if (seconds < IDLE_STALLED_S || !b.hasServerHello) return;
-    b.note(`reported while the flow was still open, after ${seconds} s without packets; later packets of this flow were not read`);
+    const why = whenIdle(b, seconds);
+    if (why === 'wait') return;
     this.emit();
-    this.closed = true;
+    if (why === 'stalled') this.closed = true;
   }
 
   /** End of the flow: report what was left incomplete and emit the current handshake. */
@@ -523,19 +442,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
           b.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);
         }
       }
-      // Say why a handshake stopped short when nothing else does (no alert, no cut message): what is missing from
-      // it (the server's certificates, the client's) is then not mistaken for something the peer did not send.
-      const quiet = !cut && !b.fatal && b.h.alerts.length === 0 && !b.renegotiation;
-      if (quiet && b.hasClientHello && !b.hasServerHello && !b.helloRetry) {
-        b.note('no-server-hello: the flow ended without an answer to the ClientHello (none was sent, or it was not captured)');
-      } else if (quiet && b.hasServerHello && !this.dtls && !b.h.notes.some((n) => n.startsWith('truncated'))) {
-        const open = (['client', 'server'] as const).filter((x) => !this.ss(x).finished);
-        if (open.length) b.note(`incomplete: the flow ended before the ${open.join(' and ')} finished the handshake`);
-      }
-      // Mutual TLS 1.3 with both Finished but no answer from the server (a close_notify of the client's may have
-      // crossed its ticket on the wire): the capture does not show whether the client certificate was accepted.
-      if (!cut && !b.fatal && this.tls13 && b.h.certificateRequest && !this.serverAnswered && this.ss('client').finished && this.ss('server').finished)
-        b.note("no-server-answer: the server sent nothing after the client's certificate and Finished, so whether it accepted the client certificate is not in the capture");
+      if (!cut) noteQuietEnd(b, this.progress, this.tls13, this.dtls);
       this.emit();
     }
     this.closed = true;

@@ -20,6 +20,11 @@ const STEP: Record<string, number> = {
   'handshake-framer.ts': 3,
   'dtls-reassembler.ts': 3,
   'handshake-builder.ts': 4,
+  // The wiring's own bookkeeping: it may know the builder, never the wiring.
+  'flow-notes.ts': 4.5,
+  'flow-sides.ts': 4.5,
+  'handshake-progress.ts': 4.5,
+  'handshake-report.ts': 4.5,
   'conn.ts': 5,
   'quic-conn.ts': 5,
   'udp-flow.ts': 6,
