@@ -17,13 +17,7 @@ import {
   type ServerHelloInfo,
   type Sslv2Hello,
 } from './hello-messages.js';
-import {
-  looksLikeTls13Certificate,
-  parseCertificateList,
-  parseCertificateStatus,
-  parseCompressedCertificate,
-  parseServerKeyExchangeGroup,
-} from './messages.js';
+import { looksLikeTls13Certificate, parseCertificateList, parseCertificateStatus, parseCompressedCertificate, parseServerKeyExchangeGroup } from './messages.js';
 import { alertLevelName, alertName, cipherName, groupName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
 import type { KeyProvider, RecordDecryptor, Side } from './types.js';
