@@ -12,7 +12,8 @@ import type { HandshakeSink } from './types.js';
 const WAITING_MAX = 8;
 
 export class FlowNotes {
-  private waiting: string[] = [];
+  /** Made with the first such note: most flows have none. */
+  private waiting: string[] | null = null;
   /** What this flow gave up on, as bits (a flow holds one number, not a set). */
   private bits = 0;
 
@@ -21,6 +22,7 @@ export class FlowNotes {
     const g = giveUpOf(s);
     if (g !== undefined) this.bits |= giveUpBit(g);
     if (cur && !cur.emitted) cur.note(s);
+    else if (this.waiting === null) this.waiting = [s];
     else if (this.waiting.length < WAITING_MAX) this.waiting.push(s);
   }
 
@@ -31,8 +33,9 @@ export class FlowNotes {
 
   /** A handshake begins: it takes the notes that waited for it. */
   handTo(b: HandshakeBuilder): void {
+    if (this.waiting === null) return;
     for (const n of this.waiting) b.note(n);
-    this.waiting = [];
+    this.waiting = null;
   }
 
   /** The flow ended: each code it gave up on, once. */
