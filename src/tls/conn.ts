@@ -1,100 +1,58 @@
 /**
  * The TLS stage's wiring for one flow, owning the steps in order: record framer (stream.ts for TCP, dtls.ts for
  * UDP, which call record()) -> record protection (record-protection.ts) -> handshake framer (handshake-framer.ts,
- * dtls-reassembler.ts) -> handshake builder (handshake-builder.ts). It knows who is the client, when a handshake
- * starts, completes and is emitted, and the heuristics on protected records (encrypted alerts, completion).
+ * dtls-reassembler.ts) -> handshake builder (handshake-builder.ts, one per handshake, begun and reported in turn by
+ * flow-handshakes.ts). It routes each record: to the protection, to the handshake framer, or to what a record the
+ * connection cannot read still tells (handshake-progress.ts).
  */
-import { LIMITS } from '../limits.js';
 import type { Dir, FlowConsumer, FlowEndReason, FlowInfo } from '../tcp/types.js';
 import { TCP_NOTES, type TcpNoteCode } from '../tcp/notes.js';
-import { giveUpBit, giveUpCodes, giveUpOf } from './give-ups.js';
 import { DtlsRecordFramer } from './dtls.js';
 import { DtlsReassembler } from './dtls-reassembler.js';
-import { HandshakeBuilder, newHandshake, type BuilderContext, type FlowFacts } from './handshake-builder.js';
+import { FlowHandshakes, type TlsOptions } from './flow-handshakes.js';
 import { TlsMessageFramer, type MessageFramer } from './handshake-framer.js';
-import { HandshakeMemo } from './handshake-memo.js';
-import { IsoTime } from './iso-time.js';
-import type { Sslv2Hello } from './messages.js';
-import { handshakeTypeName } from './names.js';
+import { opaqueAlertNote } from './handshake-progress.js';
+import type { Sslv2Hello } from './hello-messages.js';
 import { RecordProtection } from './record-protection.js';
-import { RenegotiationWatch } from './renegotiation-watch.js';
 import { TlsRecordFramer } from './stream.js';
-import type { HandshakeSink, KeyProvider, RecordFramer, RecordSink, Side } from './types.js';
+import type { HandshakeSink, RecordFramer, RecordSink, Side } from './types.js';
 
-export interface TlsOptions {
-  keys?: KeyProvider;
-  nextId: () => number;
-  /** The session's shared certificates and CertificateRequests; a connection without one keeps its own. */
-  memo?: HandshakeMemo;
-  /** The session's time formatter (handshakes of many flows start within the same second); else the connection's. */
-  clock?: IsoTime;
-}
-
-interface SideState {
-  /** Reached the end of its handshake: Finished (encrypted or decrypted) or application data. */
-  finished: boolean;
-}
-
-/** Live input: seconds without packets after which a handshake ended by a fatal alert is reported. */
-export const IDLE_AFTER_ALERT_S = 0.3;
-/** Live input: seconds without packets after which a handshake stalled past the server's flight is reported. */
-export const IDLE_STALLED_S = 3;
-
-const CLIENT_TYPES = new Set([1, 15, 16, 5]);
-const NO_RANDOM = new Uint8Array(32);
+// Where they were first defined: the flow's consumers and the QUIC wiring read them from here.
+export type { TlsOptions } from './flow-handshakes.js';
+export { IDLE_AFTER_ALERT_S, IDLE_STALLED_S } from './handshake-report.js';
 
 export class TlsConn implements FlowConsumer, RecordSink {
-  private clientDir: Dir | -1 = -1;
-  private cur: HandshakeBuilder | null = null;
-  /** No more records are wanted: the handshakes of the flow are reported (or a limit was hit). */
-  closed = false;
   /** An internal error stopped the flow. */
   private failed = false;
   /** The first step, made with the connection: TLS records from the byte stream, or DTLS records from datagrams. */
   private readonly records: RecordFramer;
   /**
-   * The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. It,
-   * the record protection and the renegotiation watch are made on first use: most flows of a hostile capture never
-   * get that far, and each of them would cost a flow some hundreds of bytes before its first handshake message.
+   * The handshake framer, reset only here: at a ChangeCipherSpec and when the record framer lost its place. It and
+   * the record protection are made on first use: most flows of a hostile capture never get that far, and each of
+   * them would cost a flow some hundreds of bytes before its first handshake message.
    */
   private framerMade: MessageFramer | null = null;
-  private count = 0;
-  private pendingNotes: string[] = [];
-  /** What this flow gave up on (give-ups.ts), as bits: reported to the sink once, when the flow ends. */
-  private gaveUp = 0;
-  private st: [SideState, SideState] = [{ finished: false }, { finished: false }]; // index 0 client, 1 server
-  private tls13 = false;
-  /**
-   * TLS 1.3 with a CertificateRequest: the server sent a record other than an alert after the client's Finished.
-   * The server's Finished comes before the client's certificate (RFC 8446 §4.4), so only what it sends after the
-   * client's flight shows that it accepted that certificate; a rejection is an alert at that point (§4.4.2.4).
-   */
-  private serverAnswered = false;
   private protectionMade: RecordProtection | null = null;
   /** The handshake message being dispatched came out of a decrypted record. */
   private inDecrypted = false;
-  private renegotiationMade: RenegotiationWatch | null = null;
   private heartbeatNoted = false;
-  private readonly clock: IsoTime;
-  private readonly ctx: BuilderContext;
-  // The random is replaced, never written into, by the builder: one zero random serves every flow until its hello.
-  private readonly facts: FlowFacts = { clientRandom: NO_RANDOM, serverFlightRead: false };
+  /** The handshakes of the flow in turn, with the flow's notes, sides and progress. */
+  private readonly hs: FlowHandshakes;
 
   constructor(
     readonly info: FlowInfo,
-    private readonly sink: HandshakeSink,
-    private readonly opts: TlsOptions,
+    sink: HandshakeSink,
+    opts: TlsOptions,
     readonly dtls: boolean,
   ) {
-    this.clock = opts.clock ?? new IsoTime();
-    this.ctx = { dtls, memo: opts.memo ?? new HandshakeMemo(), clock: this.clock, ...(opts.keys ? { keys: opts.keys } : {}) };
     this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this);
+    this.hs = new FlowHandshakes(info, sink, opts, dtls, this.records);
   }
 
   private get framer(): MessageFramer {
     if (this.framerMade) return this.framerMade;
     const deliver = (dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void =>
-      this.handshakeMessage(dir, type, body, frame, ts);
+      this.hs.message(dir, type, body, frame, ts, this.protection, this.inDecrypted);
     return (this.framerMade = this.dtls
       ? new DtlsReassembler(deliver, (note) => this.flowNote(note))
       : new TlsMessageFramer(deliver, (_dir, note) => this.flowNote(note)));
@@ -104,8 +62,9 @@ export class TlsConn implements FlowConsumer, RecordSink {
     return (this.protectionMade ??= new RecordProtection(this.dtls, (n) => this.flowNote(n)));
   }
 
-  private get renegotiation(): RenegotiationWatch {
-    return (this.renegotiationMade ??= new RenegotiationWatch());
+  /** No more records are wanted: the handshakes of the flow are reported (or a limit was hit). */
+  get closed(): boolean {
+    return this.hs.closed;
   }
 
   get done(): boolean {
@@ -132,14 +91,15 @@ export class TlsConn implements FlowConsumer, RecordSink {
   }
 
   end(reason: FlowEndReason): void {
-    if (reason === 'evicted' && !this.done) this.gaveUp |= giveUpBit('flow-evicted');
+    const notes = this.hs.notes;
+    if (reason === 'evicted' && !this.done) notes.gaveUp('flow-evicted');
     if (this.dtls) {
       try {
         this.finish();
       } catch {
         this.failed = true;
       }
-      this.reportGiveUps();
+      this.hs.reportGiveUps();
       return;
     }
     try {
@@ -149,23 +109,12 @@ export class TlsConn implements FlowConsumer, RecordSink {
       this.internal(e);
     }
     this.records.release();
-    if (this.count === 0) {
+    if (this.hs.count === 0) {
       // Only a TCP stream is given up for want of TLS: a UDP flow that is not DTLS (DNS, RTP) is simply not ours.
-      if (this.records.sawRecords) this.gaveUp |= giveUpBit('no-handshake');
-      else if (this.records.done) this.gaveUp |= giveUpBit('not-tls');
+      if (this.records.sawRecords) notes.gaveUp('no-handshake');
+      else if (this.records.done) notes.gaveUp('not-tls');
     }
-    this.reportGiveUps();
-  }
-
-  private reportGiveUps(): void {
-    if (this.gaveUp === 0 || !this.sink.gaveUp) return;
-    for (const c of giveUpCodes(this.gaveUp)) {
-      try {
-        this.sink.gaveUp(c);
-      } catch {
-        // A sink failure must not stop the capture.
-      }
-    }
+    this.hs.reportGiveUps();
   }
 
   /** A TCP oddity (src/tcp/notes.ts) in one direction: on the handshake, and counted for the capture. */
@@ -188,13 +137,18 @@ export class TlsConn implements FlowConsumer, RecordSink {
     }
   }
 
-  private side(dir: Dir): Side | null {
-    if (this.clientDir === -1) return null;
-    return dir === this.clientDir ? 'client' : 'server';
+  /** End of the flow: report what was left incomplete and emit the current handshake. */
+  private finish(): void {
+    this.hs.finish(this.framerMade);
+  }
+
+  /** Live input, the flow quiet for `seconds` (handshake-report.ts). */
+  idle(seconds: number): void {
+    this.hs.idle(seconds);
   }
 
   sideName(dir: Dir): string {
-    return this.side(dir) ?? (dir === 0 ? 'first' : 'second');
+    return this.hs.sides.name(dir);
   }
 
   /**
@@ -211,14 +165,12 @@ export class TlsConn implements FlowConsumer, RecordSink {
   }
 
   flowNote(s: string): void {
-    const g = giveUpOf(s);
-    if (g !== undefined) this.gaveUp |= giveUpBit(g);
-    if (this.cur && !this.cur.emitted) this.cur.note(s);
-    else if (this.pendingNotes.length < 8) this.pendingNotes.push(s);
+    this.hs.note(s);
   }
 
-  private ss(side: Side): SideState {
-    return this.st[side === 'client' ? 0 : 1];
+  /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
+  sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
+    this.hs.sslv2ClientHello(dir, hello, frame, ts, this.protection);
   }
 
   /** A side's ChangeCipherSpec was taken up: the handshake messages after it start afresh. */
@@ -229,16 +181,16 @@ export class TlsConn implements FlowConsumer, RecordSink {
 
   /** Whether records of this type from this direction are protected (to the decryptor, or counted). */
   private isProtected(dir: Dir, type: number, epoch: number): boolean {
-    const side = this.side(dir);
-    if (side === null || !this.cur) return false;
-    return this.protection.isProtected(side, type, epoch, this.tls13 && this.cur.hasServerHello);
+    const side = this.hs.sides.side(dir);
+    if (side === null || !this.hs.cur) return false;
+    return this.protection.isProtected(side, type, epoch, this.hs.tls13 && this.hs.cur.hasServerHello);
   }
 
   /** Whether the framer should buffer the body of a record of this type (others are skipped unread). */
   wantsBody(dir: Dir, type: number): boolean {
     if (type === 20 || type === 21 || type === 22) return true;
     if (type === 23) {
-      const side = this.side(dir);
+      const side = this.hs.sides.side(dir);
       return side !== null && this.protection.canDecrypt(side) && this.isProtected(dir, 23, -1);
     }
     return false;
@@ -250,16 +202,16 @@ export class TlsConn implements FlowConsumer, RecordSink {
    */
   record(dir: Dir, type: number, header: Uint8Array, body: Uint8Array | null, len: number, frame: number, ts: number, epoch = -1): void {
     if (this.closed) return;
-    const b = this.cur;
+    const b = this.hs.cur;
     if (b && !b.emitted && frame > b.h.lastFrame) b.h.lastFrame = frame;
-    const side = this.side(dir);
-    if (side && b?.emitted && this.renegotiation.watching) {
-      if (type === 22 && this.isProtected(dir, type, epoch)) return this.encryptedRenegotiation(dir, side, frame, ts);
-      if (this.renegotiation.passed()) this.closed = true;
+    const side = this.hs.sides.side(dir);
+    if (side && b?.emitted && this.hs.renegotiation.watching) {
+      if (type === 22 && this.isProtected(dir, type, epoch)) return this.hs.encryptedRenegotiation(dir, side, frame, ts, this.protection);
+      if (this.hs.renegotiation.passed()) this.hs.closed = true;
       return;
     }
     if (body && this.isProtected(dir, type, epoch) && side) {
-      const o = this.protection.open(side, type, header, body, frame, this.tls13);
+      const o = this.protection.open(side, type, header, body, frame, this.hs.tls13);
       if (o.kind === 'resync') this.resync(dir, side);
       else if (o.kind === 'opaque') this.opaque(side, type, len, frame, this.protection.count(side));
       else if (o.kind === 'decrypted') {
@@ -281,13 +233,13 @@ export class TlsConn implements FlowConsumer, RecordSink {
         this.flowNote(`heartbeat-record from ${this.sideName(dir)} side (${len} bytes, frame ${frame})`);
       } else if (type === 23 && side && b && b.hasServerHello) {
         // Application data without a ChangeCipherSpec seen (lost in a gap, or a capture that starts late).
-        this.ss(side).finished = true;
-        this.checkComplete();
+        this.hs.progress.finish(side);
+        this.hs.checkComplete(this.protection);
       }
       return;
     }
     if (type === 20) {
-      if (!side || (this.tls13 && b?.hasServerHello)) return; // TLS 1.3 compatibility CCS (RFC 8446 D.4)
+      if (!side || (this.hs.tls13 && b?.hasServerHello)) return; // TLS 1.3 compatibility CCS (RFC 8446 D.4)
       this.protection.changeCipherSpec(side);
       this.resync(dir, side);
       return;
@@ -297,40 +249,17 @@ export class TlsConn implements FlowConsumer, RecordSink {
 
   /** A protected record that could not be decrypted: counts toward completion; alerts are recorded as such. */
   private opaque(side: Side, type: number, len: number, frame: number, count: number): void {
-    const s = this.ss(side);
-    if (type === 21 && len !== 2) {
-      this.addAlert(side, 0, 0, frame, true);
-      return;
-    }
-    if (this.tls13 && side === 'client' && count === 1 && !s.finished && len === 19) {
-      // 19 bytes = 2-byte alert + content type + 16-byte AEAD tag: the client aborted instead of sending its
-      // Finished (RFC 8446 5.2); typically it rejected the server's certificate.
-      this.addAlert(side, 0, 0, frame, true);
-      this.cur?.note(`client's first encrypted record is 19 bytes (frame ${frame}): most likely an encrypted alert`);
-      return;
-    }
-    if (this.awaitingServerAnswer(side)) {
-      if (len === 19) {
-        // As for the client above: 2-byte alert + content type + 16-byte tag, instead of a ticket or data.
-        this.addAlert(side, 0, 0, frame, true);
-        this.cur?.note(`server's first encrypted record after the client's Finished is 19 bytes (frame ${frame}): most likely an alert refusing the client certificate`);
-        return;
-      }
-      this.serverAnswered = true;
-    }
-    if (type === 22 || type === 23) s.finished = true;
-    this.checkComplete();
-  }
-
-  /** TLS 1.3 with a CertificateRequest, client's Finished seen, and this is the server's next record. */
-  private awaitingServerAnswer(side: Side): boolean {
-    return this.tls13 && side === 'server' && !this.serverAnswered && this.ss('client').finished && !!this.cur?.h.certificateRequest;
+    const kind = this.hs.progress.opaque(side, type, len, count, this.hs.tls13, !!this.hs.cur?.h.certificateRequest);
+    if (kind === 'counted') return this.hs.checkComplete(this.protection);
+    this.hs.alert(side, 0, 0, frame, true);
+    const note = opaqueAlertNote(kind, frame);
+    if (note) this.hs.cur?.note(note);
   }
 
   private plaintext(dir: Dir, side: Side | null, type: number, body: Uint8Array, frame: number, ts: number, decrypted: boolean, epoch: number): void {
     // A decrypted NewSessionTicket or data from the server after the client's Finished: it accepted the client.
-    const answer = decrypted && side !== null && type !== 21 && this.awaitingServerAnswer(side);
-    if (answer) this.serverAnswered = true;
+    const answer = decrypted && side !== null && type !== 21 && this.hs.progress.awaitingAnswer(side, this.hs.tls13, !!this.hs.cur?.h.certificateRequest);
+    if (answer) this.hs.progress.serverAnswered = true;
     if (type === 22) {
       this.framer.push(dir, body, frame, ts, epoch);
     } else if (type === 21) {
@@ -339,205 +268,11 @@ export class TlsConn implements FlowConsumer, RecordSink {
         this.flowNote(`malformed-alert from ${side}: ${body.length} bytes (frame ${frame})`);
         return;
       }
-      for (let i = 0; i + 1 < body.length; i += 2) this.addAlert(side, body[i]!, body[i + 1]!, frame, false);
+      for (let i = 0; i + 1 < body.length; i += 2) this.hs.alert(side, body[i]!, body[i + 1]!, frame, false);
     } else if (type === 23 && decrypted && side) {
-      this.ss(side).finished = true;
-      this.checkComplete();
+      this.hs.progress.finish(side);
+      this.hs.checkComplete(this.protection);
     }
-    if (answer) this.checkComplete();
-  }
-
-  private addAlert(side: Side, level: number, desc: number, frame: number, encrypted: boolean): void {
-    const b = this.cur;
-    if (b && !b.emitted) b.alert(side, level, desc, frame, encrypted);
-  }
-
-  private newBuilder(dir: Dir, frame: number, ts: number): HandshakeBuilder | null {
-    if (this.count >= LIMITS.handshakesPerFlow) {
-      if (this.cur) this.cur.note(`handshakes-per-flow limit of ${LIMITS.handshakesPerFlow} hit; later handshakes ignored`);
-      this.gaveUp |= giveUpBit('handshakes-per-flow');
-      this.emit();
-      this.closed = true;
-      return null;
-    }
-    this.count++;
-    const clientIsA = this.clientDir === -1 ? dir === 0 : this.clientDir === 0;
-    const h = newHandshake(this.opts.nextId(), this.info, clientIsA, frame, ts, this.clock.format(ts));
-    const startTls = this.records.startTls;
-    if (startTls) h.startTls = startTls;
-    const b = new HandshakeBuilder(h, this.ctx, this.facts);
-    for (const n of this.pendingNotes) b.note(n);
-    this.pendingNotes = [];
-    this.cur = b;
-    this.records.handshakeBegun = true;
-    for (const s of this.st) s.finished = false;
-    this.protection.resetCounts();
-    this.serverAnswered = false;
-    return b;
-  }
-
-  private emit(): void {
-    const b = this.cur;
-    if (!b || b.emitted) return;
-    b.emitted = true;
-    const h = b.h;
-    if (this.tls13 && b.hasServerHello && !b.helloRetry && h.serverChain.length === 0 && !this.facts.serverFlightRead) {
-      h.encrypted = true;
-    }
-    if (!b.hasClientHello && !b.renegotiation) b.note('no ClientHello seen (capture started mid-handshake or it was lost)');
-    try {
-      this.sink.handshake(h, b.certs);
-    } catch {
-      // A sink failure must not stop the capture; the handshake is simply not reported.
-    }
-  }
-
-  /** SSL 2.0-compatible ClientHello (the first bytes of the client direction). */
-  sslv2ClientHello(dir: Dir, hello: Sslv2Hello, frame: number, ts: number): void {
-    if (this.clientDir === -1) this.clientDir = dir;
-    const b = this.newBuilder(dir, frame, ts);
-    if (b) b.sslv2Hello(hello, frame);
-  }
-
-  private handshakeMessage(dir: Dir, type: number, body: Uint8Array, frame: number, ts: number): void {
-    if (this.closed) return;
-    if (this.clientDir === -1) {
-      if (CLIENT_TYPES.has(type)) this.clientDir = dir;
-      else this.clientDir = dir === 0 ? 1 : 0;
-      if (type !== 1 && type !== 2) {
-        this.flowNote(`capture-started-mid-handshake: first message seen is ${handshakeTypeName(type)} (side guessed)`);
-      }
-    }
-    const side = this.side(dir)!;
-    let b = this.cur;
-    if (type === 1) {
-      if (side !== 'client') {
-        this.flowNote(`ClientHello from the server side (frame ${frame}) ignored`);
-        return;
-      }
-      if (b && !b.emitted && b.hasClientHello && !b.hasServerHello) {
-        // Second ClientHello: after a DTLS HelloVerifyRequest or a TLS 1.3 HelloRetryRequest (or a retry).
-      } else {
-        if (b && !b.emitted) this.emit();
-        const renegotiation = this.inDecrypted && b !== null && b.emitted && b.h.complete;
-        b = this.newBuilder(dir, frame, ts);
-        if (!b) return;
-        this.tls13 = false;
-        this.facts.serverFlightRead = false;
-        this.protection.newHandshake(renegotiation);
-        if (renegotiation) {
-          b.renegotiation = true;
-          b.note(this.renegotiation.decryptedNote(frame));
-        }
-      }
-    } else if (!b || b.emitted) {
-      if (b && b.emitted && (b.h.complete || b.fatal)) return; // late messages of a finished handshake
-      b = this.newBuilder(dir, frame, ts);
-      if (!b) return;
-    }
-    if (frame > b.h.lastFrame) b.h.lastFrame = frame;
-    try {
-      const o = b.message(side, type, body, frame, ts, this.tls13);
-      if (o?.kind === 'server-hello') {
-        this.tls13 = o.tls13;
-        if (o.tls13) {
-          this.st.forEach((s) => (s.finished = false));
-          this.protection.resetCounts();
-        }
-        if (o.keys) this.protection.useKeys(o.keys, o.tls13);
-      } else if (o?.kind === 'finished') {
-        this.ss(side).finished = true;
-        this.checkComplete();
-      }
-    } catch (e) {
-      b.note(`internal-error parsing ${handshakeTypeName(type)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  private checkComplete(): void {
-    const b = this.cur;
-    if (!b || b.emitted || !b.hasServerHello) return;
-    const c = this.st[0];
-    const s = this.st[1];
-    if (!(c.finished && s.finished)) return;
-    if (this.tls13 && b.h.certificateRequest && !this.serverAnswered) return;
-    b.h.complete = true;
-    this.emit();
-    this.renegotiation.completed(b.h);
-    if (this.tls13 || this.dtls) {
-      this.closed = true;
-      return;
-    }
-    // TLS <= 1.2: a renegotiation (RFC 5246 7.4.1.1) runs inside the session. With keys, keep decrypting to read
-    // it; when a key provider is configured but has no key for this session, look at a few more records (skipped
-    // by length, not buffered) so that an encrypted renegotiation is at least reported; otherwise the flow is done.
-    if (this.protection.keyed()) return;
-    if (this.opts.keys && LIMITS.tlsRenegotiationWatchRecords > 0) this.renegotiation.start(LIMITS.tlsRenegotiationWatchRecords);
-    else this.closed = true;
-  }
-
-  /**
-   * TLS <= 1.2 without keys: a protected handshake record after the handshake completed is a HelloRequest or a
-   * ClientHello, i.e. a renegotiation whose messages (typically the client certificate an IIS or VPN gateway asks
-   * for only then) cannot be read. Reported as a handshake of its own, marked encrypted.
-   */
-  private encryptedRenegotiation(dir: Dir, side: Side, frame: number, ts: number): void {
-    const b = this.newBuilder(dir, frame, ts);
-    if (b) {
-      b.renegotiation = true;
-      b.note(this.renegotiation.encrypted(b.h, side, frame));
-      this.emit();
-    }
-    this.closed = true;
-  }
-
-  /**
-   * Live input, the flow quiet for `seconds`: a handshake that a fatal alert ended is reported after
-   * IDLE_AFTER_ALERT_S (the connection is over, RFC 8446 6.2, whether or not the peers close it); one that stalled
-   * after the server's flight (a client showing "Untrusted Server Certificate" and waiting for its user) after
-   * IDLE_STALLED_S, with a note, and the flow is not followed further, so the rest cannot make a second, partial
-   * handshake out of it. A file is never read this way: its flows end when the capture does.
-   */
-  idle(seconds: number): void {
-    const b = this.cur;
-    if (this.closed || !b || b.emitted) return;
-    if (b.fatal) {
-      if (seconds >= IDLE_AFTER_ALERT_S) this.emit();
-      return;
-    }
-    if (seconds < IDLE_STALLED_S || !b.hasServerHello) return;
-    b.note(`reported while the flow was still open, after ${seconds} s without packets; later packets of this flow were not read`);
-    this.emit();
-    this.closed = true;
-  }
-
-  /** End of the flow: report what was left incomplete and emit the current handshake. */
-  private finish(): void {
-    const b = this.cur;
-    if (b && !b.emitted) {
-      let cut = false;
-      for (const dir of [0, 1] as Dir[]) {
-        const p = this.pendingMessage(dir);
-        if (p) {
-          cut = true;
-          b.note(`truncated: the flow ended inside the ${this.sideName(dir)}'s ${p}`);
-        }
-      }
-      // Say why a handshake stopped short when nothing else does (no alert, no cut message): what is missing from
-      // it (the server's certificates, the client's) is then not mistaken for something the peer did not send.
-      const quiet = !cut && !b.fatal && b.h.alerts.length === 0 && !b.renegotiation;
-      if (quiet && b.hasClientHello && !b.hasServerHello && !b.helloRetry) {
-        b.note('no-server-hello: the flow ended without an answer to the ClientHello (none was sent, or it was not captured)');
-      } else if (quiet && b.hasServerHello && !this.dtls && !b.h.notes.some((n) => n.startsWith('truncated'))) {
-        const open = (['client', 'server'] as const).filter((x) => !this.ss(x).finished);
-        if (open.length) b.note(`incomplete: the flow ended before the ${open.join(' and ')} finished the handshake`);
-      }
-      // Mutual TLS 1.3 with both Finished but no answer from the server (a close_notify of the client's may have
-      // crossed its ticket on the wire): the capture does not show whether the client certificate was accepted.
-      if (!cut && !b.fatal && this.tls13 && b.h.certificateRequest && !this.serverAnswered && this.ss('client').finished && this.ss('server').finished)
-        b.note("no-server-answer: the server sent nothing after the client's certificate and Finished, so whether it accepted the client certificate is not in the capture");
-      this.emit();
-    }
-    this.closed = true;
+    if (answer) this.hs.checkComplete(this.protection);
   }
 }

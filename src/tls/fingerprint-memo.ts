@@ -7,7 +7,7 @@
  */
 import { BytesMemo } from './bytes-memo.js';
 import { ja3, ja3s, ja4 } from './fingerprints.js';
-import type { ClientHelloInfo, ServerHelloInfo } from './messages.js';
+import type { ClientHelloInfo, ServerHelloInfo } from './hello-messages.js';
 
 export interface ClientFingerprints {
   ja3: string;

@@ -4,7 +4,7 @@
  * Computed from the views parseClientHello / parseServerHello keep, once per hello.
  */
 import * as crypto from 'node:crypto';
-import type { ClientHelloInfo, ServerHelloInfo } from './messages.js';
+import type { ClientHelloInfo, ServerHelloInfo } from './hello-messages.js';
 import { isGrease } from './names.js';
 
 const u16 = (b: Uint8Array, i: number): number => (b[i]! << 8) | b[i + 1]!;

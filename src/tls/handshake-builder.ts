@@ -10,18 +10,14 @@ import { decompressCertificateMessage } from './crypto/compressed-certificate.js
 import type { HandshakeMemo, RequestForm } from './handshake-memo.js';
 import type { IsoTime } from './iso-time.js';
 import {
-  looksLikeTls13Certificate,
-  parseCertificateList,
-  parseCertificateStatus,
   parseClientHello,
-  parseCompressedCertificate,
   parseEncryptedExtensionsAlpn,
   parseHelloVerifyRequest,
   parseServerHello,
-  parseServerKeyExchangeGroup,
   type ServerHelloInfo,
   type Sslv2Hello,
-} from './messages.js';
+} from './hello-messages.js';
+import { looksLikeTls13Certificate, parseCertificateList, parseCertificateStatus, parseCompressedCertificate, parseServerKeyExchangeGroup } from './messages.js';
 import { alertLevelName, alertName, cipherName, groupName, handshakeTypeName, isTls13, versionName } from './names.js';
 import type { Fail } from './result.js';
 import type { KeyProvider, RecordDecryptor, Side } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * Where TLS starts in a byte stream (the record framer's SCAN mode, stream.ts): detection on any port, after a
+ * Where TLS starts in a byte stream (the record framer's SCAN mode, record-scan.ts): detection on any port, after a
  * plaintext prefix (STARTTLS and friends) or after losing sync.
  */
 import { LIMITS } from '../limits.js';

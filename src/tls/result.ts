@@ -69,6 +69,11 @@ export class Reader {
 
 export const EMPTY = new Uint8Array(0);
 
+/** The value read, or the reader's first failure: the last line of a decoder that read a group of fields. */
+export function finish<T>(r: Reader, v: T): Result<T> {
+  return r.failed ? r.failed : ok(v);
+}
+
 export function u16at(b: Uint8Array, i: number): number {
   return (b[i]! << 8) | b[i + 1]!;
 }

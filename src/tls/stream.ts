@@ -1,117 +1,18 @@
 /**
  * TLS over a reassembled TCP byte stream: the record framer (first of the two framers, DESIGN.md point 4), TLS
  * detection on any port, and resynchronisation after a plaintext prefix (STARTTLS, PostgreSQL SSLRequest, ...)
- * or a gap. Only incomplete records are buffered (one reusable buffer of the largest legal record per direction);
- * records of no interest (application data without keys) are skipped by length, never buffered.
+ * or a gap. Only incomplete records are buffered (one reusable buffer per direction, grown with what arrived);
+ * records of no interest (application data without keys) are skipped by length, never buffered. Finding where TLS
+ * starts (SCAN mode) is record-scan.ts; a direction's state and buffers are record-buffers.ts.
  */
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
-import { parseSslv2ClientHello } from './messages.js';
+import { parseSslv2ClientHello } from './hello-messages.js';
+import { DEAD, HEAD, hdrOf, lose, mkDir, NONE, RECORDS, room, SCAN, type DirState } from './record-buffers.js';
+import { scanForRecord } from './record-scan.js';
+import { MAX_RECORD, YES_V2 } from './record-start.js';
 import { guessStartTls } from './starttls.js';
-import { MAX_RECORD, MORE, recordStartAt, YES, YES_V2 } from './record-start.js';
 import type { RecordFramer, RecordSink } from './types.js';
-
-const SCAN = 0;
-const RECORDS = 1;
-const DEAD = 2;
-
-const PREFIX_KEEP = 512;
-
-interface DirState {
-  mode: number;
-  /** Bytes scanned since the direction started or lost sync. */
-  scanned: number;
-  carry: Uint8Array;
-  carryLen: number;
-  everSynced: boolean;
-  recVersion: number;
-  /** Stream offset of the next byte handed to feed (for notes). */
-  offset: number;
-  hdr: Uint8Array;
-  hdrFill: number;
-  /** The next record has the 2-byte SSL 2.0 header. */
-  v2: boolean;
-  recType: number;
-  recLen: number;
-  bodyBuf: Uint8Array | null;
-  filling: boolean;
-  bodyFill: number;
-  skip: number;
-  prefix: Uint8Array;
-  prefixLen: number;
-  /** Stream offset where the current SCAN began. */
-  scanStart: number;
-  lastFrame: number;
-  lastTs: number;
-}
-
-/**
- * The buffers of a direction that has needed none yet. A flow's state before its first handshake stays small:
- * every typed array costs about 200 bytes of heap however short, and a capture may open
- * hundreds of thousands of flows that never get that far; carry, header and prefix buffers are made on first use.
- */
-const NONE = new Uint8Array(0);
-
-function carryOf(st: DirState): Uint8Array {
-  if (st.carry === NONE) st.carry = new Uint8Array(16);
-  return st.carry;
-}
-
-function hdrOf(st: DirState): Uint8Array {
-  if (st.hdr === NONE) st.hdr = new Uint8Array(5);
-  return st.hdr;
-}
-
-function mkDir(): DirState {
-  return {
-    mode: SCAN,
-    scanned: 0,
-    carry: NONE,
-    carryLen: 0,
-    everSynced: false,
-    recVersion: 0,
-    offset: 0,
-    hdr: NONE,
-    hdrFill: 0,
-    v2: false,
-    recType: 0,
-    recLen: 0,
-    bodyBuf: null,
-    filling: false,
-    bodyFill: 0,
-    skip: 0,
-    prefix: NONE,
-    prefixLen: 0,
-    scanStart: 0,
-    lastFrame: 0,
-    lastTs: 0,
-  };
-}
-
-/**
- * Smallest body buffer (header included it stays within the 64 bytes that V8 keeps on its own heap, about 100 bytes
- * cheaper than a separate backing store: what a flow holding a few bytes of its first record costs); it doubles from
- * there. A real record's segments bring a thousand bytes and more at a time, so it is rarely what decides the size.
- */
-const MIN_BODY = 32;
-/** The body buffer starts with the record's header (5 bytes; 2 for SSL 2.0): one allocation holds the record. */
-const HEAD = 5;
-
-/**
- * The direction's body buffer, able to hold `need` bytes of the current record. It grows with the bytes that
- * arrived (doubling, capped at the record's length), never to the length the header claims: hundreds of thousands
- * of flows that each send the first segment of a record claiming 16 KiB then hold what they sent, not 16 KiB apiece.
- * The buffer is kept for the direction's later records.
- */
-function room(st: DirState, need: number): Uint8Array {
-  const b = st.bodyBuf;
-  if (b !== null && b.length >= HEAD + need) return b;
-  const size = HEAD + Math.min(st.recLen, Math.max(need, MIN_BODY, b === null ? 0 : (b.length - HEAD) * 2));
-  const nb = new Uint8Array(size);
-  if (b !== null) nb.set(b.subarray(0, HEAD + st.bodyFill));
-  st.bodyBuf = nb;
-  return nb;
-}
 
 export class TlsRecordFramer implements RecordFramer {
   startTls: string | undefined;
@@ -171,7 +72,7 @@ export class TlsRecordFramer implements RecordFramer {
       `gap-in-${this.sink.sideName(dir)}-stream: ${bytes} bytes missing at frame ${frame}` +
         (lost ? `, ${lost} lost` : inRecord ? ', inside a record' : ', between records'),
     );
-    this.lose(st);
+    lose(st);
   }
 
   end(): void {
@@ -205,25 +106,7 @@ export class TlsRecordFramer implements RecordFramer {
     this.sink.record(dir, 22, b.subarray(0, 5), b.subarray(HEAD, HEAD + st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
   }
 
-  private lose(st: DirState): void {
-    st.mode = SCAN;
-    st.scanStart = st.offset;
-    st.scanned = 0;
-    st.carryLen = 0;
-    st.hdrFill = 0;
-    st.filling = false;
-    st.skip = 0;
-    st.v2 = false;
-  }
-
-  private keepPrefix(st: DirState, b: Uint8Array): void {
-    if (st.everSynced || st.prefixLen >= PREFIX_KEEP || b.length === 0) return;
-    if (st.prefix.length === 0) st.prefix = new Uint8Array(PREFIX_KEEP);
-    const k = Math.min(b.length, PREFIX_KEEP - st.prefixLen);
-    st.prefix.set(b.subarray(0, k), st.prefixLen);
-    st.prefixLen += k;
-  }
-
+  /** A record starts here (found by SCAN): frame from it; the first one of a flow decides the STARTTLS guess. */
   private synced(dir: Dir, st: DirState, kind: number, skipped: number): void {
     const first = !st.everSynced;
     st.mode = RECORDS;
@@ -246,73 +129,18 @@ export class TlsRecordFramer implements RecordFramer {
     }
   }
 
-  /** SCAN mode: look for the start of TLS; returns how far the chunk was consumed. */
+  /** SCAN mode (record-scan.ts); returns how far the chunk was consumed. */
   private scan(dir: Dir, st: DirState, chunk: Uint8Array, p: number, frame: number, ts: number): number {
-    const n = chunk.length;
-    if (st.carryLen > 0) {
-      const extra = Math.min(n - p, 16);
-      const cl = st.carryLen;
-      const temp = new Uint8Array(cl + extra);
-      temp.set(st.carry.subarray(0, cl));
-      temp.set(chunk.subarray(p, p + extra), cl);
-      const base = st.offset - cl;
-      for (let i = 0; i < cl; i++) {
-        const c = recordStartAt(temp, i, temp.length, base + i, st.everSynced, st.recVersion, this.handshakeBegun);
-        if (c === YES || c === YES_V2) {
-          const head = temp.slice(i, cl);
-          st.carryLen = 0;
-          this.synced(dir, st, c, base + i - st.scanStart);
-          this.records(dir, st, head, 0, frame, ts);
-          return p;
-        }
-        if (c === MORE) {
-          // Only possible when the chunk itself is tiny: keep everything from i.
-          this.keepPrefix(st, temp.subarray(0, i));
-          carryOf(st).set(temp.subarray(i));
-          st.carryLen = temp.length - i;
-          st.scanned += n - p;
-          return n;
-        }
-      }
-      this.keepPrefix(st, temp.subarray(0, cl));
-      st.carryLen = 0;
-    }
-    const loose = st.everSynced;
-    let i = p;
-    while (i < n) {
-      if (!loose && !this.handshakeBegun && !(st.offset + (i - p) === 0 && chunk[i]! & 0x80)) {
-        const j = chunk.indexOf(0x16, i);
-        if (j < 0) {
-          i = n;
-          break;
-        }
-        i = j;
-      }
-      const c = recordStartAt(chunk, i, n, st.offset + (i - p), st.everSynced, st.recVersion, this.handshakeBegun);
-      if (c === YES || c === YES_V2) {
-        this.keepPrefix(st, chunk.subarray(p, i));
-        st.scanned += i - p;
-        this.synced(dir, st, c, st.offset + (i - p) - st.scanStart);
-        return i;
-      }
-      if (c === MORE) {
-        this.keepPrefix(st, chunk.subarray(p, i));
-        carryOf(st).set(chunk.subarray(i, n));
-        st.carryLen = n - i;
-        st.scanned += n - p;
-        return n;
-      }
-      i++;
-    }
-    this.keepPrefix(st, chunk.subarray(p, n));
-    st.scanned += n - p;
-    if (st.scanned > LIMITS.tlsResyncWindowBytes) {
-      st.mode = DEAD;
-      if (st.everSynced) {
+    const r = scanForRecord(st, chunk, p, this.handshakeBegun);
+    if (typeof r === 'number') {
+      if (st.mode === DEAD && st.everSynced) {
         this.sink.flowNote(`resync-failed: no TLS record within ${LIMITS.tlsResyncWindowBytes} bytes in the ${this.sink.sideName(dir)} stream`);
       }
+      return r;
     }
-    return n;
+    this.synced(dir, st, r.kind, r.skipped);
+    if (r.head) this.records(dir, st, r.head, 0, frame, ts);
+    return r.at;
   }
 
   /** RECORDS mode: frame records; returns how far the chunk was consumed (less than all on loss of sync). */
@@ -369,7 +197,7 @@ export class TlsRecordFramer implements RecordFramer {
           );
           const lost = sink.streamCut(dir);
           if (lost) sink.flowNote(`${lost} of the ${sink.sideName(dir)} lost`);
-          this.lose(st);
+          lose(st);
           st.everSynced = true;
           return h === chunk ? hp + 1 : p;
         }

@@ -1,5 +1,5 @@
 import type { Dir } from '../tcp/types.js';
-import type { Sslv2Hello } from './messages.js';
+import type { Sslv2Hello } from './hello-messages.js';
 import type { Handshake } from '../model.js';
 import type { SessionSecrets } from '../keys/keylog.js';
 import type { GiveUpCode } from './give-ups.js';

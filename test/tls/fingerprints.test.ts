@@ -8,13 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { FingerprintMemo } from '../../src/tls/fingerprint-memo.js';
 import { ja3, ja3s, ja3String, ja3sString, ja4 } from '../../src/tls/fingerprints.js';
-import {
-  parseClientHello,
-  parseEncryptedExtensionsAlpn,
-  parseServerHello,
-  parseServerKeyExchangeGroup,
-  type ClientHelloInfo,
-} from '../../src/tls/messages.js';
+import { parseClientHello, parseEncryptedExtensionsAlpn, parseServerHello, type ClientHelloInfo } from '../../src/tls/hello-messages.js';
+import { parseServerKeyExchangeGroup } from '../../src/tls/messages.js';
 import { groupName } from '../../src/tls/names.js';
 import { ascii, be, cat, ext, RANDOM_C, serverHelloBody, u8, vec } from './fixtures.js';
 
