@@ -72,8 +72,16 @@ class Flow implements FlowInfo {
   ended = false;
   /** Frame of the latest packet, for gaps reported when the flow ends. */
   lastFrame = 0;
+  /**
+   * The half-streams, made when a direction first needs one (its first segment, SYN or FIN): a flow of one segment
+   * has one. Until then the direction's latest acknowledgment from the peer waits here (HalfStream.ackHint).
+   */
   d0: HalfStream | null = null;
   d1: HalfStream | null = null;
+  ackHint0 = 0;
+  ackHint1 = 0;
+  /** Bit 0: ackHint0 was set, bit 1: ackHint1. */
+  ackHints = 0;
   finA = false;
   finB = false;
 
@@ -385,14 +393,14 @@ export class FlowTracker implements StreamHost {
       this.quietFlags(f, dir, flags, seq, p.frame);
       return;
     }
-    const s = dir === 0 ? f.d0! : f.d1!;
-    const o = dir === 0 ? f.d1! : f.d0!;
     if ((flags & RST) !== 0) {
       // RFC 9293 section 3.10.7: RST aborts the connection in both directions; flush what was held.
       f.activity = true;
       this.endFlow(f, 'closed', p.frame);
       return;
     }
+    const s = this.half(f, dir);
+    let o = dir === 0 ? f.d1 : f.d0;
     let dataSeq = seq;
     if ((flags & SYN) !== 0) {
       if ((flags & ACK) !== 0) {
@@ -402,7 +410,7 @@ export class FlowTracker implements StreamHost {
           s.start(seqAdd(seq, 1));
         }
         // The SYN-ACK acknowledges the client's ISN+1: the client's stream starts there even if its SYN was missed.
-        o.start(p.ack >>> 0);
+        (o ??= this.half(f, dir === 0 ? 1 : 0)).start(p.ack >>> 0);
       } else if (!s.hasSyn) {
         s.hasSyn = true;
         s.isn = seq;
@@ -417,7 +425,11 @@ export class FlowTracker implements StreamHost {
       s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
     }
     if ((flags & ACK) !== 0) {
-      if (!o.open) {
+      if (o === null) {
+        if (dir === 0) f.ackHint1 = p.ack >>> 0;
+        else f.ackHint0 = p.ack >>> 0;
+        f.ackHints |= dir === 0 ? 2 : 1;
+      } else if (!o.open) {
         o.ackHint = p.ack >>> 0;
         o.hasAckHint = true;
       } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame, (flags & RST) !== 0);
@@ -431,7 +443,7 @@ export class FlowTracker implements StreamHost {
       this.quietFlags(f, dir, flags & ~SYN, seq, p.frame);
       return;
     }
-    if (s.finished && o.finished) this.endFlow(f, 'closed', p.frame);
+    if (s.finished && o !== null && o.finished) this.endFlow(f, 'closed', p.frame);
   }
 
   /**
@@ -440,7 +452,7 @@ export class FlowTracker implements StreamHost {
    * section 3.10.7.4 lets a SYN in TIME-WAIT open a new incarnation; captures show the same ports reused later).
    */
   private isNewConnection(f: Flow, dir: Dir, flags: number, seq: number): boolean {
-    const s = dir === 0 ? f.d0! : f.d1!;
+    const s = this.half(f, dir);
     if ((flags & ACK) !== 0) {
       // A SYN-ACK with a new ISN whose SYN the capture missed: a new connection only if this one was closing.
       return s.hasSyn && s.isn !== seq && (f.finA || f.finB || s.finSeen);
@@ -453,15 +465,17 @@ export class FlowTracker implements StreamHost {
 
   /** Flags of a flow whose consumer is done: only FIN/RST (for the end) and SYN (for port reuse) matter. */
   private quietFlags(f: Flow, dir: Dir, flags: number, seq: number, frame: number): void {
-    const s = dir === 0 ? f.d0! : f.d1!;
     if ((flags & RST) !== 0) {
       f.activity = true;
       this.endFlow(f, 'closed', frame);
       return;
     }
-    if ((flags & SYN) !== 0 && !s.hasSyn) {
-      s.hasSyn = true;
-      s.isn = seq;
+    if ((flags & SYN) !== 0) {
+      const s = this.half(f, dir);
+      if (!s.hasSyn) {
+        s.hasSyn = true;
+        s.isn = seq;
+      }
     }
     if ((flags & FIN) !== 0) {
       f.activity = true;
@@ -474,12 +488,14 @@ export class FlowTracker implements StreamHost {
   /** The consumer is done: free its buffers and put the flow on the fast path. */
   private goQuiet(f: Flow): void {
     f.skip = true;
+    // Remember which directions had already finished, for the end of the connection.
     if (f.d0 !== null) {
-      // Remember which directions had already finished, for the end of the connection.
       f.finA = f.finA || f.d0.finSeen;
-      f.finB = f.finB || f.d1!.finSeen;
       f.d0.free();
-      f.d1!.free();
+    }
+    if (f.d1 !== null) {
+      f.finB = f.finB || f.d1.finSeen;
+      f.d1.free();
     }
   }
 
@@ -495,10 +511,6 @@ export class FlowTracker implements StreamHost {
       : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, syn, p.frame, p.ts);
     const consumer = (f.consumer = this.factory(f));
     f.lastFrame = p.frame;
-    if (!udp) {
-      f.d0 = new HalfStream(0, consumer, this);
-      f.d1 = new HalfStream(1, consumer, this);
-    }
     const head = this.table.get(key);
     if (head !== undefined) f.nextInBucket = head;
     this.table.set(key, f);
@@ -511,6 +523,20 @@ export class FlowTracker implements StreamHost {
     this.current = f;
     if (consumer.done) this.goQuiet(f);
     return f;
+  }
+
+  /** The half-stream of a direction, made on first use with the acknowledgment hint the flow held for it. */
+  private half(f: Flow, dir: Dir): HalfStream {
+    const h = dir === 0 ? f.d0 : f.d1;
+    if (h !== null) return h;
+    const n = new HalfStream(dir, f.consumer, this);
+    if ((f.ackHints & (dir === 0 ? 1 : 2)) !== 0) {
+      n.ackHint = dir === 0 ? f.ackHint0 : f.ackHint1;
+      n.hasAckHint = true;
+    }
+    if (dir === 0) f.d0 = n;
+    else f.d1 = n;
+    return n;
   }
 
   /** Moves f to the newest end of the least-recently-seen list. */
@@ -533,14 +559,12 @@ export class FlowTracker implements StreamHost {
     if (f.ended) return;
     // Removed first, so that a consumer throwing from flush or end() cannot leave the flow half-ended.
     this.removeFlow(f);
-    if (f.d0 !== null) {
-      if (!f.skip) {
-        f.d0.flush(frame);
-        f.d1!.flush(frame);
-      }
-      f.d0.free();
-      f.d1!.free();
+    if (!f.skip) {
+      f.d0?.flush(frame);
+      f.d1?.flush(frame);
     }
+    f.d0?.free();
+    f.d1?.free();
     this.stats.flowsEnded[reason]++;
     f.consumer.end(reason);
   }
