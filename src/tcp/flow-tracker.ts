@@ -59,17 +59,36 @@ function addressText(w0: number, w1: number, w2: number, w3: number, len: number
  * It is also the FlowInfo its consumer gets: the endpoints' text is made when asked for (the TLS stage does once per
  * handshake), not for each flow, most of which in a hostile capture never get that far.
  */
+/** The words after the first of both addresses: held only when one is not zero (an IPv6 flow), null for IPv4. */
+class LowWords {
+  constructor(
+    readonly a1: number,
+    readonly a2: number,
+    readonly a3: number,
+    readonly b1: number,
+    readonly b2: number,
+    readonly b3: number,
+  ) {}
+}
+
+// Flow.bits: what a flow would otherwise keep in nine fields of eight bytes each.
+const SKIP = 1;
+const ACTIVITY = 2;
+const ENDED = 4;
+const FIN_A = 8;
+const FIN_B = 16;
+const UDP = 32;
+const SYN_SEEN = 64;
+/** ackHint0 (ackHint1) holds an acknowledgment for direction 0 (1), whose half-stream is not made yet. */
+const HINT0 = 128;
+const HINT1 = 256;
+
 class Flow implements FlowInfo {
   /** Next flow with the same hash key (collision chain). */
   nextInBucket: Flow | null = null;
   /** Least-recently-seen list, oldest at the head. */
   older: Flow | null = null;
   newer: Flow | null = null;
-  /** Once true, the consumer gets no more data or gaps; only the TCP flags are still watched. */
-  skip = false;
-  /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
-  activity = false;
-  ended = false;
   /** Frame of the latest packet, for gaps reported when the flow ends. */
   lastFrame = 0;
   /**
@@ -80,44 +99,115 @@ class Flow implements FlowInfo {
   d1: HalfStream | null = null;
   ackHint0 = 0;
   ackHint1 = 0;
-  /** Bit 0: ackHint0 was set, bit 1: ackHint1. */
-  ackHints = 0;
-  finA = false;
-  finB = false;
+  bits: number;
+  /** The endpoints' address words after the first; null when all are zero (IPv4). */
+  readonly low: LowWords | null;
 
   constructor(
     readonly id: number,
     readonly key: number,
-    readonly udp: boolean,
+    udp: boolean,
     /** Endpoint a: address as four big-endian words, and port | address length << 16. */
     readonly a0: number,
-    readonly a1: number,
-    readonly a2: number,
-    readonly a3: number,
+    a1: number,
+    a2: number,
+    a3: number,
     readonly pa: number,
     readonly b0: number,
-    readonly b1: number,
-    readonly b2: number,
-    readonly b3: number,
+    b1: number,
+    b2: number,
+    b3: number,
     readonly pb: number,
-    readonly synSeen: boolean,
+    synSeen: boolean,
     readonly firstFrame: number,
     readonly firstTs: number,
-  ) {}
+  ) {
+    this.bits = (udp ? UDP : 0) | (synSeen ? SYN_SEEN : 0);
+    this.low = (a1 | a2 | a3 | b1 | b2 | b3) === 0 ? null : new LowWords(a1, a2, a3, b1, b2, b3);
+  }
 
   /** Set right after construction: the factory is handed the flow itself. */
   consumer!: FlowConsumer;
+
+  get udp(): boolean {
+    return (this.bits & UDP) !== 0;
+  }
+  get synSeen(): boolean {
+    return (this.bits & SYN_SEEN) !== 0;
+  }
+  /** Once true, the consumer gets no more data or gaps; only the TCP flags are still watched. */
+  get skip(): boolean {
+    return (this.bits & SKIP) !== 0;
+  }
+  set skip(v: boolean) {
+    this.set(SKIP, v);
+  }
+  /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
+  get activity(): boolean {
+    return (this.bits & ACTIVITY) !== 0;
+  }
+  set activity(v: boolean) {
+    this.set(ACTIVITY, v);
+  }
+  get ended(): boolean {
+    return (this.bits & ENDED) !== 0;
+  }
+  set ended(v: boolean) {
+    this.set(ENDED, v);
+  }
+  /** Side a (b) sent a FIN: kept here once the half-streams are freed (the consumer is done). */
+  get finA(): boolean {
+    return (this.bits & FIN_A) !== 0;
+  }
+  set finA(v: boolean) {
+    this.set(FIN_A, v);
+  }
+  get finB(): boolean {
+    return (this.bits & FIN_B) !== 0;
+  }
+  set finB(v: boolean) {
+    this.set(FIN_B, v);
+  }
+
+  /** Whether ackHint0 (dir 0) or ackHint1 holds an acknowledgment for a half-stream not made yet. */
+  hasHint(dir: Dir): boolean {
+    return (this.bits & (dir === 0 ? HINT0 : HINT1)) !== 0;
+  }
+
+  setHint(dir: Dir, ack: number): void {
+    if (dir === 0) this.ackHint0 = ack;
+    else this.ackHint1 = ack;
+    this.bits |= dir === 0 ? HINT0 : HINT1;
+  }
+
+  private set(bit: number, v: boolean): void {
+    this.bits = v ? this.bits | bit : this.bits & ~bit;
+  }
+
+  /**
+   * Whether the address words after the first are the packet's (s: its source, t: its destination), with the
+   * packet's source as side a (`dir` 0) or as side b (1).
+   */
+  lowMatches(dir: Dir, s1: number, s2: number, s3: number, t1: number, t2: number, t3: number): boolean {
+    const w = this.low;
+    if (w === null) return (s1 | s2 | s3 | t1 | t2 | t3) === 0;
+    return dir === 0
+      ? w.a1 === s1 && w.a2 === s2 && w.a3 === s3 && w.b1 === t1 && w.b2 === t2 && w.b3 === t3
+      : w.b1 === s1 && w.b2 === s2 && w.b3 === s3 && w.a1 === t1 && w.a2 === t2 && w.a3 === t3;
+  }
 
   get transport(): 'tcp' | 'udp' {
     return this.udp ? 'udp' : 'tcp';
   }
 
   get a(): Endpoint {
-    return { ip: addressText(this.a0, this.a1, this.a2, this.a3, this.pa >>> 16), port: this.pa & 0xffff };
+    const w = this.low;
+    return { ip: addressText(this.a0, w?.a1 ?? 0, w?.a2 ?? 0, w?.a3 ?? 0, this.pa >>> 16), port: this.pa & 0xffff };
   }
 
   get b(): Endpoint {
-    return { ip: addressText(this.b0, this.b1, this.b2, this.b3, this.pb >>> 16), port: this.pb & 0xffff };
+    const w = this.low;
+    return { ip: addressText(this.b0, w?.b1 ?? 0, w?.b2 ?? 0, w?.b3 ?? 0, this.pb >>> 16), port: this.pb & 0xffff };
   }
 }
 
@@ -320,14 +410,14 @@ export class FlowTracker implements StreamHost {
       if (f.udp !== udp) continue;
       if (
         f.pa === this.sp && f.pb === this.tp && f.a0 === this.s0 && f.b0 === this.t0 &&
-        f.a1 === this.s1 && f.a2 === this.s2 && f.a3 === this.s3 && f.b1 === this.t1 && f.b2 === this.t2 && f.b3 === this.t3
+        f.lowMatches(0, this.s1, this.s2, this.s3, this.t1, this.t2, this.t3)
       ) {
         this.dir = 0;
         return f;
       }
       if (
         f.pb === this.sp && f.pa === this.tp && f.b0 === this.s0 && f.a0 === this.t0 &&
-        f.b1 === this.s1 && f.b2 === this.s2 && f.b3 === this.s3 && f.a1 === this.t1 && f.a2 === this.t2 && f.a3 === this.t3
+        f.lowMatches(1, this.s1, this.s2, this.s3, this.t1, this.t2, this.t3)
       ) {
         this.dir = 1;
         return f;
@@ -425,11 +515,8 @@ export class FlowTracker implements StreamHost {
       s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
     }
     if ((flags & ACK) !== 0) {
-      if (o === null) {
-        if (dir === 0) f.ackHint1 = p.ack >>> 0;
-        else f.ackHint0 = p.ack >>> 0;
-        f.ackHints |= dir === 0 ? 2 : 1;
-      } else if (!o.open) {
+      if (o === null) f.setHint(dir === 0 ? 1 : 0, p.ack >>> 0);
+      else if (!o.open) {
         o.ackHint = p.ack >>> 0;
         o.hasAckHint = true;
       } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame, (flags & RST) !== 0);
@@ -530,7 +617,7 @@ export class FlowTracker implements StreamHost {
     const h = dir === 0 ? f.d0 : f.d1;
     if (h !== null) return h;
     const n = new HalfStream(dir, f.consumer, this);
-    if ((f.ackHints & (dir === 0 ? 1 : 2)) !== 0) {
+    if (f.hasHint(dir)) {
       n.ackHint = dir === 0 ? f.ackHint0 : f.ackHint1;
       n.hasAckHint = true;
     }
