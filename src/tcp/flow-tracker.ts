@@ -241,14 +241,19 @@ function wordAt(b: Uint8Array, i: number): number {
   return w;
 }
 
+/** The empty slots of a hash table of `n` chains. */
+function emptyBuckets(n: number): (Flow | null)[] {
+  return new Array<Flow | null>(n).fill(null);
+}
+
 /**
  * The flow table and TCP reassembly stage (DESIGN.md pipeline, src/tcp). Feed it every decoded packet with add();
  * it creates one consumer per flow through the factory and hands it in-order bytes per direction (TCP) or each
  * datagram (UDP), gaps where bytes are known missing, and one end() call. finish() ends every open flow.
  *
  * Flow keys are numbers: the sum of two endpoint hashes (symmetric, so both directions meet), mixed with the
- * transport, into a Map<number, Flow> whose collisions chain through the flows and are resolved by comparing
- * address bytes and ports. No string, array or object is built per packet on the in-order path.
+ * transport, into a hash table whose chains run through the flows and are resolved by comparing address bytes
+ * and ports. No string, array or object is built per packet on the in-order path.
  */
 export class FlowTracker implements StreamHost {
   readonly stats: TrackerStats = {
@@ -271,7 +276,12 @@ export class FlowTracker implements StreamHost {
   readonly maxBufferedBytes: number;
   readonly maxSegments: number;
   readonly maxFlows: number;
-  private readonly table = new Map<number, Flow>();
+  /**
+   * The hash table: a power-of-two array of collision chains indexed by the key's low bits, doubled when it holds
+   * more flows than slots (past 2^18 flows only). A Map cost about 36 bytes a flow; a slot costs 8 to 16.
+   */
+  private buckets: (Flow | null)[];
+  private mask: number;
   private oldest: Flow | null = null;
   private newest: Flow | null = null;
   private nextId = 0;
@@ -285,6 +295,12 @@ export class FlowTracker implements StreamHost {
     this.maxBufferedBytes = opts.maxBufferedBytesPerDirection ?? LIMITS.tcpBufferedBytesPerDirection;
     this.maxSegments = opts.maxSegmentsPerDirection ?? LIMITS.tcpSegmentsPerDirection;
     this.maxFlows = Math.max(1, opts.maxFlows ?? LIMITS.flowsInProgress);
+    // Sized for the cap from the start (at most 2^18 slots, 2 MB): doubling it from small while a capture filled the
+    // table cost the 300,000-flow hostile capture about 0.25 CPU s more than a table made at its size.
+    let size = 1024;
+    while (size < this.maxFlows && size < 1 << 18) size *= 2;
+    this.buckets = emptyBuckets(size);
+    this.mask = size - 1;
   }
 
   /** One decoded packet. `p` and its views are read during the call only. Never throws for bad input. */
@@ -406,8 +422,8 @@ export class FlowTracker implements StreamHost {
 
   /** The flow of the packet whose endpoints keyOf loaded, or null; its direction goes to this.dir. */
   private lookup(key: number, udp: boolean): Flow | null {
-    for (let f = this.table.get(key) ?? null; f !== null; f = f.nextInBucket) {
-      if (f.udp !== udp) continue;
+    for (let f = this.buckets[key & this.mask] as Flow | null; f !== null; f = f.nextInBucket) {
+      if (f.key !== key || f.udp !== udp) continue;
       if (
         f.pa === this.sp && f.pb === this.tp && f.a0 === this.s0 && f.b0 === this.t0 &&
         f.lowMatches(0, this.s1, this.s2, this.s3, this.t1, this.t2, this.t3)
@@ -598,9 +614,10 @@ export class FlowTracker implements StreamHost {
       : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, syn, p.frame, p.ts);
     const consumer = (f.consumer = this.factory(f));
     f.lastFrame = p.frame;
-    const head = this.table.get(key);
-    if (head !== undefined) f.nextInBucket = head;
-    this.table.set(key, f);
+    if (this.stats.flowsInProgress >= this.buckets.length) this.grow();
+    const i = key & this.mask;
+    f.nextInBucket = this.buckets[i] as Flow | null;
+    this.buckets[i] = f;
     f.older = this.newest;
     if (this.newest !== null) this.newest.newer = f;
     else this.oldest = f;
@@ -656,16 +673,31 @@ export class FlowTracker implements StreamHost {
     f.consumer.end(reason);
   }
 
+  /** Doubles the table: every flow (all are on the least-recently-seen list) goes into its new chain. */
+  private grow(): void {
+    const size = this.buckets.length * 2;
+    const buckets = emptyBuckets(size);
+    const mask = size - 1;
+    for (let f = this.oldest; f !== null; f = f.newer) {
+      const i = f.key & mask;
+      f.nextInBucket = buckets[i] as Flow | null;
+      buckets[i] = f;
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+
   private removeFlow(f: Flow): void {
     f.ended = true;
     let prev: Flow | null = null;
-    for (let g = this.table.get(f.key) ?? null; g !== null; prev = g, g = g.nextInBucket) {
+    const i = f.key & this.mask;
+    for (let g = this.buckets[i] as Flow | null; g !== null; prev = g, g = g.nextInBucket) {
       if (g !== f) continue;
       if (prev !== null) prev.nextInBucket = g.nextInBucket;
-      else if (g.nextInBucket !== null) this.table.set(f.key, g.nextInBucket);
-      else this.table.delete(f.key);
+      else this.buckets[i] = g.nextInBucket;
       break;
     }
+    f.nextInBucket = null;
     if (f.older !== null) f.older.newer = f.newer;
     else this.oldest = f.newer;
     if (f.newer !== null) f.newer.older = f.older;
