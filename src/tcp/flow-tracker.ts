@@ -59,57 +59,155 @@ function addressText(w0: number, w1: number, w2: number, w3: number, len: number
  * It is also the FlowInfo its consumer gets: the endpoints' text is made when asked for (the TLS stage does once per
  * handshake), not for each flow, most of which in a hostile capture never get that far.
  */
+/** The words after the first of both addresses: held only when one is not zero (an IPv6 flow), null for IPv4. */
+class LowWords {
+  constructor(
+    readonly a1: number,
+    readonly a2: number,
+    readonly a3: number,
+    readonly b1: number,
+    readonly b2: number,
+    readonly b3: number,
+  ) {}
+}
+
+// Flow.bits: what a flow would otherwise keep in nine fields of eight bytes each.
+const SKIP = 1;
+const ACTIVITY = 2;
+const ENDED = 4;
+const FIN_A = 8;
+const FIN_B = 16;
+const UDP = 32;
+const SYN_SEEN = 64;
+/** ackHint0 (ackHint1) holds an acknowledgment for direction 0 (1), whose half-stream is not made yet. */
+const HINT0 = 128;
+const HINT1 = 256;
+
 class Flow implements FlowInfo {
   /** Next flow with the same hash key (collision chain). */
   nextInBucket: Flow | null = null;
   /** Least-recently-seen list, oldest at the head. */
   older: Flow | null = null;
   newer: Flow | null = null;
-  /** Once true, the consumer gets no more data or gaps; only the TCP flags are still watched. */
-  skip = false;
-  /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
-  activity = false;
-  ended = false;
   /** Frame of the latest packet, for gaps reported when the flow ends. */
   lastFrame = 0;
+  /**
+   * The half-streams, made when a direction first needs one (its first segment, SYN or FIN): a flow of one segment
+   * has one. Until then the direction's latest acknowledgment from the peer waits here (HalfStream.ackHint).
+   */
   d0: HalfStream | null = null;
   d1: HalfStream | null = null;
-  finA = false;
-  finB = false;
+  ackHint0 = 0;
+  ackHint1 = 0;
+  bits: number;
+  /** The endpoints' address words after the first; null when all are zero (IPv4). */
+  readonly low: LowWords | null;
 
   constructor(
     readonly id: number,
     readonly key: number,
-    readonly udp: boolean,
+    udp: boolean,
     /** Endpoint a: address as four big-endian words, and port | address length << 16. */
     readonly a0: number,
-    readonly a1: number,
-    readonly a2: number,
-    readonly a3: number,
+    a1: number,
+    a2: number,
+    a3: number,
     readonly pa: number,
     readonly b0: number,
-    readonly b1: number,
-    readonly b2: number,
-    readonly b3: number,
+    b1: number,
+    b2: number,
+    b3: number,
     readonly pb: number,
-    readonly synSeen: boolean,
+    synSeen: boolean,
     readonly firstFrame: number,
     readonly firstTs: number,
-  ) {}
+  ) {
+    this.bits = (udp ? UDP : 0) | (synSeen ? SYN_SEEN : 0);
+    this.low = (a1 | a2 | a3 | b1 | b2 | b3) === 0 ? null : new LowWords(a1, a2, a3, b1, b2, b3);
+  }
 
   /** Set right after construction: the factory is handed the flow itself. */
   consumer!: FlowConsumer;
+
+  get udp(): boolean {
+    return (this.bits & UDP) !== 0;
+  }
+  get synSeen(): boolean {
+    return (this.bits & SYN_SEEN) !== 0;
+  }
+  /** Once true, the consumer gets no more data or gaps; only the TCP flags are still watched. */
+  get skip(): boolean {
+    return (this.bits & SKIP) !== 0;
+  }
+  set skip(v: boolean) {
+    this.set(SKIP, v);
+  }
+  /** Some payload, FIN or RST was seen: a SYN with a new ISN now means a new connection on the same ports. */
+  get activity(): boolean {
+    return (this.bits & ACTIVITY) !== 0;
+  }
+  set activity(v: boolean) {
+    this.set(ACTIVITY, v);
+  }
+  get ended(): boolean {
+    return (this.bits & ENDED) !== 0;
+  }
+  set ended(v: boolean) {
+    this.set(ENDED, v);
+  }
+  /** Side a (b) sent a FIN: kept here once the half-streams are freed (the consumer is done). */
+  get finA(): boolean {
+    return (this.bits & FIN_A) !== 0;
+  }
+  set finA(v: boolean) {
+    this.set(FIN_A, v);
+  }
+  get finB(): boolean {
+    return (this.bits & FIN_B) !== 0;
+  }
+  set finB(v: boolean) {
+    this.set(FIN_B, v);
+  }
+
+  /** Whether ackHint0 (dir 0) or ackHint1 holds an acknowledgment for a half-stream not made yet. */
+  hasHint(dir: Dir): boolean {
+    return (this.bits & (dir === 0 ? HINT0 : HINT1)) !== 0;
+  }
+
+  setHint(dir: Dir, ack: number): void {
+    if (dir === 0) this.ackHint0 = ack;
+    else this.ackHint1 = ack;
+    this.bits |= dir === 0 ? HINT0 : HINT1;
+  }
+
+  private set(bit: number, v: boolean): void {
+    this.bits = v ? this.bits | bit : this.bits & ~bit;
+  }
+
+  /**
+   * Whether the address words after the first are the packet's (s: its source, t: its destination), with the
+   * packet's source as side a (`dir` 0) or as side b (1).
+   */
+  lowMatches(dir: Dir, s1: number, s2: number, s3: number, t1: number, t2: number, t3: number): boolean {
+    const w = this.low;
+    if (w === null) return (s1 | s2 | s3 | t1 | t2 | t3) === 0;
+    return dir === 0
+      ? w.a1 === s1 && w.a2 === s2 && w.a3 === s3 && w.b1 === t1 && w.b2 === t2 && w.b3 === t3
+      : w.b1 === s1 && w.b2 === s2 && w.b3 === s3 && w.a1 === t1 && w.a2 === t2 && w.a3 === t3;
+  }
 
   get transport(): 'tcp' | 'udp' {
     return this.udp ? 'udp' : 'tcp';
   }
 
   get a(): Endpoint {
-    return { ip: addressText(this.a0, this.a1, this.a2, this.a3, this.pa >>> 16), port: this.pa & 0xffff };
+    const w = this.low;
+    return { ip: addressText(this.a0, w?.a1 ?? 0, w?.a2 ?? 0, w?.a3 ?? 0, this.pa >>> 16), port: this.pa & 0xffff };
   }
 
   get b(): Endpoint {
-    return { ip: addressText(this.b0, this.b1, this.b2, this.b3, this.pb >>> 16), port: this.pb & 0xffff };
+    const w = this.low;
+    return { ip: addressText(this.b0, w?.b1 ?? 0, w?.b2 ?? 0, w?.b3 ?? 0, this.pb >>> 16), port: this.pb & 0xffff };
   }
 }
 
@@ -143,14 +241,19 @@ function wordAt(b: Uint8Array, i: number): number {
   return w;
 }
 
+/** The empty slots of a hash table of `n` chains. */
+function emptyBuckets(n: number): (Flow | null)[] {
+  return new Array<Flow | null>(n).fill(null);
+}
+
 /**
  * The flow table and TCP reassembly stage (DESIGN.md pipeline, src/tcp). Feed it every decoded packet with add();
  * it creates one consumer per flow through the factory and hands it in-order bytes per direction (TCP) or each
  * datagram (UDP), gaps where bytes are known missing, and one end() call. finish() ends every open flow.
  *
  * Flow keys are numbers: the sum of two endpoint hashes (symmetric, so both directions meet), mixed with the
- * transport, into a Map<number, Flow> whose collisions chain through the flows and are resolved by comparing
- * address bytes and ports. No string, array or object is built per packet on the in-order path.
+ * transport, into a hash table whose chains run through the flows and are resolved by comparing address bytes
+ * and ports. No string, array or object is built per packet on the in-order path.
  */
 export class FlowTracker implements StreamHost {
   readonly stats: TrackerStats = {
@@ -173,7 +276,12 @@ export class FlowTracker implements StreamHost {
   readonly maxBufferedBytes: number;
   readonly maxSegments: number;
   readonly maxFlows: number;
-  private readonly table = new Map<number, Flow>();
+  /**
+   * The hash table: a power-of-two array of collision chains indexed by the key's low bits, doubled when it holds
+   * more flows than slots (past 2^18 flows only). A Map cost about 36 bytes a flow; a slot costs 8 to 16.
+   */
+  private buckets: (Flow | null)[];
+  private mask: number;
   private oldest: Flow | null = null;
   private newest: Flow | null = null;
   private nextId = 0;
@@ -187,6 +295,12 @@ export class FlowTracker implements StreamHost {
     this.maxBufferedBytes = opts.maxBufferedBytesPerDirection ?? LIMITS.tcpBufferedBytesPerDirection;
     this.maxSegments = opts.maxSegmentsPerDirection ?? LIMITS.tcpSegmentsPerDirection;
     this.maxFlows = Math.max(1, opts.maxFlows ?? LIMITS.flowsInProgress);
+    // Sized for the cap from the start (at most 2^18 slots, 2 MB): doubling it from small while a capture filled the
+    // table cost the 300,000-flow hostile capture about 0.25 CPU s more than a table made at its size.
+    let size = 1024;
+    while (size < this.maxFlows && size < 1 << 18) size *= 2;
+    this.buckets = emptyBuckets(size);
+    this.mask = size - 1;
   }
 
   /** One decoded packet. `p` and its views are read during the call only. Never throws for bad input. */
@@ -308,18 +422,18 @@ export class FlowTracker implements StreamHost {
 
   /** The flow of the packet whose endpoints keyOf loaded, or null; its direction goes to this.dir. */
   private lookup(key: number, udp: boolean): Flow | null {
-    for (let f = this.table.get(key) ?? null; f !== null; f = f.nextInBucket) {
-      if (f.udp !== udp) continue;
+    for (let f = this.buckets[key & this.mask] as Flow | null; f !== null; f = f.nextInBucket) {
+      if (f.key !== key || f.udp !== udp) continue;
       if (
         f.pa === this.sp && f.pb === this.tp && f.a0 === this.s0 && f.b0 === this.t0 &&
-        f.a1 === this.s1 && f.a2 === this.s2 && f.a3 === this.s3 && f.b1 === this.t1 && f.b2 === this.t2 && f.b3 === this.t3
+        f.lowMatches(0, this.s1, this.s2, this.s3, this.t1, this.t2, this.t3)
       ) {
         this.dir = 0;
         return f;
       }
       if (
         f.pb === this.sp && f.pa === this.tp && f.b0 === this.s0 && f.a0 === this.t0 &&
-        f.b1 === this.s1 && f.b2 === this.s2 && f.b3 === this.s3 && f.a1 === this.t1 && f.a2 === this.t2 && f.a3 === this.t3
+        f.lowMatches(1, this.s1, this.s2, this.s3, this.t1, this.t2, this.t3)
       ) {
         this.dir = 1;
         return f;
@@ -385,14 +499,14 @@ export class FlowTracker implements StreamHost {
       this.quietFlags(f, dir, flags, seq, p.frame);
       return;
     }
-    const s = dir === 0 ? f.d0! : f.d1!;
-    const o = dir === 0 ? f.d1! : f.d0!;
     if ((flags & RST) !== 0) {
       // RFC 9293 section 3.10.7: RST aborts the connection in both directions; flush what was held.
       f.activity = true;
       this.endFlow(f, 'closed', p.frame);
       return;
     }
+    const s = this.half(f, dir);
+    let o = dir === 0 ? f.d1 : f.d0;
     let dataSeq = seq;
     if ((flags & SYN) !== 0) {
       if ((flags & ACK) !== 0) {
@@ -402,7 +516,7 @@ export class FlowTracker implements StreamHost {
           s.start(seqAdd(seq, 1));
         }
         // The SYN-ACK acknowledges the client's ISN+1: the client's stream starts there even if its SYN was missed.
-        o.start(p.ack >>> 0);
+        (o ??= this.half(f, dir === 0 ? 1 : 0)).start(p.ack >>> 0);
       } else if (!s.hasSyn) {
         s.hasSyn = true;
         s.isn = seq;
@@ -417,7 +531,8 @@ export class FlowTracker implements StreamHost {
       s.segment(dataSeq, p.payload, p.missingBytes, p.frame, p.ts);
     }
     if ((flags & ACK) !== 0) {
-      if (!o.open) {
+      if (o === null) f.setHint(dir === 0 ? 1 : 0, p.ack >>> 0);
+      else if (!o.open) {
         o.ackHint = p.ack >>> 0;
         o.hasAckHint = true;
       } else if (o.pending.length + (o.finSeen ? 1 : 0) !== 0 && !c.done) o.acked(p.ack >>> 0, p.frame, (flags & RST) !== 0);
@@ -431,7 +546,7 @@ export class FlowTracker implements StreamHost {
       this.quietFlags(f, dir, flags & ~SYN, seq, p.frame);
       return;
     }
-    if (s.finished && o.finished) this.endFlow(f, 'closed', p.frame);
+    if (s.finished && o !== null && o.finished) this.endFlow(f, 'closed', p.frame);
   }
 
   /**
@@ -440,7 +555,7 @@ export class FlowTracker implements StreamHost {
    * section 3.10.7.4 lets a SYN in TIME-WAIT open a new incarnation; captures show the same ports reused later).
    */
   private isNewConnection(f: Flow, dir: Dir, flags: number, seq: number): boolean {
-    const s = dir === 0 ? f.d0! : f.d1!;
+    const s = this.half(f, dir);
     if ((flags & ACK) !== 0) {
       // A SYN-ACK with a new ISN whose SYN the capture missed: a new connection only if this one was closing.
       return s.hasSyn && s.isn !== seq && (f.finA || f.finB || s.finSeen);
@@ -453,15 +568,17 @@ export class FlowTracker implements StreamHost {
 
   /** Flags of a flow whose consumer is done: only FIN/RST (for the end) and SYN (for port reuse) matter. */
   private quietFlags(f: Flow, dir: Dir, flags: number, seq: number, frame: number): void {
-    const s = dir === 0 ? f.d0! : f.d1!;
     if ((flags & RST) !== 0) {
       f.activity = true;
       this.endFlow(f, 'closed', frame);
       return;
     }
-    if ((flags & SYN) !== 0 && !s.hasSyn) {
-      s.hasSyn = true;
-      s.isn = seq;
+    if ((flags & SYN) !== 0) {
+      const s = this.half(f, dir);
+      if (!s.hasSyn) {
+        s.hasSyn = true;
+        s.isn = seq;
+      }
     }
     if ((flags & FIN) !== 0) {
       f.activity = true;
@@ -474,12 +591,14 @@ export class FlowTracker implements StreamHost {
   /** The consumer is done: free its buffers and put the flow on the fast path. */
   private goQuiet(f: Flow): void {
     f.skip = true;
+    // Remember which directions had already finished, for the end of the connection.
     if (f.d0 !== null) {
-      // Remember which directions had already finished, for the end of the connection.
       f.finA = f.finA || f.d0.finSeen;
-      f.finB = f.finB || f.d1!.finSeen;
       f.d0.free();
-      f.d1!.free();
+    }
+    if (f.d1 !== null) {
+      f.finB = f.finB || f.d1.finSeen;
+      f.d1.free();
     }
   }
 
@@ -495,13 +614,10 @@ export class FlowTracker implements StreamHost {
       : new Flow(this.nextId++, key, udp, this.t0, this.t1, this.t2, this.t3, this.tp, this.s0, this.s1, this.s2, this.s3, this.sp, syn, p.frame, p.ts);
     const consumer = (f.consumer = this.factory(f));
     f.lastFrame = p.frame;
-    if (!udp) {
-      f.d0 = new HalfStream(0, consumer, this);
-      f.d1 = new HalfStream(1, consumer, this);
-    }
-    const head = this.table.get(key);
-    if (head !== undefined) f.nextInBucket = head;
-    this.table.set(key, f);
+    if (this.stats.flowsInProgress >= this.buckets.length) this.grow();
+    const i = key & this.mask;
+    f.nextInBucket = this.buckets[i] as Flow | null;
+    this.buckets[i] = f;
     f.older = this.newest;
     if (this.newest !== null) this.newest.newer = f;
     else this.oldest = f;
@@ -511,6 +627,20 @@ export class FlowTracker implements StreamHost {
     this.current = f;
     if (consumer.done) this.goQuiet(f);
     return f;
+  }
+
+  /** The half-stream of a direction, made on first use with the acknowledgment hint the flow held for it. */
+  private half(f: Flow, dir: Dir): HalfStream {
+    const h = dir === 0 ? f.d0 : f.d1;
+    if (h !== null) return h;
+    const n = new HalfStream(dir, f.consumer, this);
+    if (f.hasHint(dir)) {
+      n.ackHint = dir === 0 ? f.ackHint0 : f.ackHint1;
+      n.hasAckHint = true;
+    }
+    if (dir === 0) f.d0 = n;
+    else f.d1 = n;
+    return n;
   }
 
   /** Moves f to the newest end of the least-recently-seen list. */
@@ -533,28 +663,41 @@ export class FlowTracker implements StreamHost {
     if (f.ended) return;
     // Removed first, so that a consumer throwing from flush or end() cannot leave the flow half-ended.
     this.removeFlow(f);
-    if (f.d0 !== null) {
-      if (!f.skip) {
-        f.d0.flush(frame);
-        f.d1!.flush(frame);
-      }
-      f.d0.free();
-      f.d1!.free();
+    if (!f.skip) {
+      f.d0?.flush(frame);
+      f.d1?.flush(frame);
     }
+    f.d0?.free();
+    f.d1?.free();
     this.stats.flowsEnded[reason]++;
     f.consumer.end(reason);
+  }
+
+  /** Doubles the table: every flow (all are on the least-recently-seen list) goes into its new chain. */
+  private grow(): void {
+    const size = this.buckets.length * 2;
+    const buckets = emptyBuckets(size);
+    const mask = size - 1;
+    for (let f = this.oldest; f !== null; f = f.newer) {
+      const i = f.key & mask;
+      f.nextInBucket = buckets[i] as Flow | null;
+      buckets[i] = f;
+    }
+    this.buckets = buckets;
+    this.mask = mask;
   }
 
   private removeFlow(f: Flow): void {
     f.ended = true;
     let prev: Flow | null = null;
-    for (let g = this.table.get(f.key) ?? null; g !== null; prev = g, g = g.nextInBucket) {
+    const i = f.key & this.mask;
+    for (let g = this.buckets[i] as Flow | null; g !== null; prev = g, g = g.nextInBucket) {
       if (g !== f) continue;
       if (prev !== null) prev.nextInBucket = g.nextInBucket;
-      else if (g.nextInBucket !== null) this.table.set(f.key, g.nextInBucket);
-      else this.table.delete(f.key);
+      else this.buckets[i] = g.nextInBucket;
       break;
     }
+    f.nextInBucket = null;
     if (f.older !== null) f.older.newer = f.newer;
     else this.oldest = f.newer;
     if (f.newer !== null) f.newer.older = f.older;

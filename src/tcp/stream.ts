@@ -34,6 +34,15 @@ const NO_ISN = 0;
 const OPEN = 1;
 const FINISHED = 2;
 
+// HalfStream.bits: six yes-or-no fields and the direction in one number (a field costs eight bytes a direction).
+const DIR1 = 1;
+const HAS_SYN = 2;
+const FIN_SEEN = 4;
+const HAS_ACK_HINT = 8;
+const MISMATCH_NOTED = 16;
+const LIMIT_NOTED = 32;
+const PATIENCE_HOLE = 64;
+
 /**
  * Reassembly of one TCP direction (gopacket reassembly's halfconnection, Zeek's TCP_Reassembler).
  *
@@ -49,10 +58,8 @@ export class HalfStream {
   nextSeq = 0;
   /** The first value nextSeq took, to recognise a SYN that arrives after the data it started. */
   initSeq = 0;
-  hasSyn = false;
   /** ISN from this direction's SYN (the SYN's own sequence number, not ISN+1). */
   isn = 0;
-  finSeen = false;
   /** Sequence number the FIN occupies (after the last data byte). */
   finSeq = 0;
   /**
@@ -61,22 +68,68 @@ export class HalfStream {
    * missed one): the bytes in between then arrive late or become a gap, instead of being lost without a word.
    */
   ackHint = 0;
-  hasAckHint = false;
   /** NO_PIECES until the first out-of-order segment: most directions never hold one. */
   pending: Piece[] = NO_PIECES;
   pendingBytes = 0;
-  private mismatchNoted = false;
-  private limitNoted = false;
   /** Acknowledgments seen past the current hole (see acked()). */
   private patience = 0;
   private patienceTarget = 0;
-  private patienceHole = false;
+  private bits: number;
 
   constructor(
-    readonly dir: Dir,
+    dir: Dir,
     readonly consumer: FlowConsumer,
     private readonly host: StreamHost,
-  ) {}
+  ) {
+    this.bits = dir === 1 ? DIR1 : 0;
+  }
+
+  get dir(): Dir {
+    return (this.bits & DIR1) as Dir;
+  }
+  /** A SYN was seen in this direction. */
+  get hasSyn(): boolean {
+    return (this.bits & HAS_SYN) !== 0;
+  }
+  set hasSyn(v: boolean) {
+    this.set(HAS_SYN, v);
+  }
+  get finSeen(): boolean {
+    return (this.bits & FIN_SEEN) !== 0;
+  }
+  set finSeen(v: boolean) {
+    this.set(FIN_SEEN, v);
+  }
+  /** ackHint holds an acknowledgment. */
+  get hasAckHint(): boolean {
+    return (this.bits & HAS_ACK_HINT) !== 0;
+  }
+  set hasAckHint(v: boolean) {
+    this.set(HAS_ACK_HINT, v);
+  }
+  private get mismatchNoted(): boolean {
+    return (this.bits & MISMATCH_NOTED) !== 0;
+  }
+  private set mismatchNoted(v: boolean) {
+    this.set(MISMATCH_NOTED, v);
+  }
+  private get limitNoted(): boolean {
+    return (this.bits & LIMIT_NOTED) !== 0;
+  }
+  private set limitNoted(v: boolean) {
+    this.set(LIMIT_NOTED, v);
+  }
+  /** patienceTarget is the hole being waited for. */
+  private get patienceHole(): boolean {
+    return (this.bits & PATIENCE_HOLE) !== 0;
+  }
+  private set patienceHole(v: boolean) {
+    this.set(PATIENCE_HOLE, v);
+  }
+
+  private set(bit: number, v: boolean): void {
+    this.bits = v ? this.bits | bit : this.bits & ~bit;
+  }
 
   get finished(): boolean {
     return this.state === FINISHED;
