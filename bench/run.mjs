@@ -97,12 +97,28 @@ async function tsharkCertSet(file) {
   return set;
 }
 
-function certsharkFacts(file) {
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const norm = (h) => String(h).replace(/[^0-9a-f]/gi, '').toLowerCase();
-  const certs = new Set((doc.certificates || []).map((c) => norm(c.sha256)));
-  const packets = (doc.captures || []).reduce((n, c) => n + (c.packets || 0), 0);
-  return { certs, packets, handshakes: (doc.handshakes || []).length, withCerts: (doc.handshakes || []).filter((h) => (h.serverChain || []).length || (h.clientChain || []).length).length };
+/**
+ * What certshark's JSON says, read line by line (the document of a 400,000-handshake scan is larger than a string
+ * may be): one handshake per line, then one certificate per line, then one capture per line (src/report/json.ts).
+ */
+async function certsharkFacts(file) {
+  const certs = new Set();
+  let packets = 0, handshakes = 0, withCerts = 0, part = 'handshakes';
+  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.startsWith('],"certificates":[')) { part = 'certificates'; continue; }
+    if (line.startsWith('],"captures":[')) { part = 'captures'; continue; }
+    if (!line.startsWith('{') || line.startsWith('{"certshark"')) continue;
+    if (part === 'handshakes') {
+      handshakes++;
+      if (/"(server|client)Chain":\["/.test(line)) withCerts++;
+      continue;
+    }
+    const o = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
+    if (part === 'certificates') certs.add(String(o.sha256).replace(/[^0-9a-f]/gi, '').toLowerCase());
+    else packets += o.packets || 0;
+  }
+  return { certs, packets, handshakes, withCerts };
 }
 
 function machine() {
@@ -229,7 +245,7 @@ async function main() {
     say(`${name}.pcap: ${(bytes / MB).toFixed(0)} MB, ${m.packets} packets, ${m.handshakes} handshakes`);
     const tsRuns = !name.endsWith('4x') ? RUNS : TSHARK_4X ? Math.min(RUNS, TSHARK_4X_RUNS) : 0;
     const { cs, ts, ratio, ratios } = await benchPair(name, file, tsRuns);
-    const facts = certsharkFacts(path.join(OUT, `${name}.certshark.out`));
+    const facts = await certsharkFacts(path.join(OUT, `${name}.certshark.out`));
     let same = 'n/a (tshark skipped)', tsCerts = null;
     if (ts) {
       tsCerts = await tsharkCertSet(path.join(OUT, `${name}.tshark.out`));
