@@ -92,8 +92,9 @@ class Flow implements FlowInfo {
   /** Frame of the latest packet, for gaps reported when the flow ends. */
   lastFrame = 0;
   /**
-   * The half-streams, made when a direction first needs one (its first segment, SYN or FIN): a flow of one segment
-   * has one. Until then the direction's latest acknowledgment from the peer waits here (HalfStream.ackHint).
+   * The half-streams, made when a direction sends its first packet (or the peer's SYN-ACK says where it starts): a
+   * flow of one segment has one. Until then the direction's latest acknowledgment from the peer waits here
+   * (HalfStream.ackHint).
    */
   d0: HalfStream | null = null;
   d1: HalfStream | null = null;

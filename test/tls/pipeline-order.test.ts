@@ -29,6 +29,7 @@ const STEP: Record<string, number> = {
   'conn.ts': 5,
   'quic-conn.ts': 5,
   'udp-flow.ts': 6,
+  'pending-tls.ts': 6,
   'index.ts': 6,
 };
 
