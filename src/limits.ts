@@ -41,8 +41,6 @@ export const LIMITS = {
   quicCryptoBufferedBytes: 1024 * 1024,
   /** Notes kept per object; further ones are counted, not stored. */
   notesPerObject: 32,
-  /** Parsed certificates kept in the SHA-256 cache of src/x509 (each unique certificate is parsed once). */
-  certificateCacheEntries: 50_000,
   /** Chain building: longest path tried and most candidate paths explored per leaf (cross-signed meshes). */
   chainMaxDepth: 12,
   chainMaxPaths: 64,

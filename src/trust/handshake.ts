@@ -152,7 +152,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
 
   if (h.serverChain.length === 0) {
     if (h.encrypted)
-      out.push(verdict('certificates-encrypted', 'server', `This is ${h.version ?? 'TLS 1.3'}: the certificates travel encrypted, so they cannot be read from the capture without the session keys.`,
+      out.push(verdict('certificates-encrypted', 'server', `This is ${h.transport === 'quic' ? `QUIC (${h.version ?? 'TLS 1.3'} inside)` : h.version ?? 'TLS 1.3'}: the certificates travel encrypted, so they cannot be read from the capture without the session keys.`,
         'Capture again with a key log and pass it with --keylog FILE: browsers and curl write one when SSLKEYLOGFILE=/path/keys.log is set in their environment; openssl s_client writes one with -keylogfile FILE.'));
     else if (!gapNotes(h).length)
       out.push(verdict('no-certificate', 'server', `No server certificate was seen in this handshake${h.complete ? ' (session resumption or a PSK handshake sends none)' : ''}.`));

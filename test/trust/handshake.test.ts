@@ -64,6 +64,11 @@ describe('handshake evidence', () => {
     expect(codes(v)).toEqual(['certificates-encrypted']);
     expect(v[0]!.fix).toContain('SSLKEYLOGFILE');
     expect(v[0]!.fix).toContain('-keylogfile');
+    expect(v[0]!.message).toMatch(/^This is TLS 1\.3:/);
+    // QUIC carries TLS 1.3 inside its own packets: the words name both.
+    const q = judgeHandshake(hs({ serverChain: [], encrypted: true, version: 'TLS 1.3', transport: 'quic' }), map(), ctx());
+    expect(codes(q)).toEqual(['certificates-encrypted']);
+    expect(q[0]!.message).toMatch(/^This is QUIC \(TLS 1\.3 inside\):/);
     expect(codes(judgeHandshake(hs({ serverChain: [], complete: false, notes: ['gap in server stream at seq 1234'] }), map(), ctx()))).toEqual(['handshake-data-missing']);
   });
   it('stapled OCSP: good, revoked, stale, other serial', () => {
