@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -17,8 +18,14 @@ export const hasTmux = (() => {
 const SOCKET = `certshark-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 let sessions = 0;
 
+/**
+ * tmux keeps its sockets in $TMUX_TMPDIR/tmux-UID: inside the test file's own TMPDIR (test/setup.ts), so not even the
+ * tmux-UID folder is left in /tmp.
+ */
+const tmuxEnv = (): NodeJS.ProcessEnv => ({ ...process.env, TMUX_TMPDIR: tmpdir() });
+
 export function tmux(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', cwd: ROOT, env: tmuxEnv() });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -93,5 +100,5 @@ export async function waitGone(name: string, rcFile: string): Promise<number> {
 /** Ends this file's tmux server and removes its socket (tmux leaves the file behind for -L names). */
 export function killTmuxServer(): void {
   tmux('kill-server');
-  rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+  rmSync(join(tmpdir(), `tmux-${process.getuid?.() ?? 0}`), { recursive: true, force: true });
 }
