@@ -8,6 +8,7 @@
 import { BytesMemo } from './bytes-memo.js';
 import { ja3, ja3s, ja4 } from './fingerprints.js';
 import type { ClientHelloInfo, ServerHelloInfo } from './hello-messages.js';
+import { grown } from './grow-buffer.js';
 
 export interface ClientFingerprints {
   ja3: string;
@@ -20,7 +21,7 @@ const MAX_KEY = 4096;
 export class FingerprintMemo {
   private readonly clients = new BytesMemo<ClientFingerprints>(4096);
   private readonly servers = new BytesMemo<string>(4096);
-  private scratch = new Uint8Array(512);
+  private scratch: Uint8Array = new Uint8Array(512);
   private n = 0;
 
   client(ch: ClientHelloInfo, dtls: boolean, quic = false): ClientFingerprints {
@@ -51,10 +52,7 @@ export class FingerprintMemo {
   }
 
   private room(k: number): void {
-    if (this.n + k <= this.scratch.length) return;
-    const next = new Uint8Array(Math.max(this.scratch.length * 2, this.n + k));
-    next.set(this.scratch.subarray(0, this.n));
-    this.scratch = next;
+    this.scratch = grown(this.scratch, 0, this.n, this.n + k, Infinity, 0);
   }
 
   private u16(v: number): void {

@@ -6,6 +6,7 @@
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
 import { handshakeTypeName, isKnownHandshakeType } from './names.js';
+import { grown } from './grow-buffer.js';
 
 interface DirMsgState {
   hdr: Uint8Array;
@@ -44,12 +45,7 @@ const EMPTY = new Uint8Array(0);
  * LIMITS.tlsHandshakeMessageBytes in a flow that then sends nothing more.
  */
 function room(st: DirMsgState, need: number): Uint8Array {
-  const b = st.buf!;
-  if (b.length >= need) return b;
-  const nb = new Uint8Array(Math.min(st.len, Math.max(need, MIN_MESSAGE, b.length * 2)));
-  if (st.fill > 0) nb.set(b.subarray(0, st.fill));
-  st.buf = nb;
-  return nb;
+  return (st.buf = grown(st.buf!, 0, st.fill, need, st.len, MIN_MESSAGE));
 }
 
 /**

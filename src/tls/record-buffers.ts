@@ -3,6 +3,7 @@
  * what a flow costs before and during its first record can be read in one place: buffers are made on first use and
  * grow with the bytes that arrived, never with what a header claims.
  */
+import { grown } from './grow-buffer.js';
 
 /** Modes of a direction: looking for where TLS starts (record-scan.ts), framing records, given up. */
 export const SCAN = 0;
@@ -96,13 +97,7 @@ export const HEAD = 5;
  * The buffer is kept for the direction's later records.
  */
 export function room(st: DirState, need: number): Uint8Array {
-  const b = st.bodyBuf;
-  if (b !== null && b.length >= HEAD + need) return b;
-  const size = HEAD + Math.min(st.recLen, Math.max(need, MIN_BODY, b === null ? 0 : (b.length - HEAD) * 2));
-  const nb = new Uint8Array(size);
-  if (b !== null) nb.set(b.subarray(0, HEAD + st.bodyFill));
-  st.bodyBuf = nb;
-  return nb;
+  return (st.bodyBuf = grown(st.bodyBuf, HEAD, st.bodyFill, need, st.recLen, MIN_BODY));
 }
 
 /** The direction lost its place (a gap, a bad record header): back to SCAN from the current offset. */
