@@ -39,16 +39,20 @@ const certsharkArgs = (file) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '-
 
 const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-/** Runs cmd under /usr/bin/time; returns {seconds, rssMB, code}. */
-function timed(cmd, args, stdoutFile, stderrFile) {
+/**
+ * Runs cmd under /usr/bin/time; returns {seconds, rssMB, code}. `stdout` is a file path, or a stream the caller
+ * owns (the pipe of a slow reader).
+ */
+function timed(cmd, args, stdout, stderrFile) {
   const timeFile = stderrFile + '.time'; // one per tool and capture: two runs may be timed at once
-  const outFd = fs.openSync(stdoutFile, 'w');
+  const outFd = typeof stdout === 'string' ? fs.openSync(stdout, 'w') : stdout;
   const errFd = fs.openSync(stderrFile, 'w');
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, cmd, ...args], { stdio: ['ignore', outFd, errFd] });
     child.on('error', reject);
     child.on('exit', (code) => {
-      fs.closeSync(outFd); fs.closeSync(errFd);
+      if (typeof stdout === 'string') fs.closeSync(outFd);
+      fs.closeSync(errFd);
       const [s, kb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
       resolve({ seconds: s, rssMB: kb / 1024, code });
     });
@@ -159,21 +163,14 @@ function targets(rows, slow) {
 async function benchSlow(manifest) {
   const file = path.join(ROOT, manifest.files.handshakes.file);
   const args = certsharkArgs(file);
-  const timeFile = path.join(OUT, 'time-slow.txt');
   const late = [], direct = [];
   for (let i = 0; i < RUNS; i++) {
     direct.push(await runOnce('devnull', process.execPath, args, 'slow', i, RUNS));
-    const r = await new Promise((resolve, reject) => {
-      const reader = spawn('sh', ['-c', 'sleep 3; cat > /dev/null'], { stdio: ['pipe', 'ignore', 'inherit'] });
-      const cs = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, process.execPath, ...args], { stdio: ['ignore', reader.stdin, 'ignore'] });
-      cs.on('error', reject);
-      let code;
-      cs.on('exit', (c) => { code = c; reader.stdin.end(); });
-      reader.on('exit', () => {
-        const [sec, kb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-        resolve({ seconds: sec, rssMB: kb / 1024, code });
-      });
-    });
+    const reader = spawn('sh', ['-c', 'sleep 3; cat > /dev/null'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const readerDone = new Promise((resolve) => reader.on('exit', resolve));
+    const r = await timed(process.execPath, args, reader.stdin, path.join(OUT, 'slow.late.err'));
+    reader.stdin.end();
+    await readerDone;
     if (r.code !== 0) throw new Error(`certshark into a late reader exited ${r.code}`);
     late.push(r);
   }
@@ -209,8 +206,9 @@ async function benchMany(manifest) {
     many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS));
     // The machine's own ceiling: the two files in two separate processes at the same time (no threads, no merging).
     const t0 = process.hrtime.bigint();
-    await Promise.all([runOnce('apartA', process.execPath, single(a), 'many', 1, RUNS), runOnce('apartB', process.execPath, single(b), 'many', 1, RUNS)]);
-    apart.push({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, rssMB: 0, code: 0 });
+    const both = await Promise.all([a, b].map((f, k) => timed(process.execPath, single(f), '/dev/null', path.join(OUT, `many.apart${k}.err`))));
+    if (both.some((r) => r.code !== 0)) throw new Error('certshark in two separate processes failed');
+    apart.push({ seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
   }
   const digest = (f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
   const same = digest(path.join(OUT, 'many.jobs1.out')) === digest(path.join(OUT, `many.jobs${jobs}.out`));
