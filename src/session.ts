@@ -5,7 +5,7 @@
 import { readCapture, CaptureError } from './capture/index.js';
 import { NetDecoder } from './net/index.js';
 import { FlowTracker, type TrackerOptions } from './tcp/index.js';
-import { createTlsConsumer, HandshakeMemo, IsoTime } from './tls/index.js';
+import { createTlsConsumer, HandshakeMemo, IsoTime, RecordBufferPool } from './tls/index.js';
 import { giveUpNotes, type GiveUpCode } from './tls/give-ups.js';
 import type { KeyProvider } from './tls/types.js';
 import { KeyLogProvider, parseKeyLog, type KeyLog } from './tls/crypto/index.js';
@@ -126,6 +126,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   // Certificates and CertificateRequests repeat across the flows (and captures) of a session: decoded once; the
   // handshakes of many flows start within the same second: formatted once.
   const memo = new HandshakeMemo();
+  const recordPool = new RecordBufferPool();
   const isoTime = new IsoTime();
   const judgementMemo = new JudgementMemo();
   let handshakeCount = 0;
@@ -219,7 +220,7 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
       secrets: (r) => opts.keys?.secrets?.(r) ?? (embedded ? sessionSecrets(embedded, r) : undefined),
     };
     // One options object for every flow of the capture (a capture may open hundreds of thousands).
-    const tlsOptions = { keys, nextId: () => nextId++, memo, clock: isoTime };
+    const tlsOptions = { keys, nextId: () => nextId++, memo, clock: isoTime, recordPool };
     const tracker = new FlowTracker((info) => createTlsConsumer(info, sink, tlsOptions), opts.tracker);
     let internalErrors = 0;
     let packets = 0;

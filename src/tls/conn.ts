@@ -45,7 +45,7 @@ export class TlsConn implements FlowConsumer, RecordSink {
     opts: TlsOptions,
     readonly dtls: boolean,
   ) {
-    this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this);
+    this.records = dtls ? new DtlsRecordFramer(this) : new TlsRecordFramer(this, opts.recordPool);
     this.hs = new FlowHandshakes(info, sink, opts, dtls, this.records);
   }
 

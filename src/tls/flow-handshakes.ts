@@ -17,6 +17,7 @@ import type { Sslv2Hello } from './hello-messages.js';
 import { IsoTime } from './iso-time.js';
 import { handshakeTypeName } from './names.js';
 import type { RecordProtection } from './record-protection.js';
+import type { RecordBufferPool } from './record-pool.js';
 import { RenegotiationWatch } from './renegotiation-watch.js';
 import type { HandshakeSink, KeyProvider, RecordFramer, Side } from './types.js';
 
@@ -27,6 +28,8 @@ export interface TlsOptions {
   memo?: HandshakeMemo;
   /** The session's time formatter (handshakes of many flows start within the same second); else the connection's. */
   clock?: IsoTime;
+  /** The session's record buffers given back for reuse (record-pool.ts). */
+  recordPool?: RecordBufferPool;
 }
 
 const NO_RANDOM = new Uint8Array(32);

@@ -10,6 +10,7 @@ import { UdpFlow } from './udp-flow.js';
 
 export type { HandshakeSink, KeyProvider, RecordDecryptor, DecryptResult, HandshakeKeyParams } from './types.js';
 export { HandshakeMemo } from './handshake-memo.js';
+export { RecordBufferPool } from './record-pool.js';
 export { IsoTime } from './iso-time.js';
 export { dnToString } from './dn.js';
 export { cipherName, versionName, alertName, sigAlgName } from './names.js';

@@ -4,6 +4,7 @@
  * grow with the bytes that arrived, never with what a header claims.
  */
 import { grown } from './grow-buffer.js';
+import type { RecordBufferPool } from './record-pool.js';
 
 /** Modes of a direction: looking for where TLS starts (record-scan.ts), framing records, given up. */
 export const SCAN = 0;
@@ -94,10 +95,25 @@ export const HEAD = 5;
  * The direction's body buffer, able to hold `need` bytes of the current record. It grows with the bytes that
  * arrived (doubling, capped at the record's length), never to the length the header claims: hundreds of thousands
  * of flows that each send the first segment of a record claiming 16 KiB then hold what they sent, not 16 KiB apiece.
- * The buffer is kept for the direction's later records.
+ * A buffer a complete record left in the pool (record-pool.ts) is taken first, so a record is copied once.
  */
-export function room(st: DirState, need: number): Uint8Array {
-  return (st.bodyBuf = grown(st.bodyBuf, HEAD, st.bodyFill, need, st.recLen, MIN_BODY));
+export function room(st: DirState, need: number, pool: RecordBufferPool | undefined): Uint8Array {
+  const b = st.bodyBuf;
+  if (b !== null && b.length >= HEAD + need) return b;
+  const r = pool?.take(HEAD + need, HEAD + st.recLen);
+  if (!r) return (st.bodyBuf = grown(b, HEAD, st.bodyFill, need, st.recLen, MIN_BODY));
+  if (b !== null) {
+    r.set(b.subarray(0, HEAD + st.bodyFill));
+    pool!.give(b);
+  }
+  return (st.bodyBuf = r);
+}
+
+/** The record in the body buffer was handed on (or cut): the buffer goes back to the pool, if there is one. */
+export function handBack(st: DirState, pool: RecordBufferPool | undefined): void {
+  if (pool === undefined || st.bodyBuf === null) return;
+  pool.give(st.bodyBuf);
+  st.bodyBuf = null;
 }
 
 /** The direction lost its place (a gap, a bad record header): back to SCAN from the current offset. */

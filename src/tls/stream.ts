@@ -8,7 +8,8 @@
 import { LIMITS } from '../limits.js';
 import type { Dir } from '../tcp/types.js';
 import { parseSslv2ClientHello } from './hello-messages.js';
-import { DEAD, HEAD, hdrOf, lose, mkDir, NONE, RECORDS, room, SCAN, type DirState } from './record-buffers.js';
+import { DEAD, handBack, HEAD, hdrOf, lose, mkDir, NONE, RECORDS, room, SCAN, type DirState } from './record-buffers.js';
+import type { RecordBufferPool } from './record-pool.js';
 import { scanForRecord } from './record-scan.js';
 import { MAX_RECORD, YES_V2 } from './record-start.js';
 import { guessStartTls } from './starttls.js';
@@ -20,7 +21,10 @@ export class TlsRecordFramer implements RecordFramer {
   /** Made when a direction's first bytes (or gap) arrive. */
   private d: [DirState | null, DirState | null] = [null, null];
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly pool?: RecordBufferPool,
+  ) {}
 
   get done(): boolean {
     const [a, b] = this.d;
@@ -90,6 +94,7 @@ export class TlsRecordFramer implements RecordFramer {
   release(): void {
     for (const st of this.d) {
       if (st === null) continue;
+      handBack(st, this.pool);
       st.bodyBuf = null;
       st.prefix = NONE;
     }
@@ -104,6 +109,7 @@ export class TlsRecordFramer implements RecordFramer {
     if (st.recType !== 22 || st.v2 || st.bodyFill === 0) return;
     const b = st.bodyBuf!;
     this.sink.record(dir, 22, b.subarray(0, 5), b.subarray(HEAD, HEAD + st.bodyFill), st.bodyFill, st.lastFrame, st.lastTs);
+    handBack(st, this.pool);
   }
 
   /** A record starts here (found by SCAN): frame from it; the first one of a flow decides the STARTTLS guess. */
@@ -157,13 +163,14 @@ export class TlsRecordFramer implements RecordFramer {
       }
       if (st.filling) {
         const k = Math.min(st.recLen - st.bodyFill, n - p);
-        const buf = room(st, st.bodyFill + k);
+        const buf = room(st, st.bodyFill + k, this.pool);
         buf.set(chunk.subarray(p, p + k), HEAD + st.bodyFill);
         st.bodyFill += k;
         p += k;
         if (st.bodyFill === st.recLen) {
           st.filling = false;
           this.dispatch(dir, st, buf.subarray(0, st.v2 ? 2 : 5), buf.subarray(HEAD, HEAD + st.recLen), frame, ts);
+          handBack(st, this.pool);
         }
         continue;
       }
@@ -216,7 +223,7 @@ export class TlsRecordFramer implements RecordFramer {
         this.dispatch(dir, st, h.subarray(hp, hp + hs), body, frame, ts);
       } else {
         st.bodyFill = 0;
-        room(st, n - p).set(h.subarray(hp, hp + hs));
+        room(st, n - p, this.pool).set(h.subarray(hp, hp + hs));
         st.filling = true;
       }
       if (st.mode !== RECORDS) return p;

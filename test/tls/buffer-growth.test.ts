@@ -9,14 +9,15 @@ import { describe, expect, it } from 'vitest';
 import type { Dir } from '../../src/tcp/types.js';
 import { DtlsReassembler } from '../../src/tls/dtls-reassembler.js';
 import { TlsMessageFramer } from '../../src/tls/handshake-framer.js';
+import { RecordBufferPool } from '../../src/tls/record-pool.js';
 import { TlsRecordFramer } from '../../src/tls/stream.js';
 import type { RecordSink } from '../../src/tls/types.js';
 import { be, cat, clientHelloBody, hs, record, u8 } from './fixtures.js';
 
-function recordSink(got: Uint8Array[]): RecordSink {
+function recordSink(got: Uint8Array[], views: Uint8Array[] = []): RecordSink {
   return {
     closed: false,
-    record: (_dir, _type, _h, body) => void (body && got.push(body.slice())),
+    record: (_dir, _type, _h, body) => void (body && (got.push(body.slice()), views.push(body))),
     sslv2ClientHello: () => {},
     wantsBody: () => true,
     streamCut: () => null,
@@ -100,5 +101,66 @@ describe('buffers grow with what arrived', () => {
     for (const [a, b] of [[3000, 5000], [0, 1200], [1000, 3100], [0, 1200]] as const) r.push(0, fr(a, b), 1, 0, 0);
     expect(dout).toHaveLength(1);
     expect(Buffer.from(dout[0]!).equals(Buffer.from(msg))).toBe(true);
+  });
+});
+
+describe('the record buffer pool (record-pool.ts)', () => {
+  const pattern = (n: number, k: number) => Uint8Array.from({ length: n }, (_, i) => (i * k + 3) & 255);
+
+  it('a record of the next flow is copied into the buffer an earlier flow\'s record filled, and comes out whole', () => {
+    const pool = new RecordBufferPool();
+    const got: Uint8Array[] = [];
+    const views: Uint8Array[] = [];
+    const first = record(22, 0x0303, hs(11, pattern(3000, 31)));
+    const second = record(22, 0x0303, hs(11, pattern(2500, 17)));
+    const a = new TlsRecordFramer(recordSink(got, views), pool);
+    for (let i = 0; i < first.length; i += 1448) a.data(0, first.subarray(i, i + 1448), 1, 0);
+    expect(pool.size).toBe(1);
+    const b = new TlsRecordFramer(recordSink(got, views), pool);
+    for (let i = 0; i < second.length; i += 1000) b.data(1, second.subarray(i, i + 1000), 2, 0);
+    expect(got).toHaveLength(2);
+    expect(Buffer.from(got[0]!).equals(Buffer.from(hs(11, pattern(3000, 31))))).toBe(true);
+    expect(Buffer.from(got[1]!).equals(Buffer.from(hs(11, pattern(2500, 17))))).toBe(true);
+    // The second record went through the first one's buffer: no new buffer for it.
+    expect(views[1]!.buffer).toBe(views[0]!.buffer);
+    expect(pool.size).toBe(1);
+  });
+
+  it('a record in one segment is passed as a view of it and takes nothing from the pool', () => {
+    const pool = new RecordBufferPool();
+    pool.give(new Uint8Array(4096));
+    const views: Uint8Array[] = [];
+    const f = new TlsRecordFramer(recordSink([], views), pool);
+    f.data(0, record(22, 0x0301, hs(1, clientHelloBody())), 1, 0);
+    const whole = record(22, 0x0303, hs(11, pattern(1200, 5)));
+    f.data(0, whole, 2, 0);
+    expect(views).toHaveLength(2);
+    expect(views[1]!.buffer).toBe(whole.buffer);
+    expect(pool.size).toBe(1);
+  });
+
+  it('many flows that each send the first piece of a record, with the pool empty, hold about what arrived', () => {
+    const pool = new RecordBufferPool();
+    const piece = cat(u8(0x16, 3, 3, 0x40, 0x00), new Uint8Array(20).fill(7));
+    const used = arrayBytesFor(N, () => {
+      const f = new TlsRecordFramer(recordSink([]), pool);
+      f.data(0, piece, 1, 0);
+      return f;
+    });
+    expect(used).toBeLessThan(N * 1024);
+    expect(pool.size).toBe(0);
+  });
+
+  it('takes the smallest buffer that holds the whole record, else the largest that holds what arrived; keeps at most 16', () => {
+    const pool = new RecordBufferPool();
+    for (const n of [2048, 8192, 4096, 16389]) pool.give(new Uint8Array(n));
+    expect(pool.take(100, 3000)!.length).toBe(4096);
+    expect(pool.take(100, 20000)!.length).toBe(16389);
+    expect(pool.take(9000, 9000)).toBeNull();
+    expect(pool.size).toBe(2);
+    pool.give(new Uint8Array(100)); // too small to be worth keeping
+    expect(pool.size).toBe(2);
+    for (let i = 0; i < 30; i++) pool.give(new Uint8Array(2048));
+    expect(pool.size).toBe(16);
   });
 });
