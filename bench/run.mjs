@@ -61,8 +61,8 @@ function timed(cmd, args, stdout, stderrFile) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-async function runOnce(tool, cmd, args, name, i, runs) {
-  const stdout = i === 0 ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
+async function runOnce(tool, cmd, args, name, i, runs, keep = i === 0) {
+  const stdout = keep ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
   const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
   if (r.code !== 0) {
     const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
@@ -185,8 +185,9 @@ function slowLine(r) {
 
 /**
  * Many files: `scan --json` of two copies of mixed.pcap (the second made once, in bench/.cache/) with one thread
- * and with one per core, alternating; the speedup is the median of the paired ratios. The first run of each
- * writes its output, and the two must be byte-identical.
+ * and with one per core, alternating; the speedup is the median of the paired ratios. One untimed run of each
+ * first writes its output into a file, and the two must be byte-identical; the timed runs all write to /dev/null
+ * (a first timed run that wrote 600 MB into a file made its paired ratio an outlier).
  */
 async function benchMany(manifest) {
   const a = path.join(ROOT, manifest.files.mixed.file);
@@ -201,9 +202,13 @@ async function benchMany(manifest) {
   const args = (j) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', '--jobs', String(j), a, b];
   const one = [], many = [], apart = [];
   const single = (f) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', f];
+  for (const j of [1, jobs]) {
+    const r = await timed(process.execPath, args(j), path.join(OUT, `many.jobs${j}.out`), path.join(OUT, `many.jobs${j}.err`));
+    if (r.code !== 0) throw new Error(`certshark --jobs ${j} on two files exited ${r.code}`);
+  }
   for (let i = 0; i < RUNS; i++) {
-    one.push(await runOnce('jobs1', process.execPath, args(1), 'many', i, RUNS));
-    many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS));
+    one.push(await runOnce('jobs1', process.execPath, args(1), 'many', i, RUNS, false));
+    many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS, false));
     // The machine's own ceiling: the two files in two separate processes at the same time (no threads, no merging).
     const t0 = process.hrtime.bigint();
     const both = await Promise.all([a, b].map((f, k) => timed(process.execPath, single(f), '/dev/null', path.join(OUT, `many.apart${k}.err`))));
