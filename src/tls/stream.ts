@@ -169,61 +169,60 @@ export class TlsRecordFramer implements RecordFramer {
         p += k;
         if (st.bodyFill === st.recLen) {
           st.filling = false;
-          this.dispatch(dir, st, buf.subarray(0, st.v2 ? 2 : 5), buf.subarray(HEAD, HEAD + st.recLen), frame, ts);
+          this.dispatch(dir, st, hdrOf(st), buf.subarray(HEAD, HEAD + st.recLen), frame, ts);
           handBack(st, this.pool);
         }
         continue;
       }
       const hs = st.v2 ? 2 : 5;
-      let h: Uint8Array;
-      let hp: number;
-      if (st.hdrFill === 0 && n - p >= hs) {
-        h = chunk;
-        hp = p;
+      // The header goes to st.hdr, which the sink is handed (a view valid during the call): no view per record.
+      const h = hdrOf(st);
+      const start = p;
+      const whole = st.hdrFill === 0 && n - p >= hs;
+      if (whole) {
+        for (let i = 0; i < hs; i++) h[i] = chunk[p + i]!;
         p += hs;
       } else {
-        const hb = hdrOf(st);
-        while (st.hdrFill < hs && p < n) hb[st.hdrFill++] = chunk[p++]!;
+        while (st.hdrFill < hs && p < n) h[st.hdrFill++] = chunk[p++]!;
         if (st.hdrFill < hs) return n;
         st.hdrFill = 0;
-        h = st.hdr;
-        hp = 0;
       }
       let type: number;
       let len: number;
       if (st.v2) {
         type = 0x80;
-        len = ((h[hp]! & 0x7f) << 8) | h[hp + 1]!;
+        len = ((h[0]! & 0x7f) << 8) | h[1]!;
       } else {
-        type = h[hp]!;
-        len = (h[hp + 3]! << 8) | h[hp + 4]!;
-        if (type < 20 || type > 24 || h[hp + 1] !== 3 || h[hp + 2]! > 4 || len > MAX_RECORD) {
+        type = h[0]!;
+        len = (h[3]! << 8) | h[4]!;
+        if (type < 20 || type > 24 || h[1] !== 3 || h[2]! > 4 || len > MAX_RECORD) {
           sink.flowNote(
             `malformed-record-header in the ${sink.sideName(dir)} stream at offset ${st.offset + (p - hs)} (frame ${frame}): ` +
-              `type ${type}, version 0x${((h[hp + 1]! << 8) | h[hp + 2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
+              `type ${type}, version 0x${((h[1]! << 8) | h[2]!).toString(16).padStart(4, '0')}, length ${len}; resynchronising`,
           );
           const lost = sink.streamCut(dir);
           if (lost) sink.flowNote(`${lost} of the ${sink.sideName(dir)} lost`);
           lose(st);
           st.everSynced = true;
-          return h === chunk ? hp + 1 : p;
+          return whole ? start + 1 : p;
         }
-        st.recVersion = (h[hp + 1]! << 8) | h[hp + 2]!;
+        st.recVersion = (h[1]! << 8) | h[2]!;
       }
       st.recType = type;
       st.recLen = len;
       if (!st.v2 && !sink.wantsBody(dir, type)) {
-        sink.record(dir, type, h.subarray(hp, hp + hs), null, len, frame, ts);
+        sink.record(dir, type, h, null, len, frame, ts);
         st.skip = len;
         continue;
       }
       if (n - p >= len) {
         const body = chunk.subarray(p, p + len);
         p += len;
-        this.dispatch(dir, st, h.subarray(hp, hp + hs), body, frame, ts);
+        this.dispatch(dir, st, h, body, frame, ts);
       } else {
         st.bodyFill = 0;
-        room(st, n - p, this.pool).set(h.subarray(hp, hp + hs));
+        const buf = room(st, n - p, this.pool);
+        for (let i = 0; i < hs; i++) buf[i] = h[i]!;
         st.filling = true;
       }
       if (st.mode !== RECORDS) return p;
