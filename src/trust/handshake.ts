@@ -215,15 +215,15 @@ function judgePresentedCached(
   opts: { captureSeconds?: number; sni?: string; serverIp?: string },
   memo: JudgementMemo | undefined,
 ): ChainJudgement {
+  const cache = memo?.chains;
+  if (!cache) return judgePresented(chain, role, ctx, opts);
   const atMs = (ctx.at as Date).getTime();
   const x = ctx.profile === 'expressway' ? expresswayRulesOf(ctx) : undefined;
   let key = `${role}|${ctx.profile}|${x ? `${x.version}${x.serverEkuUpload ? '+upload' : ''}` : ''}|${ctx.host ?? opts.sni ?? ''}|${opts.serverIp ?? ''}|${Math.floor(atMs / DAY_MS)}`;
   for (const c of chain) {
     const state = atMs < c.notBefore ? 'b' : atMs > c.notAfter ? 'a' : c.notAfter - atMs < SOON_MS ? 's' : 'v';
-    key += `|${c.sha256}${state}`;
+    key += `|${memo!.certificateNumber(c)}${state}`;
   }
-  const cache = memo?.chains;
-  if (!cache) return judgePresented(chain, role, ctx, opts);
   const hit = cache.get(key);
   if (hit) return hit;
   const j = judgePresented(chain, role, ctx, opts);

@@ -42,6 +42,18 @@ export class EvidenceMemo {
 export class JudgementMemo {
   readonly accepted = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
   readonly chains = new Map<string, ChainJudgement>();
+  /**
+   * A small number per certificate (by SHA-256), so that a chain's key names each certificate in a few characters
+   * instead of 64: the key is shorter to build, hash and compare, and a certificate's SHA-256 string, the same
+   * object in every handshake, keeps its hash.
+   */
+  private readonly numbers = new Map<string, number>();
+
+  certificateNumber(c: ParsedCertificate): number {
+    let n = this.numbers.get(c.sha256);
+    if (n === undefined) this.numbers.set(c.sha256, (n = this.numbers.size));
+    return n;
+  }
   /** The weighed verdicts of completed handshakes (evidence.ts). */
   readonly evidence = new EvidenceMemo();
 }
