@@ -62,9 +62,21 @@ export function preformat(h: Handshake, cert: Lookup, o: PreformatOptions): Pref
   return at < 0 ? undefined : { text, at, id: h.id };
 }
 
-/** The text with the handshake's number moved on by `offset`. */
-export function renumbered(p: Preformatted, offset: number): string {
-  if (offset === 0) return p.text;
+/** A handshake's output as the main thread gets it: UTF-8, its number at byte `at`. */
+export interface PreformattedBytes {
+  bytes: Uint8Array;
+  at: number;
+  id: number;
+}
+
+/** The output with the handshake's number moved on by `offset` (the bytes themselves when it stays). */
+export function renumbered(p: PreformattedBytes, offset: number): Uint8Array {
+  if (offset === 0) return p.bytes;
   const digits = String(p.id).length;
-  return p.text.slice(0, p.at) + String(p.id + offset) + p.text.slice(p.at + digits);
+  const id = Buffer.from(String(p.id + offset), 'latin1');
+  const out = Buffer.allocUnsafe(p.bytes.length - digits + id.length);
+  out.set(p.bytes.subarray(0, p.at), 0);
+  out.set(id, p.at);
+  out.set(p.bytes.subarray(p.at + digits), p.at + id.length);
+  return out;
 }

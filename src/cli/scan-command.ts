@@ -28,7 +28,7 @@ export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retai
    * facts after it; those they cannot format come to onHandshake as ever.
    */
   preformat?: PreformatOptions;
-  onPreformatted?: (text: string) => void;
+  onPreformatted?: (bytes: Uint8Array) => void;
   onFacts?: (f: BatchFacts) => void;
 };
 
@@ -240,9 +240,11 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
       // the output piling up in memory.
       whenWritable: () => out.whenWritable(inputs.stop.signal),
       preformat: format === 'zeek' ? undefined : { format, color: text.color, verbose: !!values.verbose, pem: !!values.pem },
-      onPreformatted: (s) => {
+      onPreformatted: (b) => {
         begin();
-        out.write(json ? json.handshakeText(s) : s);
+        // The thread's UTF-8 as it is; the JSON separator before it is the writer's (an empty handshake text).
+        if (json) out.write(json.handshakeText(''));
+        out.write(b);
       },
       onFacts: (f) => {
         for (const s of f.used) used.add(s);
@@ -389,14 +391,17 @@ class ZeekLogs {
 /**
  * Collects small pieces of output into large writes. A stream sink that reports a full buffer (write() false: a
  * pipe whose reader is behind) makes whenWritable() return a promise, settled on 'drain' or when reading stops.
+ * Pieces are text, or UTF-8 already (a scan thread's output, see scan-pool.ts), which is not decoded again: a
+ * write with any of those is one buffer of all.
  */
 class BatchedWriter {
-  private parts: string[] = [];
+  private parts: Array<string | Uint8Array> = [];
+  private bytes = false;
   private size = 0;
   private drained?: Promise<void>;
   private stopped?: Promise<void>;
   constructor(
-    private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown },
+    private readonly sink: { write(s: string | Uint8Array): unknown; once?(event: 'drain', f: () => void): unknown },
     private readonly beforeWrite?: () => void,
   ) {}
 
@@ -406,8 +411,9 @@ class BatchedWriter {
     return Promise.race([this.drained, this.stopped]);
   }
 
-  write(s: string): void {
+  write(s: string | Uint8Array): void {
     this.parts.push(s);
+    if (typeof s !== 'string') this.bytes = true;
     this.size += s.length;
     if (this.size >= 1 << 16) this.flush();
   }
@@ -415,8 +421,9 @@ class BatchedWriter {
   flush(): void {
     if (this.parts.length === 0) return;
     this.beforeWrite?.();
-    const accepted = this.sink.write(this.parts.join(''));
+    const accepted = this.sink.write(this.bytes ? Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) : (this.parts as string[]).join(''));
     this.parts = [];
+    this.bytes = false;
     this.size = 0;
     // Listened for from the moment the buffer is full, so a drain before the next look is not missed.
     if (accepted === false && !this.drained && this.sink.once) {
