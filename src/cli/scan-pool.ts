@@ -18,7 +18,7 @@ import { VERSION, type SessionResult } from '../session.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { LoadedKeys } from './keys.js';
 import type { BatchBody, BatchFacts, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
-import { renumbered } from './preformat.js';
+import { renumberedRun } from './preformat.js';
 import { SpillFile, type Spilled } from './spill-file.js';
 import { serveScans, type RunnerPort } from './scan-worker.js';
 
@@ -34,7 +34,10 @@ export interface PoolOptions {
   signal: AbortSignal;
   keys?: LoadedKeys;
   onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
-  /** With init.output: a handshake the thread selected and wrote (UTF-8), renumbered; then the facts of its batch. */
+  /**
+   * With init.output: handshakes a runner selected and wrote, one after the other (UTF-8; in JSON each with the
+   * separator before it, a comma the first of the document must drop), renumbered; then the facts of their batch.
+   */
   onPreformatted?: (bytes: Uint8Array) => void;
   onFacts?: (f: BatchFacts) => void;
   onOpen?: (streaming: boolean) => void;
@@ -270,9 +273,16 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
             o.onHandshake?.(h, certificate);
             continue;
           }
-          const t = bytes.subarray(at, (at += size));
-          o.onPreformatted?.(renumbered({ bytes: t, at: b.layout[k + 1]!, id: b.layout[k + 2]! }, offset));
-          k += 3;
+          // Handshakes the runner wrote, one after the other: passed on at once.
+          let end = k;
+          let last = at;
+          while (end < b.layout.length && b.layout[end]! >= 0) {
+            last += b.layout[end]!;
+            end += 3;
+          }
+          o.onPreformatted?.(renumberedRun({ bytes: bytes.subarray(at, last), layout: b.layout, k, count: (end - k) / 3 }, offset));
+          at = last;
+          k = end;
         }
         if (b.facts) o.onFacts?.(b.facts);
         release();

@@ -100,15 +100,18 @@ export function serveScans(port: RunnerPort, init: WorkerInit): { stop(reason: s
         this.objects.push(h);
         return;
       }
-      // Room for the worst case, three bytes of UTF-8 per UTF-16 unit; the written size is what counts.
-      const worst = p.text.length * 3;
+      // Room for the worst case, three bytes of UTF-8 per UTF-16 unit (and the separator); the written size counts.
+      const worst = p.text.length * 3 + 2;
       if (this.bytes.length - this.used < worst) {
         const b = Buffer.allocUnsafeSlow(Math.max(batchBytes, this.bytes.length * 2, this.used + worst));
         this.bytes.copy(b, 0, 0, this.used);
         this.bytes = b;
       }
-      const n = this.bytes.write(p.text, this.used);
-      this.layout.push(n, Buffer.byteLength(p.text.slice(0, p.at)), p.id);
+      // A JSON handshake comes with the separator before it, so that the pool passes on a run of them at once.
+      const sep = o.format === 'json' ? 2 : 0;
+      if (sep) this.bytes.write(',\n', this.used, 'latin1');
+      const n = sep + this.bytes.write(p.text, this.used + sep);
+      this.layout.push(n, sep + Buffer.byteLength(p.text.slice(0, p.at)), p.id);
       this.used += n;
       const facts = this.facts;
       for (const c of h.serverChain) if (!usedSent.has(c)) usedSent.add(c), facts.used.push(c);

@@ -28,7 +28,8 @@ async function outputs(output: boolean, held?: { handshakes: number; bytes: numb
     init: { values: {}, keylog: { explicit: false }, output: output ? { format: 'json', color: false, verbose: false, pem: false } : undefined },
     signal: new AbortController().signal,
     held,
-    onPreformatted: (b) => texts.push(Buffer.from(b).toString('utf8')),
+    // Runs of handshakes, each with the separator before it; one per line in the test's own document.
+    onPreformatted: (b) => texts.push(...Buffer.from(b).toString('utf8').split(',\n').slice(1)),
     onHandshake: (h) => texts.push(handshakeJson(h)),
   });
   return { texts, spilled: r.spilledBatches, captures: r.captures.map((c) => c.file), certificates: r.certificates.map((c) => c.sha256) };
