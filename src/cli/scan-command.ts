@@ -64,6 +64,7 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
           onFacts,
           signal: inputs.stop.signal,
           keys,
+          trust,
           onHandshake: extra.onHandshake,
           onOpen: extra.onOpen,
           whenWritable: extra.whenWritable,

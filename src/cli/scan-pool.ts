@@ -20,7 +20,7 @@ import type { LoadedKeys } from './keys.js';
 import type { BatchBody, BatchFacts, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
 import { renumberedRun } from './preformat.js';
 import { SpillFile, type Spilled } from './spill-file.js';
-import { serveScans, type RunnerPort } from './scan-worker.js';
+import { serveScans, type RunnerPort, type RunnerTools } from './scan-worker.js';
 
 /** Handshakes (as objects) of files not yet written that the main thread holds at most (a few KB each). */
 export const HELD_HANDSHAKES = 8192;
@@ -46,6 +46,8 @@ export interface PoolOptions {
   held?: { handshakes: number; bytes: number };
   /** The main thread scans captures as well (default); false: threads only. */
   mainThread?: boolean;
+  /** The trust store the command built from init.values (with `keys`): the main thread's runner uses it. */
+  trust?: RunnerTools['trust'];
   /** Bytes read of one capture; packets and handshakes so far over all, as one session counts them. */
   onProgress?: (p: ScanProgress) => void;
 }
@@ -209,7 +211,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     // modules in and compile the scan's code in, and the output of the capture it reads is written without
     // crossing threads. Its messages go through a channel all the same, so the pool treats it as the others.
     const ch = new MessageChannel();
-    const runner = serveScans(ch.port2 as unknown as RunnerPort, o.init);
+    const runner = serveScans(ch.port2 as unknown as RunnerPort, o.init, o.trust ? { trust: o.trust, keys: o.keys } : undefined);
     const r: Runner = {
       postMessage: (m) => ch.port1.postMessage(m),
       end: async () => {

@@ -8,8 +8,8 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { scanCaptures } from '../session.js';
-import { buildTrust } from './trust-wiring.js';
-import { loadKeys } from './keys.js';
+import { buildTrust, type Trust } from './trust-wiring.js';
+import { loadKeys, type LoadedKeys } from './keys.js';
 import { handshakeSelector, trustOptions } from './options.js';
 import { newTally, tallyHandshake, worstSeverity, SEVERITY_RANK } from '../report/index.js';
 import { preformat } from './preformat.js';
@@ -31,16 +31,24 @@ export interface RunnerPort {
   on(event: 'message', f: (m: ToWorker) => void): unknown;
 }
 
+/** What a runner judges and decrypts with: its own in a thread, the command's in the main thread. */
+export interface RunnerTools {
+  trust: Trust;
+  keys: LoadedKeys | undefined;
+}
+
 /** Serves the pool's requests on `port`; stop() ends the capture under way and any later one (the pool is gone). */
-export function serveScans(port: RunnerPort, init: WorkerInit): { stop(reason: string): void } {
+export function serveScans(port: RunnerPort, init: WorkerInit, tools?: RunnerTools): { stop(reason: string): void } {
   const post = (m: FromWorker) => port.postMessage(m);
   const select = init.output ? handshakeSelector(init.values as Values) : undefined;
 
-  const ready = (async () => {
-    const trust = await buildTrust(trustOptions(init.values as Values));
-    const keys = await loadKeys(init.keylog.path, init.keylog.explicit);
-    return { trust, keys };
-  })();
+  const ready = tools
+    ? Promise.resolve(tools)
+    : (async () => {
+        const trust = await buildTrust(trustOptions(init.values as Values));
+        const keys = await loadKeys(init.keylog.path, init.keylog.explicit);
+        return { trust, keys };
+      })();
 
   let stop: AbortController | undefined;
   let stopReason: string | undefined;
