@@ -24,8 +24,8 @@ export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retai
   /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
   jobs?: number;
   /**
-   * With threads: they select and format the handshakes (preformat.ts), which arrive here as text, each batch's
-   * facts after it; those they cannot format come to onHandshake as ever.
+   * With threads: the pool's runners select and format the handshakes (preformat.ts), which arrive here as UTF-8
+   * (see PoolOptions.onPreformatted), each batch's facts after it; those they cannot format come to onHandshake.
    */
   preformat?: PreformatOptions;
   onPreformatted?: (bytes: Uint8Array) => void;
@@ -393,8 +393,8 @@ class ZeekLogs {
 /**
  * Collects small pieces of output into large writes. A stream sink that reports a full buffer (write() false: a
  * pipe whose reader is behind) makes whenWritable() return a promise, settled on 'drain' or when reading stops.
- * Pieces are text, or UTF-8 already (a scan thread's output, see scan-pool.ts), which is not decoded again: a
- * write with any of those is one buffer of all.
+ * Pieces are text, or UTF-8 already (a scan runner's output, see scan-pool.ts), which is not decoded again: a
+ * write with any of those is one buffer of all, and a large one is written by itself, not copied.
  */
 class BatchedWriter {
   private parts: Array<string | Uint8Array> = [];

@@ -1,16 +1,17 @@
 /**
- * Several capture files scanned at once, one per runner (scan-worker.ts): the main thread's own and up to `--jobs`
- * - 1 worker threads, with the output of one session over all of them in order: the handshakes of the first file as
- * they finish, then those of the second, and so on, numbered across the files (each runner numbers from 1, the
- * pool adds the ids the files before used), and each certificate listed once, where one session would first have
- * seen it. The runners write the handshakes themselves (UTF-8, moved here rather than copied); the pool puts the
+ * Several capture files scanned at once, one per runner (scan-worker.ts): the main thread's own and up to one less
+ * than `--jobs` worker threads, with the output of one session over all of them in order: the handshakes of the
+ * first file as they finish, then those of the second, and so on, numbered across the files (each runner numbers
+ * from 1, the pool adds the ids the files before used), and each certificate listed once, where one session would
+ * first have seen it. The runners write the handshakes themselves (UTF-8, moved here rather than copied); the pool puts the
  * numbers in and writes them as they are.
  *
  * The first file not yet written is written as its batches arrive; batches of later files wait: their bytes, past
  * HELD_BYTES in memory, in a temporary file (spill-file.ts), their handshakes as objects (those the runners cannot
  * write themselves: zeek, export, renegotiations), at most HELD_HANDSHAKES. Past those a runner's batches go
  * unanswered, and a runner with unanswered batches stops reading (scan-worker.ts), as does the whole pool while
- * the output's reader is behind. */
+ * the output's reader is behind.
+ */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +25,9 @@ import { serveScans, type RunnerPort, type RunnerTools } from './scan-worker.js'
 
 /** Handshakes (as objects) of files not yet written that the main thread holds at most (a few KB each). */
 export const HELD_HANDSHAKES = 8192;
-const EMPTY = new Uint8Array(0);
 /** Bytes of written handshakes of files not yet written held in memory; more go to the temporary file. */
 export const HELD_BYTES = 16 << 20;
+const EMPTY = new Uint8Array(0);
 
 export interface PoolOptions {
   jobs: number;
@@ -121,7 +122,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   const fits = () => heldObjects < maxObjects && heldBytes < maxBytes;
   let spilledBatches = 0;
   let spill: SpillFile | undefined | null;
-  // The text of a batch of a later file, in one write; kept in memory if that fails (a full disk).
+  // The bytes of a batch of a later file, in one write; kept in memory if that fails (a full disk).
   const spillBatch = (b: Batch) => {
     if (spill === undefined) spill = SpillFile.open() ?? null;
     if (!spill) return;
@@ -207,9 +208,9 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   const n = Math.max(1, Math.min(o.jobs, files.length));
   const local = o.mainThread ?? true;
   if (local) {
-    // The main thread scans too (the first file, as it is free first): one thread fewer to start, load the
-    // modules in and compile the scan's code in, and the output of the capture it reads is written without
-    // crossing threads. Its messages go through a channel all the same, so the pool treats it as the others.
+    // The main thread scans too (the first file, as it is free first): one thread fewer to start and load the
+    // modules in (the main thread has them, and the trust store), and the output of the capture it reads does not
+    // cross threads. Its messages go through a channel all the same, so the pool treats it as the others.
     const ch = new MessageChannel();
     const runner = serveScans(ch.port2 as unknown as RunnerPort, o.init, o.trust ? { trust: o.trust, keys: o.keys } : undefined);
     const r: Runner = {
