@@ -37,6 +37,8 @@ export type ToWorker =
   | { t: 'scan'; file: string; index: number }
   /** One batch taken over by the main thread. */
   | { t: 'ack' }
+  /** A batch's buffer back, its bytes copied (to the temporary file, or renumbered): for a later batch. */
+  | { t: 'free'; buffer: ArrayBuffer }
   /** Stop reading (Ctrl-C, -a duration:): the capture under way is reported as read so far. */
   | { t: 'stop'; reason: string };
 

@@ -89,12 +89,14 @@ interface Batch extends BatchBody {
   acked: boolean;
   /** Bytes of `bytes` held in memory (0 once spilled). */
   size: number;
+  /** Where the buffer of `bytes` goes back to once they are copied (unset once given back). */
+  runner?: Runner;
   spilled?: Spilled;
 }
 
 /** A scan thread, or the main thread's runner: what the pool sends to and how it is ended. */
 interface Runner {
-  postMessage(m: ToWorker): void;
+  postMessage(m: ToWorker, transfer?: ArrayBuffer[]): void;
   end(): Promise<unknown>;
 }
 
@@ -131,6 +133,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     } catch {
       return;
     }
+    giveBack(b);
     b.bytes = EMPTY;
     b.size = 0;
     spilledBatches++;
@@ -150,6 +153,13 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     poke();
   };
   const send = (w: Runner, m: ToWorker) => w.postMessage(m);
+  // A batch's buffer whose bytes were copied goes back to the runner that made it.
+  const giveBack = (b: Batch) => {
+    const buffer = b.bytes.buffer as ArrayBuffer;
+    if (b.bytes.length === 0 || !b.runner) return;
+    b.runner.postMessage({ t: 'free', buffer }, [buffer]);
+    b.runner = undefined;
+  };
   const ack = (j: Job, b: Batch) => {
     if (b.acked) return;
     b.acked = true;
@@ -187,7 +197,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
         return;
       case 'batch': {
-        const b: Batch = { bytes: m.bytes, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, size: m.bytes.length };
+        const b: Batch = { bytes: m.bytes, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, size: m.bytes.length, runner: w };
         if (m.index !== head && b.size > 0 && heldBytes + b.size > maxBytes) spillBatch(b);
         j.batches.push(b);
         heldObjects += b.objects.length;
@@ -214,7 +224,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
     const ch = new MessageChannel();
     const runner = serveScans(ch.port2 as unknown as RunnerPort, o.init, o.trust ? { trust: o.trust, keys: o.keys } : undefined);
     const r: Runner = {
-      postMessage: (m) => ch.port1.postMessage(m),
+      postMessage: (m, transfer) => ch.port1.postMessage(m, transfer ?? []),
       end: async () => {
         runner.stop('stopped');
         ch.port1.close();
@@ -226,7 +236,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   }
   for (let i = local ? 1 : 0; i < n; i++) {
     const w = new Worker(script, { workerData: { ...o.init, poolThread: true } });
-    const r: Runner = { postMessage: (m) => w.postMessage(m), end: () => w.terminate() };
+    const r: Runner = { postMessage: (m, transfer) => w.postMessage(m, transfer ?? []), end: () => w.terminate() };
     w.on('message', (m: FromWorker) => onMessage(r, m));
     w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
     w.on('exit', (code) => {
@@ -287,6 +297,8 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
           at = last;
           k = end;
         }
+        // Renumbered, every run was copied: the bytes are no one's now.
+        if (offset !== 0 && !b.spilled) giveBack(b);
         if (b.facts) o.onFacts?.(b.facts);
         release();
         assign();

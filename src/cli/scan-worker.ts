@@ -24,6 +24,8 @@ const PROGRESS_MS = 100;
 /** Renegotiation notes name another handshake by number: such a handshake goes as an object (scan-pool.ts). */
 const NAMES_A_HANDSHAKE = /handshake #\d/;
 const EMPTY = Buffer.alloc(0);
+/** Buffers given back that a runner keeps at most. */
+const MAX_SPARE = 4;
 
 /** The pool's end of the conversation: a worker's parentPort, or a MessagePort of a channel in the main thread. */
 export interface RunnerPort {
@@ -61,6 +63,8 @@ export function serveScans(port: RunnerPort, init: WorkerInit, tools?: RunnerToo
       const a = acked;
       acked = undefined;
       a?.();
+    } else if (m.t === 'free') {
+      if (spare.length < MAX_SPARE) spare.push(m.buffer);
     } else if (m.t === 'stop') {
       stopReason = m.reason;
       stop?.abort(m.reason);
@@ -80,6 +84,15 @@ export function serveScans(port: RunnerPort, init: WorkerInit, tools?: RunnerToo
    * Each batch gets a buffer of its own: it is handed to the pool (a transfer, not a copy).
    */
   let batchBytes = 1 << 16;
+  /**
+   * Buffers the pool gave back, for the next batches: a buffer of a few MB made for each batch costs page faults
+   * to fill, an unmapping when it is collected, and a collection now and then started by the memory outside the heap.
+   */
+  const spare: ArrayBuffer[] = [];
+  const buffer = (size: number): Buffer => {
+    const i = spare.findIndex((b) => b.byteLength >= size);
+    return i >= 0 ? Buffer.from(spare.splice(i, 1)[0]!) : Buffer.allocUnsafeSlow(size);
+  };
 
   /**
    * The batch under way. Each handshake is selected and written as it finishes, as one thread writes it, and its
@@ -87,7 +100,7 @@ export function serveScans(port: RunnerPort, init: WorkerInit, tools?: RunnerToo
    * heap, not strings for the garbage collector to copy.
    */
   class Pending {
-    bytes = EMPTY;
+    bytes: Buffer = EMPTY;
     used = 0;
     layout: number[] = [];
     objects: Handshake[] = [];
@@ -111,8 +124,9 @@ export function serveScans(port: RunnerPort, init: WorkerInit, tools?: RunnerToo
       // Room for the worst case, three bytes of UTF-8 per UTF-16 unit (and the separator); the written size counts.
       const worst = p.text.length * 3 + 2;
       if (this.bytes.length - this.used < worst) {
-        const b = Buffer.allocUnsafeSlow(Math.max(batchBytes, this.bytes.length * 2, this.used + worst));
+        const b = buffer(Math.max(batchBytes, this.bytes.length * 2, this.used + worst));
         this.bytes.copy(b, 0, 0, this.used);
+        if (this.bytes.length > 0 && spare.length < MAX_SPARE) spare.push(this.bytes.buffer as ArrayBuffer);
         this.bytes = b;
       }
       // A JSON handshake comes with the separator before it, so that the pool passes on a run of them at once.
