@@ -30,6 +30,12 @@ export interface SessionOptions {
   listener?: ScanListener;
   /** Minimum interval between listener batches. */
   batchMs?: number;
+  /**
+   * false: the listener's batches come with an empty handshake list (onHandshake had each handshake as it
+   * finished), so the session holds no handshake between batches. A handshake held for a batch outlives a few
+   * young-generation collections and is copied by each; a scan-pool thread writes each one at once instead.
+   */
+  batchHandshakes?: boolean;
   signal?: AbortSignal;
   /**
    * Called with each handshake once it is finished and judged, in the order handshakes finish. With
@@ -102,6 +108,8 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   const retain = opts.retain ?? true;
   const batchMs = opts.batchMs ?? 100;
   let pendingHs: Handshake[] = [];
+  const batchHandshakes = opts.batchHandshakes ?? true;
+  let pendingCount = 0;
   let pendingCerts: CertificateInfo[] = [];
   let pendingPaths: TrustPaths[] = [];
   let pendingStore: CertificateInfo[] = [];
@@ -133,13 +141,14 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
   const certInfo = (sha: string) => parsed.get(sha)?.info;
 
   const flush = (force: boolean) => {
-    if (!listener?.onHandshakes || pendingHs.length === 0) return;
+    if (!listener?.onHandshakes || pendingCount === 0) return;
     const now = Date.now();
     if (!force && now - lastFlush < batchMs) return;
     lastFlush = now;
     const hs = pendingHs;
     const cs = pendingCerts;
     pendingHs = [];
+    pendingCount = 0;
     pendingCerts = [];
     if (pendingPaths.length > 0) {
       const ps = pendingPaths;
@@ -208,7 +217,10 @@ export async function scanCaptures(files: Array<string | CaptureStream>, opts: S
         consistency.add(h);
         opts.onHandshake?.(h, certInfo);
         if (retain) handshakes.push(h);
-        if (listener?.onHandshakes) pendingHs.push(h);
+        if (listener?.onHandshakes) {
+          pendingCount++;
+          if (batchHandshakes) pendingHs.push(h);
+        }
       },
     };
     const net = new NetDecoder();

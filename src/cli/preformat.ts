@@ -62,9 +62,40 @@ export function preformat(h: Handshake, cert: Lookup, o: PreformatOptions): Pref
   return at < 0 ? undefined : { text, at, id: h.id };
 }
 
-/** The text with the handshake's number moved on by `offset`. */
-export function renumbered(p: Preformatted, offset: number): string {
-  if (offset === 0) return p.text;
-  const digits = String(p.id).length;
-  return p.text.slice(0, p.at) + String(p.id + offset) + p.text.slice(p.at + digits);
+/**
+ * Handshakes' output as the pool gets it from a runner, one after the other: UTF-8 (each JSON handshake with the
+ * separator before it, `,` and a newline), laid out in `layout` from index `k` as bytes, at, id per handshake, the
+ * number at byte `at` of each.
+ */
+export interface PreformattedRun {
+  bytes: Uint8Array;
+  layout: readonly number[];
+  k: number;
+  count: number;
+}
+
+const digits = (n: number) => String(n).length;
+
+/** The run with each handshake's number moved on by `offset`: the bytes themselves when it stays, else one new buffer. */
+export function renumberedRun(r: PreformattedRun, offset: number): Uint8Array {
+  if (offset === 0) return r.bytes;
+  const { bytes, layout, k } = r;
+  let size = bytes.length;
+  for (let i = 0; i < r.count; i++) size += digits(layout[k + 3 * i + 2]! + offset) - digits(layout[k + 3 * i + 2]!);
+  const out = Buffer.allocUnsafe(size);
+  let from = 0;
+  let to = 0;
+  for (let i = 0; i < r.count; i++) {
+    const len = layout[k + 3 * i]!;
+    const at = layout[k + 3 * i + 1]!;
+    const id = layout[k + 3 * i + 2]!;
+    out.set(bytes.subarray(from, from + at), to);
+    to += at;
+    to += out.write(String(id + offset), to, 'latin1');
+    const rest = from + at + digits(id);
+    out.set(bytes.subarray(rest, from + len), to);
+    to += from + len - rest;
+    from += len;
+  }
+  return out;
 }

@@ -24,11 +24,11 @@ export type ScanExtra = Pick<SessionOptions, 'listener' | 'onHandshake' | 'retai
   /** Threads for several capture files (--jobs); the handshakes and their order are those of one thread. */
   jobs?: number;
   /**
-   * With threads: they select and format the handshakes (preformat.ts), which arrive here as text, each batch's
-   * facts after it; those they cannot format come to onHandshake as ever.
+   * With threads: the pool's runners select and format the handshakes (preformat.ts), which arrive here as UTF-8
+   * (see PoolOptions.onPreformatted), each batch's facts after it; those they cannot format come to onHandshake.
    */
   preformat?: PreformatOptions;
-  onPreformatted?: (text: string) => void;
+  onPreformatted?: (bytes: Uint8Array) => void;
   onFacts?: (f: BatchFacts) => void;
 };
 
@@ -64,6 +64,7 @@ export async function scanInputs(inputs: Inputs, values: Values, io: Io, extra: 
           onFacts,
           signal: inputs.stop.signal,
           keys,
+          trust,
           onHandshake: extra.onHandshake,
           onOpen: extra.onOpen,
           whenWritable: extra.whenWritable,
@@ -240,9 +241,12 @@ export async function cmdScan(files: string[], values: Values, io: Io): Promise<
       // the output piling up in memory.
       whenWritable: () => out.whenWritable(inputs.stop.signal),
       preformat: format === 'zeek' ? undefined : { format, color: text.color, verbose: !!values.verbose, pem: !!values.pem },
-      onPreformatted: (s) => {
+      onPreformatted: (b) => {
         begin();
-        out.write(json ? json.handshakeText(s) : s);
+        // The runner's UTF-8 as it is. Its JSON handshakes come with their separators; the document's first
+        // handshake has none but the newline (the writer says which is first, as for an empty handshake text).
+        if (json && json.handshakeText('') === '\n') b = b.subarray(1);
+        out.write(b);
       },
       onFacts: (f) => {
         for (const s of f.used) used.add(s);
@@ -389,14 +393,17 @@ class ZeekLogs {
 /**
  * Collects small pieces of output into large writes. A stream sink that reports a full buffer (write() false: a
  * pipe whose reader is behind) makes whenWritable() return a promise, settled on 'drain' or when reading stops.
+ * Pieces are text, or UTF-8 already (a scan runner's output, see scan-pool.ts), which is not decoded again: a
+ * write with any of those is one buffer of all, and a large one is written by itself, not copied.
  */
 class BatchedWriter {
-  private parts: string[] = [];
+  private parts: Array<string | Uint8Array> = [];
+  private bytes = false;
   private size = 0;
   private drained?: Promise<void>;
   private stopped?: Promise<void>;
   constructor(
-    private readonly sink: { write(s: string): unknown; once?(event: 'drain', f: () => void): unknown },
+    private readonly sink: { write(s: string | Uint8Array): unknown; once?(event: 'drain', f: () => void): unknown },
     private readonly beforeWrite?: () => void,
   ) {}
 
@@ -406,8 +413,16 @@ class BatchedWriter {
     return Promise.race([this.drained, this.stopped]);
   }
 
-  write(s: string): void {
+  write(s: string | Uint8Array): void {
+    if (typeof s !== 'string' && s.length >= 1 << 16) {
+      // Bytes that are nobody else's (a scan runner's batch): written as they are, not copied into a larger piece.
+      this.flush();
+      this.beforeWrite?.();
+      this.send(s);
+      return;
+    }
     this.parts.push(s);
+    if (typeof s !== 'string') this.bytes = true;
     this.size += s.length;
     if (this.size >= 1 << 16) this.flush();
   }
@@ -415,9 +430,15 @@ class BatchedWriter {
   flush(): void {
     if (this.parts.length === 0) return;
     this.beforeWrite?.();
-    const accepted = this.sink.write(this.parts.join(''));
+    const all = this.bytes ? Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) : (this.parts as string[]).join('');
     this.parts = [];
+    this.bytes = false;
     this.size = 0;
+    this.send(all);
+  }
+
+  private send(all: string | Uint8Array): void {
+    const accepted = this.sink.write(all);
     // Listened for from the moment the buffer is full, so a drain before the next look is not missed.
     if (accepted === false && !this.drained && this.sink.once) {
       this.drained = new Promise((resolve) => {

@@ -12,13 +12,14 @@ export interface WorkerInit {
 }
 
 /**
- * The handshakes of a batch, in order, each written by the thread (its text the next `chars` of `text`, its number
- * at `at` in it) or as an object (the next of `objects`; the main thread formats it after renumbering). `layout`
- * holds chars, at, id for the first kind, -1 for the second: one string and one array of numbers cost far less to
- * send between threads than an object per handshake.
+ * The handshakes of a batch, in order, each written by the thread (its UTF-8 the next `bytes` of `bytes`, its number
+ * at byte `at` in it) or as an object (the next of `objects`; the main thread formats it after renumbering). `layout`
+ * holds bytes, at, id for the first kind, -1 for the second: one buffer and one array of numbers cost far less to
+ * send between threads than an object per handshake, and the buffer is moved, not copied (nor encoded again by the
+ * main thread, which writes it as it is).
  */
 export interface BatchBody {
-  text: string;
+  bytes: Uint8Array;
   layout: number[];
   objects: Handshake[];
 }
@@ -36,6 +37,8 @@ export type ToWorker =
   | { t: 'scan'; file: string; index: number }
   /** One batch taken over by the main thread. */
   | { t: 'ack' }
+  /** A batch's buffer back, its bytes copied (to the temporary file, or renumbered): for a later batch. */
+  | { t: 'free'; buffer: ArrayBuffer }
   /** Stop reading (Ctrl-C, -a duration:): the capture under way is reported as read so far. */
   | { t: 'stop'; reason: string };
 

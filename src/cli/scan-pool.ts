@@ -1,29 +1,33 @@
 /**
- * Several capture files scanned at once, one per worker thread (scan-worker.ts), up to `--jobs` threads, with the
- * output of one session over all of them in order: the handshakes of the first file as they finish, then those of
- * the second, and so on, numbered across the files (each thread numbers from 1, the main thread adds the ids the
- * files before used), and each certificate listed once, where one session would first have seen it.
+ * Several capture files scanned at once, one per runner (scan-worker.ts): the main thread's own and up to one less
+ * than `--jobs` worker threads, with the output of one session over all of them in order: the handshakes of the
+ * first file as they finish, then those of the second, and so on, numbered across the files (each runner numbers
+ * from 1, the pool adds the ids the files before used), and each certificate listed once, where one session would
+ * first have seen it. The runners write the handshakes themselves (UTF-8, moved here rather than copied); the pool puts the
+ * numbers in and writes them as they are.
  *
- * The first file not yet written is written as its batches arrive; batches of later files wait: their text, past
- * HELD_CHARS in memory, in a temporary file (spill-file.ts), their handshakes as objects (those the threads cannot
- * write themselves: zeek, export, renegotiations), at most HELD_HANDSHAKES. Past those a thread's batches go
- * unanswered, and a thread with unanswered batches stops reading (scan-worker.ts), as does the whole pool while
+ * The first file not yet written is written as its batches arrive; batches of later files wait: their bytes, past
+ * HELD_BYTES in memory, in a temporary file (spill-file.ts), their handshakes as objects (those the runners cannot
+ * write themselves: zeek, export, renegotiations), at most HELD_HANDSHAKES. Past those a runner's batches go
+ * unanswered, and a runner with unanswered batches stops reading (scan-worker.ts), as does the whole pool while
  * the output's reader is behind.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION, type SessionResult } from '../session.js';
 import type { CaptureSummary, CertificateInfo, Handshake, ScanProgress } from '../model.js';
 import type { LoadedKeys } from './keys.js';
 import type { BatchBody, BatchFacts, FromWorker, ToWorker, WorkerInit } from './scan-messages.js';
-import { renumbered } from './preformat.js';
+import { renumberedRun } from './preformat.js';
 import { SpillFile, type Spilled } from './spill-file.js';
+import { serveScans, type RunnerPort, type RunnerTools } from './scan-worker.js';
 
 /** Handshakes (as objects) of files not yet written that the main thread holds at most (a few KB each). */
 export const HELD_HANDSHAKES = 8192;
-/** Characters of written handshakes of files not yet written held in memory; more go to the temporary file. */
-export const HELD_CHARS = 16 << 20;
+/** Bytes of written handshakes of files not yet written held in memory; more go to the temporary file. */
+export const HELD_BYTES = 16 << 20;
+const EMPTY = new Uint8Array(0);
 
 export interface PoolOptions {
   jobs: number;
@@ -31,13 +35,20 @@ export interface PoolOptions {
   signal: AbortSignal;
   keys?: LoadedKeys;
   onHandshake?: (h: Handshake, certificate: (sha256: string) => CertificateInfo | undefined) => void;
-  /** With init.output: a handshake the thread selected and wrote, renumbered; then the facts of its batch. */
-  onPreformatted?: (text: string) => void;
+  /**
+   * With init.output: handshakes a runner selected and wrote, one after the other (UTF-8; in JSON each with the
+   * separator before it, a comma the first of the document must drop), renumbered; then the facts of their batch.
+   */
+  onPreformatted?: (bytes: Uint8Array) => void;
   onFacts?: (f: BatchFacts) => void;
   onOpen?: (streaming: boolean) => void;
   whenWritable?: () => Promise<void> | undefined;
-  /** HELD_HANDSHAKES and HELD_CHARS instead of the defaults. */
-  held?: { handshakes: number; chars: number };
+  /** HELD_HANDSHAKES and HELD_BYTES instead of the defaults. */
+  held?: { handshakes: number; bytes: number };
+  /** The main thread scans captures as well (default); false: threads only. */
+  mainThread?: boolean;
+  /** The trust store the command built from init.values (with `keys`): the main thread's runner uses it. */
+  trust?: RunnerTools['trust'];
   /** Bytes read of one capture; packets and handshakes so far over all, as one session counts them. */
   onProgress?: (p: ScanProgress) => void;
 }
@@ -76,14 +87,22 @@ interface Batch extends BatchBody {
   certificates: CertificateInfo[];
   facts?: BatchFacts;
   acked: boolean;
-  /** Characters of `text` held in memory (0 once spilled). */
-  chars: number;
+  /** Bytes of `bytes` held in memory (0 once spilled). */
+  size: number;
+  /** Where the buffer of `bytes` goes back to once they are copied (unset once given back). */
+  runner?: Runner;
   spilled?: Spilled;
+}
+
+/** A scan thread, or the main thread's runner: what the pool sends to and how it is ended. */
+interface Runner {
+  postMessage(m: ToWorker, transfer?: ArrayBuffer[]): void;
+  end(): Promise<unknown>;
 }
 
 interface Job {
   file: string;
-  worker?: Worker;
+  worker?: Runner;
   batches: Batch[];
   done?: Extract<FromWorker, { t: 'done' }>;
   packets?: number;
@@ -99,23 +118,24 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   let packets = 0;
   let handshakeCount = 0;
   let heldObjects = 0;
-  let heldChars = 0;
+  let heldBytes = 0;
   const maxObjects = o.held?.handshakes ?? HELD_HANDSHAKES;
-  const maxChars = o.held?.chars ?? HELD_CHARS;
-  const fits = () => heldObjects < maxObjects && heldChars < maxChars;
+  const maxBytes = o.held?.bytes ?? HELD_BYTES;
+  const fits = () => heldObjects < maxObjects && heldBytes < maxBytes;
   let spilledBatches = 0;
   let spill: SpillFile | undefined | null;
-  // The text of a batch of a later file, in one write; kept in memory if that fails (a full disk).
+  // The bytes of a batch of a later file, in one write; kept in memory if that fails (a full disk).
   const spillBatch = (b: Batch) => {
     if (spill === undefined) spill = SpillFile.open() ?? null;
     if (!spill) return;
     try {
-      b.spilled = spill.write(b.text);
+      b.spilled = spill.write(b.bytes);
     } catch {
       return;
     }
-    b.text = '';
-    b.chars = 0;
+    giveBack(b);
+    b.bytes = EMPTY;
+    b.size = 0;
     spilledBatches++;
   };
   let head = 0;
@@ -126,13 +146,20 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   let wake: () => void = () => {};
   const poke = () => wake();
 
-  const idle: Worker[] = [];
-  const workers: Worker[] = [];
+  const idle: Runner[] = [];
+  const workers: Runner[] = [];
   const fail = (e: Error) => {
     failure ??= e;
     poke();
   };
-  const send = (w: Worker, m: ToWorker) => w.postMessage(m);
+  const send = (w: Runner, m: ToWorker) => w.postMessage(m);
+  // A batch's buffer whose bytes were copied goes back to the runner that made it.
+  const giveBack = (b: Batch) => {
+    const buffer = b.bytes.buffer as ArrayBuffer;
+    if (b.bytes.length === 0 || !b.runner) return;
+    b.runner.postMessage({ t: 'free', buffer }, [buffer]);
+    b.runner = undefined;
+  };
   const ack = (j: Job, b: Batch) => {
     if (b.acked) return;
     b.acked = true;
@@ -150,7 +177,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   const release = () => {
     for (let i = head; i < next && fits(); i++) for (const b of jobs[i]!.batches) ack(jobs[i]!, b);
   };
-  const onMessage = (w: Worker, m: FromWorker) => {
+  const onMessage = (w: Runner, m: FromWorker) => {
     if (m.t === 'fatal') {
       const e = new Error(m.message);
       if (m.stack) e.stack = m.stack;
@@ -170,11 +197,11 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
         return;
       case 'batch': {
-        const b: Batch = { text: m.text, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, chars: m.text.length };
-        if (m.index !== head && b.chars > 0 && heldChars + b.chars > maxChars) spillBatch(b);
+        const b: Batch = { bytes: m.bytes, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, size: m.bytes.length, runner: w };
+        if (m.index !== head && b.size > 0 && heldBytes + b.size > maxBytes) spillBatch(b);
         j.batches.push(b);
         heldObjects += b.objects.length;
-        heldChars += b.chars;
+        heldBytes += b.size;
         if (fits()) ack(j, b);
         break;
       }
@@ -189,15 +216,34 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   };
 
   const n = Math.max(1, Math.min(o.jobs, files.length));
-  for (let i = 0; i < n; i++) {
-    const w = new Worker(script, { workerData: o.init });
-    w.on('message', (m: FromWorker) => onMessage(w, m));
+  const local = o.mainThread ?? true;
+  if (local) {
+    // The main thread scans too (the first file, as it is free first): one thread fewer to start and load the
+    // modules in (the main thread has them, and the trust store), and the output of the capture it reads does not
+    // cross threads. Its messages go through a channel all the same, so the pool treats it as the others.
+    const ch = new MessageChannel();
+    const runner = serveScans(ch.port2 as unknown as RunnerPort, o.init, o.trust ? { trust: o.trust, keys: o.keys } : undefined);
+    const r: Runner = {
+      postMessage: (m, transfer) => ch.port1.postMessage(m, transfer ?? []),
+      end: async () => {
+        runner.stop('stopped');
+        ch.port1.close();
+      },
+    };
+    ch.port1.on('message', (m: FromWorker) => onMessage(r, m));
+    workers.push(r);
+    idle.push(r);
+  }
+  for (let i = local ? 1 : 0; i < n; i++) {
+    const w = new Worker(script, { workerData: { ...o.init, poolThread: true } });
+    const r: Runner = { postMessage: (m, transfer) => w.postMessage(m, transfer ?? []), end: () => w.terminate() };
+    w.on('message', (m: FromWorker) => onMessage(r, m));
     w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
     w.on('exit', (code) => {
       if (!finished) fail(new Error(`a scan thread ended unexpectedly (exit code ${code})`));
     });
-    workers.push(w);
-    idle.push(w);
+    workers.push(r);
+    idle.push(r);
   }
   const onAbort = () => {
     const reason = typeof o.signal.reason === 'string' ? o.signal.reason : 'stopped';
@@ -221,29 +267,38 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
       const b = j.batches.shift();
       if (b) {
         heldObjects -= b.objects.length;
-        heldChars -= b.chars;
+        heldBytes -= b.size;
         ack(j, b);
         for (const c of b.certificates) {
           if (certs.has(c.sha256)) continue;
           certs.set(c.sha256, c);
           certificates.push(c);
         }
-        const text = b.spilled ? spill!.read(b.spilled) : b.text;
+        const bytes = b.spilled ? spill!.read(b.spilled) : b.bytes;
         let at = 0;
         let object = 0;
         for (let k = 0; k < b.layout.length; ) {
-          const chars = b.layout[k]!;
-          if (chars < 0) {
+          const size = b.layout[k]!;
+          if (size < 0) {
             k++;
             const h = b.objects[object++]!;
             renumber(h, offset, head);
             o.onHandshake?.(h, certificate);
             continue;
           }
-          const t = text.slice(at, (at += chars));
-          o.onPreformatted?.(renumbered({ text: t, at: b.layout[k + 1]!, id: b.layout[k + 2]! }, offset));
-          k += 3;
+          // Handshakes the runner wrote, one after the other: passed on at once.
+          let end = k;
+          let last = at;
+          while (end < b.layout.length && b.layout[end]! >= 0) {
+            last += b.layout[end]!;
+            end += 3;
+          }
+          o.onPreformatted?.(renumberedRun({ bytes: bytes.subarray(at, last), layout: b.layout, k, count: (end - k) / 3 }, offset));
+          at = last;
+          k = end;
         }
+        // Renumbered, every run was copied: the bytes are no one's now.
+        if (offset !== 0 && !b.spilled) giveBack(b);
         if (b.facts) o.onFacts?.(b.facts);
         release();
         assign();
@@ -263,7 +318,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
   } finally {
     finished = true;
     o.signal.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => w.end()));
     spill?.close();
   }
   return { certshark: VERSION, captures, handshakes: [], certificates, parsed: new Map(), idsUsed: offset, spilledBatches };

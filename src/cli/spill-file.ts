@@ -34,23 +34,22 @@ export class SpillFile {
     return new SpillFile(fd);
   }
 
-  /** Throws on a write error (a full disk): the caller keeps the text in memory then. */
-  write(text: string): Spilled {
-    const b = Buffer.from(text, 'utf8');
+  /** Throws on a write error (a full disk): the caller keeps the bytes in memory then. */
+  write(b: Uint8Array): Spilled {
     for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off, this.end + off);
     const s = { offset: this.end, bytes: b.length };
     this.end += b.length;
     return s;
   }
 
-  read(s: Spilled): string {
+  read(s: Spilled): Buffer {
     const b = Buffer.allocUnsafe(s.bytes);
     for (let off = 0; off < s.bytes; ) {
       const n = readSync(this.fd, b, off, s.bytes - off, s.offset + off);
       if (n === 0) throw new Error('the temporary output file ended early');
       off += n;
     }
-    return b.toString('utf8');
+    return b;
   }
 
   close(): void {

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanPool } from '../../src/cli/scan-pool.js';
 import { handshakeJson } from '../../src/report/index.js';
+import { scanCaptures } from '../../src/session.js';
+import type { Handshake } from '../../src/model.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT = new URL('../../dist/cli/scan-worker.js', import.meta.url);
@@ -18,14 +20,16 @@ const FILES = [
   join(CAPS, 'many-handshakes.pcap'),
 ];
 
-async function outputs(output: boolean, held?: { handshakes: number; chars: number }) {
+async function outputs(output: boolean, held?: { handshakes: number; bytes: number }, runners: { jobs: number; mainThread?: boolean; script?: URL } = { jobs: 3 }) {
   const texts: string[] = [];
-  const r = await scanPool(FILES, SCRIPT, {
-    jobs: 3,
+  const r = await scanPool(FILES, runners.script ?? SCRIPT, {
+    jobs: runners.jobs,
+    mainThread: runners.mainThread,
     init: { values: {}, keylog: { explicit: false }, output: output ? { format: 'json', color: false, verbose: false, pem: false } : undefined },
     signal: new AbortController().signal,
     held,
-    onPreformatted: (t) => texts.push(t),
+    // Runs of handshakes, each with the separator before it; one per line in the test's own document.
+    onPreformatted: (b) => texts.push(...Buffer.from(b).toString('utf8').split(',\n').slice(1)),
     onHandshake: (h) => texts.push(handshakeJson(h)),
   });
   return { texts, spilled: r.spilledBatches, captures: r.captures.map((c) => c.file), certificates: r.certificates.map((c) => c.sha256) };
@@ -36,7 +40,7 @@ describe('scanPool', () => {
     const normal = await outputs(true);
     expect(normal.spilled).toBe(0);
     expect(normal.texts.length).toBeGreaterThan(600);
-    const tiny = await outputs(true, { handshakes: 1, chars: 1 });
+    const tiny = await outputs(true, { handshakes: 1, bytes: 1 });
     expect(tiny.spilled).toBeGreaterThan(0);
     expect(tiny.texts).toEqual(normal.texts);
     expect(tiny.captures).toEqual(FILES);
@@ -45,10 +49,54 @@ describe('scanPool', () => {
 
   it('as objects (zeek, export): at most one held, the same handshakes in the same order', async () => {
     const normal = await outputs(false);
-    const tiny = await outputs(false, { handshakes: 1, chars: 1 });
+    const tiny = await outputs(false, { handshakes: 1, bytes: 1 });
     expect(tiny.spilled).toBe(0);
     expect(tiny.texts).toEqual(normal.texts);
     const ids = normal.texts.map((t) => Number(/^\{"id":(\d+),/.exec(t)![1]));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('the main thread scans as one of the runners: alone (no thread script at all) or not at all, the same output', async () => {
+    const normal = await outputs(true);
+    // One job: the main thread's runner only; a thread would fail to load this script.
+    const alone = await outputs(true, undefined, { jobs: 1, script: new URL('file:///no-such-dir/scan-worker.js') });
+    expect(alone.texts).toEqual(normal.texts);
+    expect(alone.certificates).toEqual(normal.certificates);
+    const threads = await outputs(true, { handshakes: 1, bytes: 1 }, { jobs: 2, mainThread: false });
+    expect(threads.texts).toEqual(normal.texts);
+    const objects = await outputs(false, undefined, { jobs: 1, script: new URL('file:///no-such-dir/scan-worker.js') });
+    expect(objects.texts).toEqual((await outputs(false)).texts);
+  });
+});
+
+describe('a session batching without its handshakes (batchHandshakes: false)', () => {
+  it('batches as ever, each with its new certificates, but an empty handshake list: onHandshake had them all', async () => {
+    const run = async (batchHandshakes?: boolean) => {
+      const seen: number[] = [];
+      const batched: number[] = [];
+      const certs: string[] = [];
+      await scanCaptures([join(CAPS, 'many-handshakes.pcap')], {
+        retain: false,
+        batchMs: 0,
+        batchHandshakes,
+        onHandshake: (h: Handshake) => seen.push(h.id),
+        listener: {
+          onHandshakes: (hs, cs) => {
+            batched.push(hs.length);
+            certs.push(...cs.map((c) => c.sha256));
+          },
+        },
+      });
+      return { seen, batched, certs };
+    };
+    const held = await run();
+    const bare = await run(false);
+    expect(held.seen.length).toBeGreaterThan(100);
+    expect(bare.seen).toEqual(held.seen);
+    expect(bare.batched.length).toBe(held.batched.length);
+    expect(bare.batched.every((n) => n === 0)).toBe(true);
+    expect(held.batched.reduce((a, b) => a + b, 0)).toBe(held.seen.length);
+    expect(bare.certs).toEqual(held.certs);
+    expect(bare.certs.length).toBeGreaterThan(0);
   });
 });
