@@ -61,7 +61,7 @@ function timed(cmd, args, stdout, stderrFile) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-async function runOnce(tool, cmd, args, name, i, runs, keep = i === 0) {
+async function runOnce(tool, cmd, args, name, i, runs, keep = false) {
   const stdout = keep ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
   const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
   if (r.code !== 0) {
@@ -81,9 +81,16 @@ const summary = (results) => ({ seconds: median(results.map((r) => r.seconds)), 
  */
 async function benchPair(name, file, tsRuns) {
   const cs = [], ts = [];
+  // The outputs compared come from one untimed run of each tool: a timed run writing hundreds of MB into a file
+  // would time the disk's write-back too (a 4x capture's only paired run was 2x slower for it).
+  for (const [tool, cmd, args] of [['certshark', process.execPath, certsharkArgs(file)], ...(tsRuns > 0 ? [['tshark', 'tshark', tsharkArgs(file)]] : [])]) {
+    say(`  ${tool}: output for the comparison (untimed)`);
+    const r = await timed(cmd, args, path.join(OUT, `${name}.${tool}.out`), path.join(OUT, `${name}.${tool}.err`));
+    if (r.code !== 0) throw new Error(`${tool} on ${name} exited ${r.code}`);
+  }
   for (let i = 0; i < RUNS; i++) {
-    cs.push(await runOnce('certshark', process.execPath, certsharkArgs(file), name, i, RUNS));
-    if (i < tsRuns) ts.push(await runOnce('tshark', 'tshark', tsharkArgs(file), name, i, tsRuns));
+    cs.push(await runOnce('certshark', process.execPath, certsharkArgs(file), name, i, RUNS, false));
+    if (i < tsRuns) ts.push(await runOnce('tshark', 'tshark', tsharkArgs(file), name, i, tsRuns, false));
   }
   const ratios = ts.map((t, i) => t.seconds / cs[i].seconds);
   return { cs: summary(cs), ts: ts.length ? summary(ts) : null, ratio: ts.length ? median(ratios) : null, ratios };
@@ -281,7 +288,7 @@ ${table}
 - Load average (1/5/15 min) at start ${mach.loadStart}, at end ${mach.loadEnd}: timings on a shared 2-CPU machine vary by up to 2x between runs.
 - certshark ${mach.commit}, dist/ built ${mach.built}; Node ${mach.node}; ${mach.tshark.replace(/\.$/, '')}.
 - Each cell is the median wall time of ${RUNS} run(s) (tshark on the 4x captures: ${Math.min(RUNS, TSHARK_4X_RUNS)}); peak RSS is the largest max-resident-set of those runs (\`/usr/bin/time -f "%e %M"\`). MB = 10^6 bytes.
-- certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null; the first run to a file for the comparison).
+- certshark: \`node bin/certshark scan --json FILE\` (stdout to /dev/null in every timed run; each tool's output for the comparison comes from one untimed run before them).
 - tshark: \`tshark -r FILE ${TSHARK_OPTS.join(' ')} -Y "tls.handshake.type == 11" -T fields -e tls.handshake.certificate\` (the options of the reference extraction used for the corpus expectations; no decode-as: tshark's TLS heuristics find 7001 and 8443 by themselves).
 - "same certificates": the set of SHA-256 of every DER certificate tshark printed equals the set of \`certificates[].sha256\` in certshark's JSON. TLS 1.3 certificates are encrypted on the wire (no key log given), so neither tool sees them.
 - The runs alternate (certshark, tshark, certshark, ...) so that both tools meet the same machine load; speedup = the median over runs of tshark seconds / certshark seconds of the same pair${rows.map((r) => r.ratios?.length ? ` (${r.name}: ${r.ratios.map((x) => x.toFixed(1)).join(', ')})` : '').join('')}.
