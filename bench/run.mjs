@@ -11,8 +11,8 @@
 //   BENCH_NO_WRITE=1     do not rewrite bench/RESULTS.md
 //
 // Each run is `/usr/bin/time -f "%e %M"` around the command: wall seconds and peak RSS (max resident set, KiB).
-// The first run of each tool writes its stdout to bench/.cache/out/ for the certificate comparison, later runs to
-// /dev/null. The comparison hashes (SHA-256) every DER certificate tshark printed and every certificate in
+// One untimed run of each tool writes its stdout to bench/.cache/out/ for the certificate comparison; the timed runs
+// write to /dev/null. The comparison hashes (SHA-256) every DER certificate tshark printed and every certificate in
 // certshark's JSON `certificates` list and compares the two sets.
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
