@@ -87,7 +87,11 @@ interface Batch extends BatchBody {
   certificates: CertificateInfo[];
   facts?: BatchFacts;
   acked: boolean;
-  /** Bytes of `bytes` held in memory (0 once spilled). */
+  /**
+   * Memory the batch holds: the whole buffer `bytes` is a view of, which a runner makes at least 64 KiB however few
+   * bytes the batch used (0 once spilled). Counting only the bytes used would let thousands of small batches of a
+   * later file pile up in memory, each holding its buffer, before the spill file is ever used.
+   */
   size: number;
   /** Where the buffer of `bytes` goes back to once they are copied (unset once given back). */
   runner?: Runner;
@@ -107,6 +111,11 @@ interface Job {
   done?: Extract<FromWorker, { t: 'done' }>;
   packets?: number;
   handshakes?: number;
+}
+
+/** The memory a batch's bytes hold: the whole buffer they are a view of (see Batch.size). */
+export function heldSize(bytes: Uint8Array): number {
+  return bytes.length === 0 ? 0 : bytes.buffer.byteLength;
 }
 
 export async function scanPool(files: string[], script: URL, o: PoolOptions): Promise<SessionResult & { spilledBatches: number }> {
@@ -197,7 +206,7 @@ export async function scanPool(files: string[], script: URL, o: PoolOptions): Pr
         o.onProgress?.({ file: j.file, capture: m.index, bytesRead: m.bytesRead, totalBytes: m.totalBytes, packets, handshakes: handshakeCount });
         return;
       case 'batch': {
-        const b: Batch = { bytes: m.bytes, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, size: m.bytes.length, runner: w };
+        const b: Batch = { bytes: m.bytes, layout: m.layout, objects: m.objects, certificates: m.certificates, facts: m.facts, acked: false, size: heldSize(m.bytes), runner: w };
         if (m.index !== head && b.size > 0 && heldBytes + b.size > maxBytes) spillBatch(b);
         j.batches.push(b);
         heldObjects += b.objects.length;

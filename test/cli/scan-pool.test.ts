@@ -5,8 +5,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { scanPool } from '../../src/cli/scan-pool.js';
+import { heldSize, scanPool } from '../../src/cli/scan-pool.js';
 import { handshakeJson } from '../../src/report/index.js';
 import { scanCaptures } from '../../src/session.js';
 import type { Handshake } from '../../src/model.js';
@@ -36,6 +37,22 @@ async function outputs(output: boolean, held?: { handshakes: number; bytes: numb
 }
 
 describe('scanPool', () => {
+  it('a batch held for a later file counts the whole buffer its bytes arrived in, not the bytes it used', () => {
+    // A runner's batch buffer is at least 64 KiB; a batch of one short handshake uses a few KB of it.
+    const { port1, port2 } = new MessageChannel();
+    const sent = new Uint8Array(64 * 1024).subarray(0, 2000);
+    return new Promise<void>((done) => {
+      port2.once('message', (m: Uint8Array) => {
+        expect(m.length).toBe(2000);
+        expect(heldSize(m)).toBe(64 * 1024);
+        expect(heldSize(new Uint8Array(0))).toBe(0);
+        port1.close();
+        done();
+      });
+      port1.postMessage(sent, [sent.buffer]);
+    });
+  });
+
   it('written by the threads: text spilled to the temporary file comes back in order, renumbered', async () => {
     const normal = await outputs(true);
     expect(normal.spilled).toBe(0);
