@@ -151,16 +151,31 @@ describe('the record buffer pool (record-pool.ts)', () => {
     expect(pool.size).toBe(0);
   });
 
-  it('takes the smallest buffer that holds the whole record, else the largest that holds what arrived; keeps at most 16', () => {
+  it('takes the smallest buffer that holds the whole record, else the largest that holds what arrived, never one over twice that or 4 KiB; keeps at most 16', () => {
     const pool = new RecordBufferPool();
     for (const n of [2048, 8192, 4096, 16389]) pool.give(new Uint8Array(n));
     expect(pool.take(100, 3000)!.length).toBe(4096);
-    expect(pool.take(100, 20000)!.length).toBe(16389);
+    // The whole record would want 20000: the 8192 and 16389 are over the bound for 100 bytes arrived.
+    expect(pool.take(100, 20000)!.length).toBe(2048);
+    expect(pool.take(9000, 9000)!.length).toBe(16389);
     expect(pool.take(9000, 9000)).toBeNull();
-    expect(pool.size).toBe(2);
+    expect(pool.size).toBe(1);
     pool.give(new Uint8Array(100)); // too small to be worth keeping
-    expect(pool.size).toBe(2);
+    expect(pool.size).toBe(1);
     for (let i = 0; i < 30; i++) pool.give(new Uint8Array(2048));
+    expect(pool.size).toBe(16);
+  });
+
+  it('flows that stall after the first piece of a record claiming 16 KiB take none of the 16 KiB buffers in the pool', () => {
+    const pool = new RecordBufferPool();
+    for (let i = 0; i < 16; i++) pool.give(new Uint8Array(16389));
+    const piece = cat(u8(0x16, 3, 3, 0x40, 0x00), new Uint8Array(20).fill(7));
+    const used = arrayBytesFor(N, () => {
+      const f = new TlsRecordFramer(recordSink([]), pool);
+      f.data(0, piece, 1, 0);
+      return f;
+    });
+    expect(used).toBeLessThan(N * 1024);
     expect(pool.size).toBe(16);
   });
 });
