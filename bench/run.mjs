@@ -61,15 +61,28 @@ function timed(cmd, args, stdout, stderrFile) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-async function runOnce(tool, cmd, args, name, i, runs, keep = false) {
-  const stdout = keep ? path.join(OUT, `${name}.${tool}.out`) : '/dev/null';
-  const r = await timed(cmd, args, stdout, path.join(OUT, `${name}.${tool}.err`));
+/** One run of `tool` on capture `name` with stdout to `stdout`; a failure ends the bench with its last words. */
+async function checked(tool, cmd, args, name, stdout) {
+  const errFile = path.join(OUT, `${name}.${tool}.err`);
+  const r = await timed(cmd, args, stdout, errFile);
   if (r.code !== 0) {
-    const err = fs.readFileSync(path.join(OUT, `${name}.${tool}.err`), 'utf8').trim().split('\n').slice(-3).join(' | ');
+    const err = fs.readFileSync(errFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
     throw new Error(`${tool} on ${name} exited ${r.code}: ${err}`);
   }
+  return r;
+}
+
+/** A timed run: stdout to /dev/null, so that no run times the disk's write-back of hundreds of MB. */
+async function runOnce(tool, cmd, args, name, i, runs) {
+  const r = await checked(tool, cmd, args, name, '/dev/null');
   say(`  ${tool} run ${i + 1}/${runs}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB`);
   return r;
+}
+
+/** The untimed run whose output (bench/.cache/out/NAME.TOOL.out) is compared. */
+async function outputRun(tool, cmd, args, name) {
+  say(`  ${tool} on ${name}: output for the comparison (untimed)`);
+  await checked(tool, cmd, args, name, path.join(OUT, `${name}.${tool}.out`));
 }
 
 const summary = (results) => ({ seconds: median(results.map((r) => r.seconds)), rssMB: Math.max(...results.map((r) => r.rssMB)), runs: results });
@@ -83,14 +96,11 @@ async function benchPair(name, file, tsRuns) {
   const cs = [], ts = [];
   // The outputs compared come from one untimed run of each tool: a timed run writing hundreds of MB into a file
   // would time the disk's write-back too (a 4x capture's only paired run was 2x slower for it).
-  for (const [tool, cmd, args] of [['certshark', process.execPath, certsharkArgs(file)], ...(tsRuns > 0 ? [['tshark', 'tshark', tsharkArgs(file)]] : [])]) {
-    say(`  ${tool}: output for the comparison (untimed)`);
-    const r = await timed(cmd, args, path.join(OUT, `${name}.${tool}.out`), path.join(OUT, `${name}.${tool}.err`));
-    if (r.code !== 0) throw new Error(`${tool} on ${name} exited ${r.code}`);
-  }
+  await outputRun('certshark', process.execPath, certsharkArgs(file), name);
+  if (tsRuns > 0) await outputRun('tshark', 'tshark', tsharkArgs(file), name);
   for (let i = 0; i < RUNS; i++) {
-    cs.push(await runOnce('certshark', process.execPath, certsharkArgs(file), name, i, RUNS, false));
-    if (i < tsRuns) ts.push(await runOnce('tshark', 'tshark', tsharkArgs(file), name, i, tsRuns, false));
+    cs.push(await runOnce('certshark', process.execPath, certsharkArgs(file), name, i, RUNS));
+    if (i < tsRuns) ts.push(await runOnce('tshark', 'tshark', tsharkArgs(file), name, i, tsRuns));
   }
   const ratios = ts.map((t, i) => t.seconds / cs[i].seconds);
   return { cs: summary(cs), ts: ts.length ? summary(ts) : null, ratio: ts.length ? median(ratios) : null, ratios };
@@ -209,13 +219,10 @@ async function benchMany(manifest) {
   const args = (j) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', '--jobs', String(j), a, b];
   const one = [], many = [], apart = [];
   const single = (f) => [path.join(ROOT, 'bin', 'certshark'), 'scan', '--json', f];
-  for (const j of [1, jobs]) {
-    const r = await timed(process.execPath, args(j), path.join(OUT, `many.jobs${j}.out`), path.join(OUT, `many.jobs${j}.err`));
-    if (r.code !== 0) throw new Error(`certshark --jobs ${j} on two files exited ${r.code}`);
-  }
+  for (const j of [1, jobs]) await outputRun(`jobs${j}`, process.execPath, args(j), 'many');
   for (let i = 0; i < RUNS; i++) {
-    one.push(await runOnce('jobs1', process.execPath, args(1), 'many', i, RUNS, false));
-    many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS, false));
+    one.push(await runOnce('jobs1', process.execPath, args(1), 'many', i, RUNS));
+    many.push(await runOnce(`jobs${jobs}`, process.execPath, args(jobs), 'many', i, RUNS));
     // The machine's own ceiling: the two files in two separate processes at the same time (no threads, no merging).
     const t0 = process.hrtime.bigint();
     const both = await Promise.all([a, b].map((f, k) => timed(process.execPath, single(f), '/dev/null', path.join(OUT, `many.apart${k}.err`))));
