@@ -133,7 +133,6 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
   const elements: HandshakeJudgement['paths'] = {};
   const chosen: HandshakeJudgement['chosen'] = {};
   const atMs = ctx.at instanceof Date ? ctx.at.getTime() : ctx.at === 'now' ? Date.now() : h.ts * 1000;
-  const tctx: TrustContext = { ...ctx, at: new Date(atMs) };
   const get = (sha: string): ParsedCertificate => certs.get(sha) ?? missing(sha);
   const leaves: Partial<Record<Role, ParsedCertificate>> = {};
   const paths: Partial<Record<Role, ReturnType<typeof judgePresented>>> = {};
@@ -142,7 +141,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
     const shas = role === 'server' ? h.serverChain : h.clientChain;
     if (shas.length === 0) continue;
     const chain = shas.map(get);
-    const j = judgePresentedCached(chain, role, tctx, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip }, memo);
+    const j = judgePresentedCached(chain, role, ctx, atMs, { captureSeconds: h.ts, sni: h.sni, serverIp: h.server.ip }, memo);
     paths[role] = j;
     if (j.path) elements[role] = j.path.elements;
     if (j.chosen) chosen[role] = j.chosen;
@@ -204,31 +203,24 @@ function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, 
   return ok;
 }
 
-const JUDGEMENT_CACHE_ENTRIES = 10_000;
 const DAY_MS = 86_400_000;
-const SOON_MS = 30 * DAY_MS;
 
 function judgePresentedCached(
   chain: ParsedCertificate[],
   role: Role,
   ctx: TrustContext,
+  atMs: number,
   opts: { captureSeconds?: number; sni?: string; serverIp?: string },
   memo: JudgementMemo | undefined,
 ): ChainJudgement {
+  const at = (): TrustContext => ({ ...ctx, at: new Date(atMs) });
   const cache = memo?.chains;
-  if (!cache) return judgePresented(chain, role, ctx, opts);
-  const atMs = (ctx.at as Date).getTime();
-  const x = ctx.profile === 'expressway' ? expresswayRulesOf(ctx) : undefined;
-  let key = `${role}|${ctx.profile}|${x ? `${x.version}${x.serverEkuUpload ? '+upload' : ''}` : ''}|${ctx.host ?? opts.sni ?? ''}|${opts.serverIp ?? ''}|${Math.floor(atMs / DAY_MS)}`;
-  for (const c of chain) {
-    const state = atMs < c.notBefore ? 'b' : atMs > c.notAfter ? 'a' : c.notAfter - atMs < SOON_MS ? 's' : 'v';
-    key += `|${memo!.certificateNumber(c)}${state}`;
-  }
-  const hit = cache.get(key);
+  if (!cache) return judgePresented(chain, role, at(), opts);
+  const key = { role, ctx, host: ctx.host ?? opts.sni ?? '', serverIp: opts.serverIp ?? '', day: Math.floor(atMs / DAY_MS), atMs };
+  const hit = cache.get(chain, key);
   if (hit) return hit;
-  const j = judgePresented(chain, role, ctx, opts);
-  if (cache.size >= JUDGEMENT_CACHE_ENTRIES) cache.clear();
-  cache.set(key, j);
+  const j = judgePresented(chain, role, at(), opts);
+  cache.set(chain, key, j);
   return j;
 }
 

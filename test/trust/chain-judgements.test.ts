@@ -1,0 +1,95 @@
+/**
+ * The session's chain judgements (JudgementMemo.chains): found by the identity of the parsed certificates and
+ * compared field by field. A handshake of the same chain, name, server, day and validity state gets the very
+ * judgement an earlier one got; any of them different gets its own, equal to one judged afresh. Certificates
+ * built with @peculiar/x509.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCertificate, type ParsedCertificate } from '../../src/x509/index.js';
+import { JudgementMemo, judgeHandshake, TrustStore, type TrustContext } from '../../src/trust/index.js';
+import type { Handshake } from '../../src/model.js';
+import { CAPTURE, cert, ecKeys, EKU, KU, type Keys } from './pki.js';
+
+const HOUR = 3_600_000;
+const ROOT = 'CN=Memo Root';
+let rootK: Keys, leafK: Keys;
+let root: ParsedCertificate, leaf: ParsedCertificate, wildcard: ParsedCertificate, endsToday: ParsedCertificate;
+
+beforeAll(async () => {
+  [rootK, leafK] = await Promise.all([ecKeys(), ecKeys()]);
+  root = parseCertificate(await cert({ name: ROOT, keys: rootK, ca: true }));
+  const issued = async (name: string, dns: string, notAfter?: number) => parseCertificate(await cert({
+    name, keys: leafK, issuer: { name: ROOT, keys: rootK }, ku: KU.digitalSignature, eku: [EKU.server],
+    sans: [{ type: 'dns', value: dns }], ...(notAfter !== undefined ? { notAfter } : {}),
+  }));
+  leaf = await issued('CN=expe.example.com', 'expe.example.com');
+  wildcard = await issued('CN=*.example.com', '*.example.com');
+  // Valid at the capture's midnight, expired twelve hours later: the same day of judgement either way.
+  endsToday = await issued('CN=short.example.com', 'short.example.com', CAPTURE + 12 * HOUR);
+});
+
+function hs(o: Partial<Handshake>): Handshake {
+  return {
+    id: 1, transport: 'tcp', client: { ip: '10.0.0.2', port: 50000 }, server: { ip: '198.51.100.9', port: 443 },
+    firstFrame: 1, lastFrame: 9, time: new Date(CAPTURE).toISOString(), ts: CAPTURE / 1000, sni: 'expe.example.com',
+    serverChain: [leaf.sha256], clientChain: [], alerts: [], encrypted: false, complete: false, notes: [], ...o,
+  };
+}
+function context(): TrustContext {
+  const store = TrustStore.create({ publicRoots: false });
+  store.add(root.der, 'user');
+  return { store, at: 'capture', profile: 'web' };
+}
+const certs = () => new Map([root, leaf, wildcard, endsToday].map((c) => [c.sha256, c]));
+const codes = (vs: { code: string }[]) => vs.map((v) => v.code);
+
+describe('chain judgements kept by a session', () => {
+  it('gives a handshake of the same chain, name and day the judgement an earlier one got', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    const a = judgeHandshake(hs({}), certs(), ctx, memo);
+    const b = judgeHandshake(hs({ id: 2, ts: CAPTURE / 1000 + 60, client: { ip: '10.0.0.3', port: 50001 } }), certs(), ctx, memo);
+    expect(memo.chains.entries).toBe(1);
+    expect(codes(a)).toEqual(['chain-trusted', 'name-match']);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBe(a[i]);
+  });
+
+  it('judges the same chain afresh for another name, another server address, another day or another context', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    judgeHandshake(hs({}), certs(), ctx, memo);
+    const otherName = judgeHandshake(hs({ sni: 'other.example.com' }), certs(), ctx, memo);
+    expect(codes(otherName)).toContain('name-mismatch');
+    expect(otherName).toEqual(judgeHandshake(hs({ sni: 'other.example.com' }), certs(), ctx));
+    judgeHandshake(hs({ server: { ip: '198.51.100.10', port: 443 } }), certs(), ctx, memo);
+    judgeHandshake(hs({ ts: CAPTURE / 1000 + 86_400 }), certs(), ctx, memo);
+    judgeHandshake(hs({}), certs(), context(), memo);
+    expect(memo.chains.entries).toBe(5);
+  });
+
+  it('tells apart two moments of one day on either side of a certificate\'s end', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    const h = (hours: number) => hs({ sni: 'short.example.com', serverChain: [endsToday.sha256], ts: (CAPTURE + hours * HOUR) / 1000 });
+    const before = judgeHandshake(h(1), certs(), ctx, memo);
+    const after = judgeHandshake(h(13), certs(), ctx, memo);
+    expect(codes(before)).not.toContain('expired-at-capture');
+    expect(codes(after)).toContain('expired-at-capture');
+    expect(after).toEqual(judgeHandshake(h(13), certs(), ctx));
+  });
+
+  it('keeps at most 64 judgements of one leaf, and each answer stays that of a fresh judgement', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    for (let i = 0; i < 100; i++) {
+      const h = hs({ sni: `host${i}.example.com`, serverChain: [wildcard.sha256] });
+      const v = judgeHandshake(h, certs(), ctx, memo);
+      if (i % 33 === 0) expect(v).toEqual(judgeHandshake(h, certs(), ctx));
+    }
+    expect(memo.chains.entries).toBe(64);
+    // The newest are kept: the last name is found again, the first was let go.
+    const last = judgeHandshake(hs({ sni: 'host99.example.com', serverChain: [wildcard.sha256] }), certs(), ctx, memo);
+    expect(memo.chains.entries).toBe(64);
+    expect(last[0]).toBe(judgeHandshake(hs({ sni: 'host99.example.com', serverChain: [wildcard.sha256] }), certs(), ctx, memo)[0]);
+  });
+});
