@@ -3,6 +3,9 @@
 // files tsc writes next to them.
 //
 //   node bench/profile-summary.mjs CPU.*.cpuprofile [N]
+//
+// Then the top functions by inclusive time (their own and their callees', each function counted once per sample),
+// which shows what a whole step costs: the judging of a handshake, its JSON and output.
 import fs from 'node:fs';
 import path from 'node:path';
 import { SourceMap } from 'node:module';
@@ -46,8 +49,30 @@ function original(url, line, col) {
   return `${path.relative(process.cwd(), abs)}:${e.originalLine + 1}`;
 }
 
+// Quiet under `| head`, as a filter should be.
+process.stdout.on('error', (e) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+
 const pct = (us) => ((100 * us) / total).toFixed(1).padStart(5) + '%';
 process.stdout.write(`total sampled ${(total / 1e6).toFixed(2)} s\n\nself time by function:\n`);
 for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, N)) process.stdout.write(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}\n`);
 process.stdout.write('\nself time by file:\n');
 for (const [k, us] of [...files].sort((a, b) => b[1] - a[1]).slice(0, 15)) process.stdout.write(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}\n`);
+
+// Inclusive time: each sample counts for every distinct function on its stack.
+const parent = new Map();
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+for (const [id, us] of self) {
+  const seen = new Set();
+  for (let n = id; n !== undefined; n = parent.get(n)) {
+    const cf = byId.get(n).callFrame;
+    if (!cf.url) continue;
+    const url = cf.url.replace(/^file:\/\//, '');
+    const key = `${cf.functionName || '(anonymous)'} ${original(url, cf.lineNumber, cf.columnNumber) || `${path.relative(process.cwd(), url)}:${cf.lineNumber + 1}`}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) || 0) + us);
+  }
+}
+process.stdout.write('\ninclusive time by function:\n');
+for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, N)) process.stdout.write(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${k}\n`);
