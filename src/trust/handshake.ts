@@ -133,7 +133,7 @@ export function judgeHandshakeWithPaths(h: Handshake, certs: Map<string, ParsedC
   const elements: HandshakeJudgement['paths'] = {};
   const chosen: HandshakeJudgement['chosen'] = {};
   const atMs = ctx.at instanceof Date ? ctx.at.getTime() : ctx.at === 'now' ? Date.now() : h.ts * 1000;
-  const get = (sha: string): ParsedCertificate => certs.get(sha) ?? missing(sha);
+  const get = (sha: string): ParsedCertificate => certs.get(sha) ?? (memo ? memo.unavailable(sha, () => missing(sha)) : missing(sha));
   const leaves: Partial<Record<Role, ParsedCertificate>> = {};
   const paths: Partial<Record<Role, ReturnType<typeof judgePresented>>> = {};
 

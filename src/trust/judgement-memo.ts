@@ -27,19 +27,27 @@ export class EvidenceMemo {
   }
 }
 
-/** Where a moment falls in a certificate's validity: before it, after it, in its last 30 days, or well inside. */
-export const enum ValidityState {
-  Before,
-  After,
-  Soon,
-  Valid,
-}
-
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const SOON_MS = 30 * DAY_MS;
 
-export function validityState(c: ParsedCertificate, atMs: number): ValidityState {
-  return atMs < c.notBefore ? ValidityState.Before : atMs > c.notAfter ? ValidityState.After : c.notAfter - atMs < SOON_MS ? ValidityState.Soon : ValidityState.Valid;
+/** What words.ts `days(ms)` prints for a positive span, as a number: whole days, else hours (negative), else minutes. */
+function shownSpan(ms: number): number {
+  if (ms >= 2 * DAY_MS) return Math.floor(ms / DAY_MS);
+  if (ms >= 2 * HOUR_MS) return -Math.floor(ms / HOUR_MS);
+  return -1000 - Math.max(1, Math.round(ms / 60_000));
+}
+
+/**
+ * Where a moment falls in a certificate's validity, as the chain's messages say it (src/trust/chain.ts): expired
+ * so long before, not valid for so long yet, expiring within 30 days in so long, or well inside (3). Two moments
+ * with the same mark get the same words.
+ */
+export function validityMark(c: ParsedCertificate, atMs: number): number {
+  if (atMs > c.notAfter) return shownSpan(atMs - c.notAfter) * 4;
+  if (atMs < c.notBefore) return shownSpan(c.notBefore - atMs) * 4 + 1;
+  const left = c.notAfter - atMs;
+  return left < SOON_MS ? shownSpan(left) * 4 + 2 : 3;
 }
 
 /** What a chain judgement depends on besides the chain itself (see JudgementMemo). */
@@ -50,7 +58,7 @@ export interface ChainKey {
   /** The name checked: the context's host, else the SNI, else ''. */
   host: string;
   serverIp: string;
-  /** Day of the judgement (messages count days). */
+  /** Day of the judgement (UTC). */
   day: number;
   atMs: number;
 }
@@ -62,12 +70,17 @@ interface ChainEntry {
   serverIp: string;
   day: number;
   certs: readonly ParsedCertificate[];
-  states: ValidityState[];
+  marks: number[];
+  /** The trust-store certificates on the chosen path, and their marks. */
+  store: readonly ParsedCertificate[];
+  storeMarks: number[];
   judgement: ChainJudgement;
 }
 
 /** Chain judgements kept at most, over all chains; past it the cache starts again. */
 const CHAIN_ENTRIES = 10_000;
+/** Stand-ins for unavailable certificates kept at most. */
+const UNAVAILABLE_ENTRIES = 1_000;
 /** Judgements kept per leaf (a wildcard leaf checked against many names): the oldest goes first. */
 const ENTRIES_PER_LEAF = 64;
 
@@ -89,8 +102,9 @@ export class ChainJudgements {
       let same = true;
       for (let j = 0; j < chain.length && same; j++) {
         const c = chain[j]!;
-        same = e.certs[j] === c && e.states[j] === validityState(c, k.atMs);
+        same = e.certs[j] === c && e.marks[j] === validityMark(c, k.atMs);
       }
+      for (let j = 0; j < e.store.length && same; j++) same = e.storeMarks[j] === validityMark(e.store[j]!, k.atMs);
       if (same) return e.judgement;
     }
     return undefined;
@@ -105,8 +119,10 @@ export class ChainJudgements {
     if (!list) this.byLeaf.set(chain[0]!, (list = []));
     if (list.length >= ENTRIES_PER_LEAF) list.shift();
     else this.size++;
-    const states = chain.map((c) => validityState(c, k.atMs));
-    list.push({ role: k.role, ctx: k.ctx, host: k.host, serverIp: k.serverIp, day: k.day, certs: chain.slice(), states, judgement });
+    const marks = chain.map((c) => validityMark(c, k.atMs));
+    const store = judgement.path?.elements.filter((e) => e.source === 'store').map((e) => e.cert) ?? [];
+    const storeMarks = store.map((c) => validityMark(c, k.atMs));
+    list.push({ role: k.role, ctx: k.ctx, host: k.host, serverIp: k.serverIp, day: k.day, certs: chain.slice(), marks, store, storeMarks, judgement });
   }
 
   get entries(): number {
@@ -120,15 +136,30 @@ export class ChainJudgements {
  * - Whether a client chain leads to one of the CAs a CertificateRequest lists: both come back unchanged in every
  *   handshake of the same client and server (the TLS stage shares the decoded request, the chain judgement is
  *   cached), so the answer is kept per (CA list, chain judgement).
- * - Chain judgements, keyed by everything a judgement depends on besides the context's trust store: the chain, the
- *   role, the judging context (profile, Expressway rules, trust store), the name checked, the server address, the day of judgement (messages count days) and where
- *   that moment falls in each presented certificate's validity. A capture with thousands of handshakes of the same
- *   peers judges each distinct chain once. (A trust-store certificate expiring on the very day of the capture is
- *   the one case this does not tell apart hour by hour.) One memo per judging context (one trust store).
+ * - Chain judgements (ChainJudgements), kept for everything a judgement depends on: the chain, the role, the
+ *   judging context (profile, Expressway rules, trust store), the name checked, the server address, the UTC day of
+ *   judgement, and where the moment falls in the validity of each presented certificate and of each trust-store
+ *   certificate on the chosen path, as the messages word it (validityMark: "expired 3 days before" and "4 days
+ *   before" are two judgements). A capture with thousands of handshakes of the same peers judges each distinct chain
+ *   once. (A trust-store certificate off the chosen path that expires during the day of the capture, which could
+ *   make another path the better one, is the one case this does not tell apart hour by hour.)
+ * - The stand-in for a certificate whose bytes are not available, one per SHA-256, so that its chains are found
+ *   again too.
  */
 export class JudgementMemo {
   readonly accepted = new WeakMap<readonly string[], WeakMap<ChainJudgement, boolean>>();
   readonly chains = new ChainJudgements();
+  private readonly unavailableCerts = new Map<string, ParsedCertificate>();
+
+  unavailable(sha256: string, make: () => ParsedCertificate): ParsedCertificate {
+    let c = this.unavailableCerts.get(sha256);
+    if (!c) {
+      if (this.unavailableCerts.size >= UNAVAILABLE_ENTRIES) this.unavailableCerts.clear();
+      this.unavailableCerts.set(sha256, (c = make()));
+    }
+    return c;
+  }
+
   /** The weighed verdicts of completed handshakes (evidence.ts). */
   readonly evidence = new EvidenceMemo();
 }

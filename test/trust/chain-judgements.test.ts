@@ -12,11 +12,12 @@ import { CAPTURE, cert, ecKeys, EKU, KU, type Keys } from './pki.js';
 
 const HOUR = 3_600_000;
 const ROOT = 'CN=Memo Root';
-let rootK: Keys, leafK: Keys;
-let root: ParsedCertificate, leaf: ParsedCertificate, wildcard: ParsedCertificate, endsToday: ParsedCertificate;
+let rootK: Keys, leafK: Keys, caK: Keys;
+let root: ParsedCertificate, leaf: ParsedCertificate, wildcard: ParsedCertificate, endsToday: ParsedCertificate, longGone: ParsedCertificate;
+let futureCa: ParsedCertificate, underFuture: ParsedCertificate;
 
 beforeAll(async () => {
-  [rootK, leafK] = await Promise.all([ecKeys(), ecKeys()]);
+  [rootK, leafK, caK] = await Promise.all([ecKeys(), ecKeys(), ecKeys()]);
   root = parseCertificate(await cert({ name: ROOT, keys: rootK, ca: true }));
   const issued = async (name: string, dns: string, notAfter?: number) => parseCertificate(await cert({
     name, keys: leafK, issuer: { name: ROOT, keys: rootK }, ku: KU.digitalSignature, eku: [EKU.server],
@@ -26,6 +27,14 @@ beforeAll(async () => {
   wildcard = await issued('CN=*.example.com', '*.example.com');
   // Valid at the capture's midnight, expired twelve hours later: the same day of judgement either way.
   endsToday = await issued('CN=short.example.com', 'short.example.com', CAPTURE + 12 * HOUR);
+  // Expired 60 hours before the capture's midnight: 2 days before 01:00, 3 days before 13:00 of the same day.
+  longGone = await issued('CN=gone.example.com', 'gone.example.com', CAPTURE - 60 * HOUR);
+  // A CA of the trust store, not sent, valid from 60 hours after the capture's midnight.
+  futureCa = parseCertificate(await cert({ name: 'CN=Memo Future CA', keys: caK, issuer: { name: ROOT, keys: rootK }, ca: true, notBefore: CAPTURE + 60 * HOUR }));
+  underFuture = parseCertificate(await cert({
+    name: 'CN=future.example.com', keys: leafK, issuer: { name: 'CN=Memo Future CA', keys: caK }, ku: KU.digitalSignature,
+    eku: [EKU.server], sans: [{ type: 'dns', value: 'future.example.com' }],
+  }));
 });
 
 function hs(o: Partial<Handshake>): Handshake {
@@ -40,7 +49,7 @@ function context(): TrustContext {
   store.add(root.der, 'user');
   return { store, at: 'capture', profile: 'web' };
 }
-const certs = () => new Map([root, leaf, wildcard, endsToday].map((c) => [c.sha256, c]));
+const certs = () => new Map([root, leaf, wildcard, endsToday, longGone, underFuture].map((c) => [c.sha256, c]));
 const codes = (vs: { code: string }[]) => vs.map((v) => v.code);
 
 describe('chain judgements kept by a session', () => {
@@ -65,6 +74,52 @@ describe('chain judgements kept by a session', () => {
     judgeHandshake(hs({ ts: CAPTURE / 1000 + 86_400 }), certs(), ctx, memo);
     judgeHandshake(hs({}), certs(), context(), memo);
     expect(memo.chains.entries).toBe(5);
+    // The same leaf presented by the client, and sent with another certificate after it (same length, then longer).
+    judgeHandshake(hs({ serverChain: [], clientChain: [leaf.sha256] }), certs(), ctx, memo);
+    expect(memo.chains.entries).toBe(6);
+    const sent = (...c: ParsedCertificate[]) => judgeHandshake(hs({ serverChain: c.map((x) => x.sha256) }), certs(), ctx, memo);
+    const withRoot = sent(leaf, root);
+    const withOther = sent(leaf, wildcard);
+    sent(leaf, root, wildcard);
+    expect(memo.chains.entries).toBe(9);
+    // Found again: the two-certificate chains, not the longer one that starts as one of them.
+    expect(sent(leaf, wildcard)[0]).toBe(withOther[0]);
+    expect(sent(leaf, root)[0]).toBe(withRoot[0]);
+    expect(memo.chains.entries).toBe(9);
+  });
+
+  it('words an expiry as a fresh judgement would, hours apart on the same day', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    const h = (hours: number) => hs({ sni: 'gone.example.com', serverChain: [longGone.sha256], ts: (CAPTURE + hours * HOUR) / 1000 });
+    const message = (hours: number) => judgeHandshake(h(hours), certs(), ctx, memo).find((v) => v.code === 'expired-at-capture')!.message;
+    expect(message(1)).toContain('(2 days before');
+    expect(message(13)).toContain('(3 days before');
+    expect(message(14)).toContain('(3 days before');
+    expect(memo.chains.entries).toBe(2);
+  });
+
+  it('words the validity of a trust-store certificate on the path as a fresh judgement would', () => {
+    const ctx = context();
+    ctx.store.add(futureCa.der, 'user');
+    const memo = new JudgementMemo();
+    const h = (hours: number) => hs({ sni: 'future.example.com', serverChain: [underFuture.sha256], ts: (CAPTURE + hours * HOUR) / 1000 });
+    const message = (hours: number) => judgeHandshake(h(hours), certs(), ctx, memo).find((v) => v.code === 'not-yet-valid')!.message;
+    expect(message(1)).toContain(', 2 days after');
+    expect(message(13)).toContain(', 47 hours after');
+    expect(message(13)).toContain(', 47 hours after');
+    expect(memo.chains.entries).toBe(2);
+  });
+
+  it('judges a chain with a certificate whose bytes are not available once, like any other', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    const unknown = 'ab'.repeat(32);
+    const a = judgeHandshake(hs({ serverChain: [unknown] }), certs(), ctx, memo);
+    const b = judgeHandshake(hs({ serverChain: [unknown] }), certs(), ctx, memo);
+    expect(memo.chains.entries).toBe(1);
+    expect(b[0]).toBe(a[0]);
+    expect(a).toEqual(judgeHandshake(hs({ serverChain: [unknown] }), certs(), ctx));
   });
 
   it('tells apart two moments of one day on either side of a certificate\'s end', () => {
@@ -78,18 +133,23 @@ describe('chain judgements kept by a session', () => {
     expect(after).toEqual(judgeHandshake(h(13), certs(), ctx));
   });
 
-  it('keeps at most 64 judgements of one leaf, and each answer stays that of a fresh judgement', () => {
+  it('keeps at most 64 judgements of one leaf, the newest, and each answer stays that of a fresh judgement', () => {
     const ctx = context();
     const memo = new JudgementMemo();
+    const h = (i: number) => hs({ sni: `host${i}.example.com`, serverChain: [wildcard.sha256] });
+    const seen = [];
     for (let i = 0; i < 100; i++) {
-      const h = hs({ sni: `host${i}.example.com`, serverChain: [wildcard.sha256] });
-      const v = judgeHandshake(h, certs(), ctx, memo);
-      if (i % 33 === 0) expect(v).toEqual(judgeHandshake(h, certs(), ctx));
+      const v = judgeHandshake(h(i), certs(), ctx, memo);
+      if (i % 33 === 0) expect(v).toEqual(judgeHandshake(h(i), certs(), ctx));
+      seen.push(v);
     }
     expect(memo.chains.entries).toBe(64);
-    // The newest are kept: the last name is found again, the first was let go.
-    const last = judgeHandshake(hs({ sni: 'host99.example.com', serverChain: [wildcard.sha256] }), certs(), ctx, memo);
+    // The last 64 names are found again; the first ones were let go and are judged afresh.
+    expect(judgeHandshake(h(99), certs(), ctx, memo)[0]).toBe(seen[99]![0]);
+    expect(judgeHandshake(h(36), certs(), ctx, memo)[0]).toBe(seen[36]![0]);
+    const again = judgeHandshake(h(0), certs(), ctx, memo);
+    expect(again[0]).not.toBe(seen[0]![0]);
+    expect(again).toEqual(seen[0]);
     expect(memo.chains.entries).toBe(64);
-    expect(last[0]).toBe(judgeHandshake(hs({ sni: 'host99.example.com', serverChain: [wildcard.sha256] }), certs(), ctx, memo)[0]);
   });
 });
