@@ -66,8 +66,6 @@ export interface ChainKey {
 interface ChainEntry {
   role: Role;
   ctx: object;
-  host: string;
-  serverIp: string;
   day: number;
   certs: readonly ParsedCertificate[];
   marks: number[];
@@ -81,24 +79,28 @@ interface ChainEntry {
 const CHAIN_ENTRIES = 10_000;
 /** Stand-ins for unavailable certificates kept at most. */
 const UNAVAILABLE_ENTRIES = 1_000;
-/** Judgements kept per leaf (a wildcard leaf checked against many names): the oldest goes first. */
-const ENTRIES_PER_LEAF = 64;
+/**
+ * Judgements kept per leaf, name and server address (its roles, contexts, days and moments of validity): the oldest
+ * goes first. A leaf served at many addresses or under many names (a cluster, a wildcard) has a list for each.
+ */
+const ENTRIES_PER_PLACE = 16;
 
 /**
  * Chain judgements found by the identity of the parsed certificates (the session parses each certificate once, so
- * the same chain is the same objects in every handshake) and compared field by field: no key string is built per
- * handshake.
+ * the same chain is the same objects in every handshake), then by the name checked and the server address, and
+ * compared field by field: no key string is built per handshake.
  */
 export class ChainJudgements {
-  private readonly byLeaf = new Map<ParsedCertificate, ChainEntry[]>();
+  /** Leaf → name checked → server address → the judgements of that chain there (roles, contexts, days, moments). */
+  private readonly byLeaf = new Map<ParsedCertificate, Map<string, Map<string, ChainEntry[]>>>();
   private size = 0;
 
   get(chain: readonly ParsedCertificate[], k: ChainKey): ChainJudgement | undefined {
-    const list = this.byLeaf.get(chain[0]!);
+    const list = this.byLeaf.get(chain[0]!)?.get(k.host)?.get(k.serverIp);
     if (!list) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
-      if (e.role !== k.role || e.ctx !== k.ctx || e.day !== k.day || e.host !== k.host || e.serverIp !== k.serverIp || e.certs.length !== chain.length) continue;
+      if (e.role !== k.role || e.ctx !== k.ctx || e.day !== k.day || e.certs.length !== chain.length) continue;
       let same = true;
       for (let j = 0; j < chain.length && same; j++) {
         const c = chain[j]!;
@@ -115,14 +117,18 @@ export class ChainJudgements {
       this.byLeaf.clear();
       this.size = 0;
     }
-    let list = this.byLeaf.get(chain[0]!);
-    if (!list) this.byLeaf.set(chain[0]!, (list = []));
-    if (list.length >= ENTRIES_PER_LEAF) list.shift();
+    let byName = this.byLeaf.get(chain[0]!);
+    if (!byName) this.byLeaf.set(chain[0]!, (byName = new Map()));
+    let byAddress = byName.get(k.host);
+    if (!byAddress) byName.set(k.host, (byAddress = new Map()));
+    let list = byAddress.get(k.serverIp);
+    if (!list) byAddress.set(k.serverIp, (list = []));
+    if (list.length >= ENTRIES_PER_PLACE) list.shift();
     else this.size++;
     const marks = chain.map((c) => validityMark(c, k.atMs));
     const store = judgement.path?.elements.filter((e) => e.source === 'store').map((e) => e.cert) ?? [];
     const storeMarks = store.map((c) => validityMark(c, k.atMs));
-    list.push({ role: k.role, ctx: k.ctx, host: k.host, serverIp: k.serverIp, day: k.day, certs: chain.slice(), marks, store, storeMarks, judgement });
+    list.push({ role: k.role, ctx: k.ctx, day: k.day, certs: chain.slice(), marks, store, storeMarks, judgement });
   }
 
   get entries(): number {

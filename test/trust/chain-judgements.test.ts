@@ -133,23 +133,42 @@ describe('chain judgements kept by a session', () => {
     expect(after).toEqual(judgeHandshake(h(13), certs(), ctx));
   });
 
-  it('keeps at most 64 judgements of one leaf, the newest, and each answer stays that of a fresh judgement', () => {
+  it('keeps the judgements of a leaf under every name and address it was seen with', () => {
     const ctx = context();
     const memo = new JudgementMemo();
-    const h = (i: number) => hs({ sni: `host${i}.example.com`, serverChain: [wildcard.sha256] });
+    // A wildcard leaf under 100 names and a cluster leaf at 100 addresses: each found again after all the others.
+    const named = (i: number) => hs({ sni: `host${i}.example.com`, serverChain: [wildcard.sha256] });
+    const placed = (i: number) => hs({ server: { ip: `198.51.100.${i}`, port: 443 } });
+    const first = [judgeHandshake(named(0), certs(), ctx, memo), judgeHandshake(placed(0), certs(), ctx, memo)];
+    for (let i = 1; i < 100; i++) {
+      judgeHandshake(named(i), certs(), ctx, memo);
+      judgeHandshake(placed(i), certs(), ctx, memo);
+    }
+    expect(memo.chains.entries).toBe(200);
+    expect(judgeHandshake(named(0), certs(), ctx, memo)[0]).toBe(first[0]![0]);
+    expect(judgeHandshake(placed(0), certs(), ctx, memo)[0]).toBe(first[1]![0]);
+    expect(judgeHandshake(named(50), certs(), ctx, memo)).toEqual(judgeHandshake(named(50), certs(), ctx));
+    expect(memo.chains.entries).toBe(200);
+  });
+
+  it('keeps at most 16 judgements of one chain, name and address, the newest, each that of a fresh judgement', () => {
+    const ctx = context();
+    const memo = new JudgementMemo();
+    // The same peers on 40 days in turn.
+    const h = (day: number) => hs({ ts: CAPTURE / 1000 + day * 86_400 });
     const seen = [];
-    for (let i = 0; i < 100; i++) {
-      const v = judgeHandshake(h(i), certs(), ctx, memo);
-      if (i % 33 === 0) expect(v).toEqual(judgeHandshake(h(i), certs(), ctx));
+    for (let d = 0; d < 40; d++) {
+      const v = judgeHandshake(h(d), certs(), ctx, memo);
+      if (d % 13 === 0) expect(v).toEqual(judgeHandshake(h(d), certs(), ctx));
       seen.push(v);
     }
-    expect(memo.chains.entries).toBe(64);
-    // The last 64 names are found again; the first ones were let go and are judged afresh.
-    expect(judgeHandshake(h(99), certs(), ctx, memo)[0]).toBe(seen[99]![0]);
-    expect(judgeHandshake(h(36), certs(), ctx, memo)[0]).toBe(seen[36]![0]);
+    expect(memo.chains.entries).toBe(16);
+    // The last 16 days are found again; the first ones were let go and are judged afresh.
+    expect(judgeHandshake(h(39), certs(), ctx, memo)[0]).toBe(seen[39]![0]);
+    expect(judgeHandshake(h(24), certs(), ctx, memo)[0]).toBe(seen[24]![0]);
     const again = judgeHandshake(h(0), certs(), ctx, memo);
     expect(again[0]).not.toBe(seen[0]![0]);
     expect(again).toEqual(seen[0]);
-    expect(memo.chains.entries).toBe(64);
+    expect(memo.chains.entries).toBe(16);
   });
 });
