@@ -203,8 +203,6 @@ function clientChainAccepted(authorities: readonly string[], j: ChainJudgement, 
   return ok;
 }
 
-const DAY_MS = 86_400_000;
-
 function judgePresentedCached(
   chain: ParsedCertificate[],
   role: Role,
@@ -216,7 +214,7 @@ function judgePresentedCached(
   const at = (): TrustContext => ({ ...ctx, at: new Date(atMs) });
   const cache = memo?.chains;
   if (!cache) return judgePresented(chain, role, at(), opts);
-  const key = { role, ctx, host: ctx.host ?? opts.sni ?? '', serverIp: opts.serverIp ?? '', day: Math.floor(atMs / DAY_MS), atMs };
+  const key = { role, ctx, host: ctx.host ?? opts.sni ?? '', serverIp: opts.serverIp ?? '', atMs };
   const hit = cache.get(chain, key);
   if (hit) return hit;
   const j = judgePresented(chain, role, at(), opts);

@@ -58,8 +58,7 @@ export interface ChainKey {
   /** The name checked: the context's host, else the SNI, else ''. */
   host: string;
   serverIp: string;
-  /** Day of the judgement (UTC). */
-  day: number;
+  /** The moment of the judgement (its UTC day is compared, and where it falls in each certificate's validity). */
   atMs: number;
 }
 
@@ -98,9 +97,10 @@ export class ChainJudgements {
   get(chain: readonly ParsedCertificate[], k: ChainKey): ChainJudgement | undefined {
     const list = this.byLeaf.get(chain[0]!)?.get(k.host)?.get(k.serverIp);
     if (!list) return undefined;
+    const day = Math.floor(k.atMs / DAY_MS);
     for (let i = list.length - 1; i >= 0; i--) {
       const e = list[i]!;
-      if (e.role !== k.role || e.ctx !== k.ctx || e.day !== k.day || e.certs.length !== chain.length) continue;
+      if (e.role !== k.role || e.ctx !== k.ctx || e.day !== day || e.certs.length !== chain.length) continue;
       let same = true;
       for (let j = 0; j < chain.length && same; j++) {
         const c = chain[j]!;
@@ -128,7 +128,7 @@ export class ChainJudgements {
     const marks = chain.map((c) => validityMark(c, k.atMs));
     const store = judgement.path?.elements.filter((e) => e.source === 'store').map((e) => e.cert) ?? [];
     const storeMarks = store.map((c) => validityMark(c, k.atMs));
-    list.push({ role: k.role, ctx: k.ctx, day: k.day, certs: chain.slice(), marks, store, storeMarks, judgement });
+    list.push({ role: k.role, ctx: k.ctx, day: Math.floor(k.atMs / DAY_MS), certs: chain.slice(), marks, store, storeMarks, judgement });
   }
 
   get entries(): number {
