@@ -88,11 +88,13 @@ describe('chain judgements kept by a session', () => {
     expect(memo.chains.entries).toBe(9);
   });
 
+  /** The message of `code` for handshakes of `sent` under `sni`, `hours` after the capture's midnight, through `memo`. */
+  const wording = (ctx: TrustContext, memo: JudgementMemo, sni: string, sent: ParsedCertificate, code: string) => (hours: number) =>
+    judgeHandshake(hs({ sni, serverChain: [sent.sha256], ts: (CAPTURE + hours * HOUR) / 1000 }), certs(), ctx, memo).find((v) => v.code === code)!.message;
+
   it('words an expiry as a fresh judgement would, hours apart on the same day', () => {
-    const ctx = context();
     const memo = new JudgementMemo();
-    const h = (hours: number) => hs({ sni: 'gone.example.com', serverChain: [longGone.sha256], ts: (CAPTURE + hours * HOUR) / 1000 });
-    const message = (hours: number) => judgeHandshake(h(hours), certs(), ctx, memo).find((v) => v.code === 'expired-at-capture')!.message;
+    const message = wording(context(), memo, 'gone.example.com', longGone, 'expired-at-capture');
     expect(message(1)).toContain('(2 days before');
     expect(message(13)).toContain('(3 days before');
     expect(message(14)).toContain('(3 days before');
@@ -103,8 +105,7 @@ describe('chain judgements kept by a session', () => {
     const ctx = context();
     ctx.store.add(futureCa.der, 'user');
     const memo = new JudgementMemo();
-    const h = (hours: number) => hs({ sni: 'future.example.com', serverChain: [underFuture.sha256], ts: (CAPTURE + hours * HOUR) / 1000 });
-    const message = (hours: number) => judgeHandshake(h(hours), certs(), ctx, memo).find((v) => v.code === 'not-yet-valid')!.message;
+    const message = wording(ctx, memo, 'future.example.com', underFuture, 'not-yet-valid');
     expect(message(1)).toContain(', 2 days after');
     expect(message(13)).toContain(', 47 hours after');
     expect(message(13)).toContain(', 47 hours after');
